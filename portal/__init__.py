@@ -1,0 +1,56 @@
+"""Boussole: the Flask application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+
+from portal.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    from flask import session
+
+    wanted = request.args.get("lang") or session.get("lang")
+    if wanted in ("fr", "en"):
+        return wanted
+    return "fr"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides settings read from the environment (tests)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "portal" / "static"),
+    )
+    settings = Settings.from_env()
+    app.config.update(settings.as_flask_config())
+    if config:
+        app.config.update(config)
+        if "DATABASE_URL" in config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "portal" / "translations")
+
+    from portal import models  # noqa: F401  (register every table)
+    from portal.extensions import babel, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "fr")
+
+    from portal.core.views import blueprint as core_blueprint
+
+    app.register_blueprint(core_blueprint)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,59 @@
+"""Name and code normalisation shared by the loader and the lookup."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ARTICLES = ("les ", "le ", "la ", "l'", "l ")
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur"}
+
+
+def strip_accents(value: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+
+
+def match_name(name: str) -> str:
+    """'Le Bourget' and 'Bourget' → 'bourget'; "L'Île-Saint-Denis" → 'ile saint denis'."""
+    value = strip_accents(name).lower().replace("’", "'").strip()
+    value = re.sub(r"\s*\(([^)]*)\)$", lambda m: " " + m.group(1), value)  # "Bourget (Le)"
+    for article in ("le", "la", "les", "l'"):
+        if value.endswith(" " + article):
+            value = article + " " + value[: -len(article) - 1]
+    for article in ARTICLES:
+        if value.startswith(article):
+            value = value[len(article):]
+            break
+    value = re.sub(r"[-'’\s_.]+", " ", value).strip()
+    words = [ABBREVIATIONS.get(w, w) for w in value.split()]
+    return " ".join(words)
+
+
+def slugify(name: str) -> str:
+    value = strip_accents(name).lower().replace("’", "'")
+    value = re.sub(r"[^a-z0-9]+", "-", value).strip("-")
+    return value or "sans-nom"
+
+
+def normalise_insee_code(raw: object) -> str | None:
+    """'2220' → '02220', '93048.0' → '93048', '2a004' → '2A004'; None when it cannot be a code."""
+    if raw is None:
+        return None
+    value = str(raw).strip().upper()
+    if re.fullmatch(r"\d+\.0+", value):
+        value = value.split(".")[0]
+    if re.fullmatch(r"\d{4}", value):
+        value = "0" + value
+    if re.fullmatch(r"\d[\dAB]\d{3}", value):
+        return value
+    return None
+
+
+def normalise_postal_code(raw: object) -> str | None:
+    if raw is None:
+        return None
+    value = str(raw).strip().replace(" ", "")
+    if re.fullmatch(r"\d+\.0+", value):
+        value = value.split(".")[0]
+    if re.fullmatch(r"\d{4}", value):
+        value = "0" + value
+    return value if re.fullmatch(r"\d{5}", value) else None

@@ -1,0 +1,58 @@
+"""Venues: the places where people practise (lieux de pratique)."""
+from geoalchemy2 import Geography
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.listings.enums import LocationPrecision, VenueKind
+from portal.listings.mixins import ListingMixin, link_table, pg_enum
+
+venue_discipline = link_table("venue", "discipline")
+venue_tag = link_table("venue", "tag")
+
+
+class Venue(ListingMixin, db.Model):
+    __tablename__ = "venue"
+
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    kind: Mapped[VenueKind] = mapped_column(pg_enum(VenueKind, "venue_kind"), nullable=False,
+                                            default=VenueKind.other)
+    address: Mapped[str | None] = mapped_column(Text)
+    postal_code: Mapped[str | None] = mapped_column(String(5))
+    # The commune the source declares.
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.insee_code"))
+    location = mapped_column(Geography("POINT", srid=4326, spatial_index=False))
+    location_precision: Mapped[LocationPrecision | None] = mapped_column(
+        pg_enum(LocationPrecision, "location_precision")
+    )
+    # The commune the point lies in, kept when it differs from the declared one.
+    location_commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.insee_code"))
+    transit: Mapped[str | None] = mapped_column(Text)
+    # Venue-level accessibility, acceslibre families; NULL means "not said".
+    access_motor: Mapped[bool | None] = mapped_column(Boolean)
+    access_visual: Mapped[bool | None] = mapped_column(Boolean)
+    access_hearing: Mapped[bool | None] = mapped_column(Boolean)
+    access_mental: Mapped[bool | None] = mapped_column(Boolean)
+    step_free_entrance: Mapped[bool | None] = mapped_column(Boolean)
+    has_lift: Mapped[bool | None] = mapped_column(Boolean)
+    accessible_toilets: Mapped[bool | None] = mapped_column(Boolean)
+    accessible_parking: Mapped[bool | None] = mapped_column(Boolean)
+    accessibility_notes: Mapped[str | None] = mapped_column(Text)
+    # When a duplicate was merged into another venue, its URL redirects there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
+
+    commune = relationship("Commune", foreign_keys=[commune_code])
+    location_commune = relationship("Commune", foreign_keys=[location_commune_code])
+    organization = relationship("Organization")
+    disciplines = relationship("Discipline", secondary=venue_discipline)
+    tags = relationship("Tag", secondary=venue_tag)
+
+    __table_args__ = (
+        CheckConstraint("postal_code IS NULL OR postal_code ~ '^[0-9]{5}$'", name="postal_code_format"),
+        CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
+        CheckConstraint("(location IS NULL) = (location_precision IS NULL)", name="location_has_precision"),
+        Index("ix_venue_location", "location", postgresql_using="gist"),
+        Index("ix_venue_commune_code", "commune_code"),
+        Index("uq_venue_source_external", "source_id", "external_id", unique=True,
+              postgresql_where="external_id IS NOT NULL"),
+    )

@@ -1,0 +1,43 @@
+"""The commune lookup everything else uses, on the real reference data."""
+import pytest
+
+from portal.geo.lookup import CommuneIndex, communes_at_points
+from portal.geo.repository import find_commune
+
+
+@pytest.mark.parametrize("evidence, expected", [
+    ({"postal_code": "93380"}, "93066"),            # Pierrefitte's postal code, now Saint-Denis
+    ({"name": "Bourget"}, "93013"),                 # the boundary file's name, without its article
+    ({"name": "Le Bourget"}, "93013"),
+    ({"name": "BOURGET (LE)"}, "93013"),
+    ({"code": "93059"}, "93066"),                   # former code
+    ({"code": "2220"}, "02220"),                    # leading zero lost by a spreadsheet
+    ({"code": "93048.0"}, "93048"),                 # integer written as a float
+    ({"code": "75108"}, "75056"),                   # Paris arrondissement code
+    ({"name": "Saint-Denis", "postal_code": "93200"}, "93066"),
+    ({"name": "l'ile saint denis"}, "93039"),
+    ({"lon": 2.4397, "lat": 48.8610}, "93048"),    # a point in Montreuil
+])
+def test_find_commune(db_session, evidence, expected):
+    commune = find_commune(**evidence)
+    assert commune is not None and commune.insee_code == expected
+
+
+@pytest.mark.parametrize("evidence", [
+    {"name": "Saint-Denis"},          # also in La Réunion: ambiguous without more evidence
+    {"code": "99999"},
+    {"code": "not a code"},
+    {"postal_code": "1"},
+    {"lon": -40.0, "lat": 10.0},      # the Atlantic: never a commune
+])
+def test_find_commune_refuses_to_guess(db_session, evidence):
+    assert find_commune(**evidence) is None
+
+
+def test_index_resolves_in_memory_and_points_in_batches(db_session):
+    index = CommuneIndex.load(db_session)
+    assert index.resolve(insee="93059").insee_code == "93066"
+    assert index.resolve(name="Dugny", postal_code="93440").insee_code == "93030"
+    # Montreuil, Dugny, and a point off the coast (no commune).
+    assert communes_at_points(db_session, [(2.4397, 48.8610), (2.4164, 48.9535), (-3.0, 47.0)]) == [
+        "93048", "93030", None]
