@@ -1,0 +1,41 @@
+"""The canonical fields of Boussole's listing format: what a partner column maps to.
+
+The published Table Schema (importers/schema/) describes the same fields for partners.
+"""
+from __future__ import annotations
+
+# field name → (French label, English label)
+FIELDS: dict[str, tuple[str, str]] = {
+    "external_id": ("Identifiant", "Identifier"),
+    "name": ("Nom / titre", "Name / title"),
+    "description": ("Description", "Description"),
+    "kind": ("Type", "Kind"),
+    "disciplines": ("Disciplines", "Disciplines"),
+    "tags": ("Mots-clés", "Tags"),
+    "organization": ("Organisme", "Organisation"),
+    "address": ("Adresse", "Address"),
+    "postal_code": ("Code postal", "Postal code"),
+    "commune_name": ("Commune", "Town"),
+    "insee_code": ("Code INSEE", "INSEE code"),
+    "latitude": ("Latitude", "Latitude"),
+    "longitude": ("Longitude", "Longitude"),
+    "lat_lon": ("Coordonnées « lat, lon »", "Coordinates \"lat, lon\""),
+    "website": ("Site web", "Website"),
+    "email": ("Courriel", "Email"),
+    "phone": ("Téléphone", "Phone"),
+    "age_min": ("Âge minimum", "Minimum age"),
+    "age_max": ("Âge maximum", "Maximum age"),
+    "audiences": ("Publics", "Audiences"),
+    "level": ("Niveau", "Level"),
+    "is_free": ("Gratuit", "Free"),
+    "price_min": ("Prix minimum (€)", "Minimum price (€)"),
+    "price_max": ("Prix maximum (€)", "Maximum price (€)"),
+    "schedule": ("Horaires hebdomadaires", "Weekly schedule"),
+    "timings": ("Dates", "Timings"),
+    "status": ("Statut", "Status"),
+    "registration_url": ("Inscription (lien)", "Registration link"),
+    "accessibility": ("Accessibilité", "Accessibility"),
+    "source_modified_at": ("Date de mise à jour", "Last modified"),
+}
+
+REQUIRED = ("name",)
