@@ -4,5 +4,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from portal.geo.commands import geo
+    from portal.vocabulary.commands import vocabulary
 
     app.cli.add_command(geo)
+    app.cli.add_command(vocabulary)

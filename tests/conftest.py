@@ -50,6 +50,7 @@ def app(postgis_url, redis_url, data_dir):
     from portal import create_app
     from portal.extensions import db
     from portal.geo.loader import load_reference_geography
+    from portal.vocabulary.api import load_disciplines
 
     app = create_app({
         "TESTING": True,
@@ -63,6 +64,7 @@ def app(postgis_url, redis_url, data_dir):
     with app.app_context():
         upgrade()
         load_reference_geography(db.session, data_dir / "reference")
+        load_disciplines(db.session)
         db.session.remove()
     return app
 
