@@ -8,3 +8,9 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(geo)
     app.cli.add_command(vocabulary)
+
+    from importers.commands import imports
+    from importers.demo import demo
+
+    app.cli.add_command(imports)
+    app.cli.add_command(demo)

@@ -37,3 +37,8 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
 fi
+
+# Compiled translations are build output, not sources.
+if compgen -G "portal/translations/*/LC_MESSAGES/messages.po" >/dev/null; then
+  .venv/bin/pybabel compile -q -d portal/translations 2>/dev/null || .venv/bin/pybabel compile -d portal/translations
+fi

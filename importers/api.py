@@ -1,0 +1,105 @@
+"""Starting imports: in the foreground (CLI), or as a background job (RQ on Redis when
+REDIS_URL is set, a thread otherwise) whose ImportRun row a page can poll."""
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from pathlib import Path
+
+import requests
+from flask import current_app
+
+from importers.models import ImportItem, ImportRun
+from importers.pipeline import ImportOptions, ImportPipeline
+
+
+class FetchError(Exception):
+    pass
+
+
+def fetch_to_file(url: str, max_bytes: int, timeout: float = 60.0) -> Path:
+    """Download a partner feed to a temporary file, refusing more than max_bytes."""
+    try:
+        with requests.get(url, stream=True, timeout=timeout) as response:
+            response.raise_for_status()
+            suffix = Path(url.split("?")[0]).suffix[:8]
+            handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
+            size = 0
+            with handle:
+                for chunk in response.iter_content(64 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise FetchError(f"Le flux dépasse la taille maximale ({max_bytes // (1024 * 1024)} Mo).")
+                    handle.write(chunk)
+            return Path(handle.name)
+    except requests.RequestException as exc:
+        raise FetchError(f"Flux injoignable : {url} ({exc.__class__.__name__}).") from exc
+
+
+def run_import(session, location: str, options: ImportOptions, progress=None) -> ImportRun:
+    config = current_app.config
+    path = location
+    if location.startswith(("http://", "https://")):
+        path = str(fetch_to_file(location, int(config["IMPORT_MAX_BYTES"])))
+    run = ImportPipeline(session, config, progress).run(path, options)
+    if path != location:
+        run.location = location
+        session.commit()
+        Path(path).unlink(missing_ok=True)
+    return run
+
+
+def _job(location: str, options: dict) -> int:
+    """Entry point of a background job (RQ worker or thread): its own app and session."""
+    from portal import create_app
+    from portal.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        opts = ImportOptions(**options)
+        return run_import(db.session, location, opts).id
+
+
+def start_background_import(location: str, options: ImportOptions) -> str:
+    """Queue the import; returns a job id (RQ id, or "thread")."""
+    payload = dict(options.__dict__)
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        import redis
+        from rq import Queue
+
+        job = Queue("imports", connection=redis.Redis.from_url(url)).enqueue(
+            _job, location, payload, job_timeout=3600
+        )
+        return job.id
+    threading.Thread(target=_job, args=(location, payload), daemon=True).start()
+    return "thread"
+
+
+def run_report(session, run: ImportRun, items: list[dict] | None = None) -> dict:
+    """The run as data a partner can act on (and `--report report.json` writes)."""
+    if items is None:
+        items = [
+            {"row_number": i.row_number, "external_id": i.external_id, "status": i.status.value,
+             "errors": i.errors, "warnings": i.warnings}
+            for i in session.query(ImportItem).filter(
+                ImportItem.run_id == run.id,
+                (ImportItem.errors != json.loads("[]")) | (ImportItem.warnings != json.loads("[]")),
+            ).order_by(ImportItem.row_number)
+        ]
+    else:
+        items = [{**item, "status": getattr(item["status"], "value", item["status"])} for item in items]
+        for item in items:
+            item.pop("run_id", None)
+            item.pop("listing_id", None)
+    return {
+        "run": run.id, "source": run.source.name, "location": run.location, "status": run.status.value,
+        "dry_run": run.dry_run, "error": run.error, "mapping": run.mapping,
+        "counts": {"total": run.processed_rows, "created": run.created_count, "updated": run.updated_count,
+                   "unchanged": run.unchanged_count, "archived": run.archived_count,
+                   "failed": run.failed_count},
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "items": items,
+    }

@@ -1,0 +1,72 @@
+"""Possible duplicates across sources, for a human to merge or dismiss.
+
+Two venues are candidates when their normalised names are ≥ 70 % similar and they lie
+within 100 m, or when they share the same address in the same commune. Merging keeps both
+rows (and so both provenances: a re-import still finds its own row) and redirects the
+merged one to the survivor.
+"""
+from __future__ import annotations
+
+from sqlalchemy import text, update
+
+from importers.models import DuplicateCandidate
+from portal.listings.enums import ListingType
+from portal.venues.models import Venue
+
+NAME_SIMILARITY = 0.7
+DISTANCE_M = 100
+
+
+def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
+    """Record candidates between venues created or updated by this run and venues of other sources."""
+    if listing_type is not ListingType.venue:
+        return 0
+    result = session.execute(text("""
+        WITH touched AS (
+            SELECT v.* FROM venue v
+            JOIN import_item i ON i.listing_id = v.id AND i.run_id = :run_id
+                              AND i.status IN ('created', 'updated')
+        ), near AS (
+            SELECT t.id AS a, o.id AS b,
+                   similarity(lower(unaccent(t.name)), lower(unaccent(o.name))) AS name_similarity,
+                   ST_Distance(t.location, o.location) AS distance_m, 'proximity' AS reason
+            FROM touched t
+            JOIN venue o ON ST_DWithin(t.location, o.location, :distance)
+                        AND o.id <> t.id AND o.source_id IS DISTINCT FROM t.source_id
+                        AND o.merged_into_id IS NULL AND o.archived_at IS NULL
+        ), same_address AS (
+            SELECT t.id AS a, o.id AS b,
+                   similarity(lower(unaccent(t.name)), lower(unaccent(o.name))) AS name_similarity,
+                   ST_Distance(t.location, o.location) AS distance_m, 'address' AS reason
+            FROM touched t
+            JOIN venue o ON o.commune_code = t.commune_code
+                        AND lower(unaccent(o.address)) = lower(unaccent(t.address))
+                        AND o.id <> t.id AND o.source_id IS DISTINCT FROM t.source_id
+                        AND o.merged_into_id IS NULL AND o.archived_at IS NULL
+        ), pairs AS (
+            SELECT * FROM near WHERE name_similarity >= :similarity
+            UNION ALL
+            SELECT * FROM same_address
+        )
+        INSERT INTO duplicate_candidate (listing_type, first_id, second_id, name_similarity, distance_m, reason)
+        SELECT 'venue', least(a, b), greatest(a, b), name_similarity, distance_m, reason FROM pairs
+        ON CONFLICT DO NOTHING
+        RETURNING id
+    """), {"run_id": run_id, "distance": DISTANCE_M, "similarity": NAME_SIMILARITY})
+    return len(result.all())
+
+
+def merge(session, candidate: DuplicateCandidate, keep_id: int) -> None:
+    """Merge the pair into `keep_id`: the other venue redirects there, its activities move."""
+    if keep_id not in (candidate.first_id, candidate.second_id):
+        raise ValueError("keep_id must be one of the pair")
+    gone_id = candidate.second_id if keep_id == candidate.first_id else candidate.first_id
+    session.execute(update(Venue).where(Venue.id == gone_id).values(merged_into_id=keep_id))
+    session.execute(text("UPDATE activity SET venue_id = :keep WHERE venue_id = :gone"),
+                    {"keep": keep_id, "gone": gone_id})
+    session.execute(text("UPDATE resource SET venue_id = :keep WHERE venue_id = :gone"),
+                    {"keep": keep_id, "gone": gone_id})
+    candidate.status = "merged"
+    from search.queue import enqueue
+    enqueue(session, ListingType.venue, [keep_id, gone_id])
+    session.flush()

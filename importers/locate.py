@@ -1,0 +1,94 @@
+"""Where a row is: its declared commune and its point.
+
+Given coordinates win; otherwise the BAN geocoder; otherwise the commune centroid, flagged
+approximate. Never an invented point. When the point lies in another commune than the
+declared one, both are kept and the row is flagged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from importers.geocode import AddressQuery, BanGeocoder, GeocoderUnavailable
+from portal.geo.lookup import CommuneIndex, communes_at_points
+
+
+@dataclass
+class Location:
+    commune_code: str | None = None
+    point: tuple[float, float] | None = None  # (lon, lat)
+    precision: str | None = None
+    point_commune_code: str | None = None
+
+
+class Locator:
+    def __init__(self, session, index: CommuneIndex, geocoder: BanGeocoder | None):
+        self.session = session
+        self.index = index
+        self.geocoder = geocoder
+        self.geocoder_error: str | None = None
+        self._centroids: dict[str, tuple[float, float] | None] = {}
+
+    def locate(self, batch: list) -> None:
+        """Set `.location` and append warnings on each pending row of the batch."""
+        to_geocode = []
+        for row in batch:
+            values = row.record.values
+            commune = self.index.resolve(values.get("insee_code"), values.get("postal_code"),
+                                         values.get("commune_name"))
+            row.location = Location(commune_code=commune.insee_code if commune else None)
+            if commune is None and any(values.get(k) for k in ("insee_code", "postal_code", "commune_name")):
+                given = values.get("commune_name") or values.get("insee_code") or values.get("postal_code")
+                row.record.warnings.append(f"Commune non reconnue : « {given} ».")
+            if values.get("point"):
+                row.location.point, row.location.precision = values["point"], "given"
+            elif values.get("address") and self.geocoder and not self.geocoder_error:
+                to_geocode.append(row)
+        self._geocode(to_geocode)
+        for row in batch:
+            if row.location.point is None and row.location.commune_code:
+                centroid = self._centroid(row.location.commune_code)
+                if centroid:
+                    row.location.point, row.location.precision = centroid, "municipality"
+                    row.record.warnings.append("Position approximative : centre de la commune.")
+            if row.location.point is None:
+                row.record.warnings.append("Aucune position connue : le lieu n'apparaîtra pas sur la carte.")
+        located = [row for row in batch if row.location.point]
+        for row, code in zip(located, communes_at_points(self.session, [r.location.point for r in located])):
+            row.location.point_commune_code = code
+            declared = row.location.commune_code
+            if declared is None and code:
+                row.location.commune_code = code
+            elif code and declared and code != declared and row.location.precision != "municipality":
+                names = {c: self.index.by_code[c].name for c in (code, declared) if c in self.index.by_code}
+                row.record.warnings.append(
+                    f"Le point est situé à {names.get(code, code)}, pas à {names.get(declared, declared)} "
+                    "(commune déclarée) : les deux sont conservées."
+                )
+
+    def _geocode(self, rows: list) -> None:
+        if not rows:
+            return
+        queries = []
+        for position, row in enumerate(rows):
+            v = row.record.values
+            queries.append(AddressQuery(key=str(position), address=v["address"], postal_code=v.get("postal_code"),
+                                        citycode=row.location.commune_code, city=v.get("commune_name")))
+        try:
+            found = self.geocoder.geocode(queries)
+        except GeocoderUnavailable as exc:
+            self.geocoder_error = str(exc)
+            return
+        for position, row in enumerate(rows):
+            point = found.get(str(position))
+            if point:
+                row.location.point, row.location.precision = (point.lon, point.lat), point.precision
+
+    def _centroid(self, code: str) -> tuple[float, float] | None:
+        if code not in self._centroids:
+            found = self.session.execute(text(
+                "SELECT ST_X(centroid), ST_Y(centroid) FROM commune WHERE insee_code = :code AND centroid IS NOT NULL"
+            ), {"code": code}).first()
+            self._centroids[code] = (found[0], found[1]) if found else None
+        return self._centroids[code]

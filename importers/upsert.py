@@ -1,0 +1,224 @@
+"""Writing a batch of located records, idempotent by (source, external id).
+
+A record whose content hash did not change is left alone; a changed one is updated except
+for the fields edited by hand; a source date older than the stored one never overwrites.
+Writes are Core statements (one per kind of change per batch), not one ORM object per row.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from importers.records import content_hash
+from portal.activities.models import Activity, ActivitySlot, ActivityTiming, activity_discipline, activity_tag
+from portal.geo.names import slugify
+from portal.listings.enums import (
+    ActivityKind,
+    ActivityStatus,
+    Level,
+    ListingType,
+    ModerationStatus,
+    ResourceKind,
+    VenueKind,
+)
+from portal.resources.models import Resource, resource_discipline, resource_tag
+from portal.venues.models import Venue, venue_discipline, venue_tag
+from portal.vocabulary.models import Discipline, Tag
+
+MODELS = {ListingType.venue: Venue, ListingType.activity: Activity, ListingType.resource: Resource}
+LINKS = {
+    ListingType.venue: (venue_discipline, venue_tag, "venue_id"),
+    ListingType.activity: (activity_discipline, activity_tag, "activity_id"),
+    ListingType.resource: (resource_discipline, resource_tag, "resource_id"),
+}
+VENUE_KIND_WORDS = {
+    "biblioth": VenueKind.library, "médiath": VenueKind.library, "mediath": VenueKind.library,
+    "library": VenueKind.library, "ciné": VenueKind.cinema, "cine": VenueKind.cinema,
+    "conservatoire": VenueKind.conservatoire, "théâtre": VenueKind.theatre, "theatre": VenueKind.theatre,
+    "studio": VenueKind.rehearsal_studio, "centre culturel": VenueKind.cultural_centre,
+    "mjc": VenueKind.cultural_centre, "école": VenueKind.school,
+}
+ACTIVITY_KIND_WORDS = {
+    "stage": ActivityKind.short_course, "essai": ActivityKind.trial_session,
+    "recrut": ActivityKind.recruiting_group, "chorale": ActivityKind.recruiting_group,
+    "troupe": ActivityKind.recruiting_group, "jam": ActivityKind.open_practice,
+    "scène ouverte": ActivityKind.open_practice, "bal": ActivityKind.open_practice,
+    "spectacle": ActivityKind.amateur_event, "festival": ActivityKind.amateur_event,
+    "concert": ActivityKind.amateur_event, "rencontre": ActivityKind.amateur_event,
+}
+RESOURCE_KIND_WORDS = {
+    "salle": ResourceKind.rehearsal_room, "studio": ResourceKind.rehearsal_room,
+    "répét": ResourceKind.rehearsal_room, "prêt": ResourceKind.equipment_loan,
+    "aide": ResourceKind.funding, "subvention": ResourceKind.funding, "financement": ResourceKind.funding,
+    "formation": ResourceKind.training, "réseau": ResourceKind.network, "fédération": ResourceKind.network,
+}
+LEVEL_WORDS = {"débutant": Level.beginner, "intermédiaire": Level.intermediate, "confirmé": Level.advanced,
+               "avancé": Level.advanced, "tous": Level.all_levels}
+STATUS_WORDS = {"complet": ActivityStatus.full, "annul": ActivityStatus.cancelled,
+                "report": ActivityStatus.postponed}
+VERIFY_REFRESH = timedelta(days=1)
+
+
+def _word_enum(value, table: dict, default):
+    if not value:
+        return default
+    lowered = str(value).lower()
+    for enum_value in type(default) if default is not None else []:
+        if lowered == enum_value.value:
+            return enum_value
+    for word, enum_value in table.items():
+        if word in lowered:
+            return enum_value
+    return default
+
+
+def _columns(listing_type: ListingType, values: dict, location, now: datetime) -> dict:
+    name = values.get("name") or ""
+    common = {
+        "slug": slugify(name)[:120], "description": values.get("description"),
+        "website": values.get("website"), "email": values.get("email"), "phone": values.get("phone"),
+    }
+    if listing_type is ListingType.venue:
+        point = location.point if location else None
+        return {
+            **common, "name": name,
+            "kind": _word_enum(values.get("kind"), VENUE_KIND_WORDS, VenueKind.other),
+            "address": values.get("address"), "postal_code": values.get("postal_code"),
+            "commune_code": location.commune_code if location else None,
+            "location": f"SRID=4326;POINT({point[0]} {point[1]})" if point else None,
+            "location_precision": location.precision if point else None,
+            "location_commune_code": (location.point_commune_code
+                                      if location and location.point_commune_code != location.commune_code
+                                      else None),
+        }
+    price = {"is_free": values.get("is_free"), "price_min": values.get("price_min"),
+             "price_max": values.get("price_max")}
+    if listing_type is ListingType.activity:
+        return {
+            **common, **price, "title": name,
+            "kind": _word_enum(values.get("kind"), ACTIVITY_KIND_WORDS, ActivityKind.regular_class),
+            "age_min": values.get("age_min"), "age_max": values.get("age_max"),
+            "level": _word_enum(values.get("level"), LEVEL_WORDS, None),
+            "status": _word_enum(values.get("status"), STATUS_WORDS, ActivityStatus.scheduled),
+            "registration_url": values.get("registration_url"),
+        }
+    return {**common, **price, "title": name,
+            "kind": _word_enum(values.get("kind"), RESOURCE_KIND_WORDS, ResourceKind.advice)}
+
+
+class Writer:
+    """Upserts batches for one source and listing type within the caller's transaction."""
+
+    def __init__(self, session, source_id: int, listing_type: ListingType, now: datetime):
+        self.session = session
+        self.source_id = source_id
+        self.listing_type = listing_type
+        self.model = MODELS[listing_type]
+        self.now = now
+        self.disciplines = dict(session.execute(select(Discipline.slug, Discipline.id)).all())
+        self.tag_ids: dict[str, int] = {}
+
+    def existing(self, external_ids: list[str]) -> dict[str, tuple]:
+        m = self.model
+        rows = self.session.execute(
+            select(m.external_id, m.id, m.content_hash, m.hand_edited_fields, m.source_modified_at,
+                   m.archived_at, m.missing_since)
+            .where(m.source_id == self.source_id, m.external_id.in_(external_ids))
+        ).all()
+        return {r[0]: r[1:] for r in rows}
+
+    def write(self, rows: list) -> None:
+        """Set `.status` ("created" | "updated" | "unchanged") and `.listing_id` on each row."""
+        existing = self.existing([r.external_id for r in rows])
+        to_insert, to_update, to_touch = [], [], []
+        for row in rows:
+            digest = content_hash({**row.record.values, "_loc": row.location and row.location.__dict__})
+            columns = _columns(self.listing_type, row.record.values, row.location, self.now)
+            provenance = {"source_modified_at": row.record.values.get("source_modified_at"),
+                          "last_imported_at": self.now, "content_hash": digest}
+            found = existing.get(row.external_id)
+            if found is None:
+                to_insert.append((row, {**columns, **provenance, "source_id": self.source_id,
+                                        "external_id": row.external_id,
+                                        "moderation_status": ModerationStatus.published,
+                                        "last_verified_at": self.now}))
+                continue
+            listing_id, old_hash, hand_edited, old_modified, archived_at, missing_since = found
+            row.listing_id = listing_id
+            new_modified = provenance["source_modified_at"]
+            older = old_modified and new_modified and new_modified < old_modified
+            if old_hash == digest or older:
+                row.status = "unchanged"
+                to_touch.append(listing_id)
+                if archived_at or missing_since:  # back in the feed
+                    to_update.append((row, {"archived_at": None, "missing_since": None}))
+                    row.status = "updated"
+                continue
+            kept = {k: v for k, v in columns.items() if k not in set(hand_edited or [])}
+            to_update.append((row, {**kept, **provenance, "archived_at": None, "missing_since": None,
+                                    "last_verified_at": self.now}))
+            row.status = "updated"
+        if to_insert:
+            ids = self.session.execute(
+                insert(self.model).returning(self.model.id, sort_by_parameter_order=True),
+                [values for _, values in to_insert],
+            ).scalars().all()
+            for (row, _), new_id in zip(to_insert, ids):
+                row.listing_id, row.status = new_id, "created"
+        for row, values in to_update:
+            self.session.execute(update(self.model).where(self.model.id == row.listing_id).values(**values))
+        if to_touch:
+            self.session.execute(
+                update(self.model)
+                .where(self.model.id.in_(to_touch), self.model.last_imported_at < self.now - VERIFY_REFRESH)
+                .values(last_imported_at=self.now, last_verified_at=self.now)
+            )
+        changed = [row for row in rows if row.status in ("created", "updated") and row.record.values.get("name")]
+        self._links(changed)
+        if self.listing_type is ListingType.activity:
+            self._times(changed)
+
+    def _links(self, rows: list) -> None:
+        if not rows:
+            return
+        discipline_table, tag_table, key = LINKS[self.listing_type]
+        ids = [row.listing_id for row in rows]
+        self.session.execute(delete(discipline_table).where(discipline_table.c[key].in_(ids)))
+        self.session.execute(delete(tag_table).where(tag_table.c[key].in_(ids)))
+        discipline_rows, tag_rows = [], []
+        for row in rows:
+            for slug in dict.fromkeys(row.record.values.get("disciplines") or []):
+                if slug in self.disciplines:
+                    discipline_rows.append({key: row.listing_id, "discipline_id": self.disciplines[slug]})
+            for label in dict.fromkeys(row.record.values.get("tags") or []):
+                tag_id = self._tag(label)
+                if tag_id:
+                    tag_rows.append({key: row.listing_id, "tag_id": tag_id})
+        if discipline_rows:
+            self.session.execute(insert(discipline_table), discipline_rows)
+        if tag_rows:
+            self.session.execute(pg_insert(tag_table).on_conflict_do_nothing(), tag_rows)
+
+    def _tag(self, label: str) -> int | None:
+        slug = slugify(label)[:80]
+        if not slug or slug == "sans-nom":
+            return None
+        if slug not in self.tag_ids:
+            self.session.execute(pg_insert(Tag).values(slug=slug, label=label[:80]).on_conflict_do_nothing())
+            self.tag_ids[slug] = self.session.scalar(select(Tag.id).where(Tag.slug == slug))
+        return self.tag_ids[slug]
+
+    def _times(self, rows: list) -> None:
+        ids = [row.listing_id for row in rows]
+        self.session.execute(delete(ActivitySlot).where(ActivitySlot.activity_id.in_(ids)))
+        self.session.execute(delete(ActivityTiming).where(ActivityTiming.activity_id.in_(ids)))
+        slots = [{"activity_id": row.listing_id, "weekday": d, "starts_at": s, "ends_at": e}
+                 for row in rows for d, s, e in row.record.values.get("schedule") or []]
+        timings = [{"activity_id": row.listing_id, "begins_at": b, "ends_at": e}
+                   for row in rows for b, e in row.record.values.get("timings") or []]
+        if slots:
+            self.session.execute(insert(ActivitySlot), slots)
+        if timings:
+            self.session.execute(insert(ActivityTiming), timings)
