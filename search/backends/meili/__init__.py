@@ -1,0 +1,1 @@
+"""Meilisearch backend internals; import the backend from search.backends.meilisearch."""
