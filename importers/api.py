@@ -50,31 +50,32 @@ def run_import(session, location: str, options: ImportOptions, progress=None) ->
     return run
 
 
-def _job(location: str, options: dict) -> int:
-    """Entry point of a background job (RQ worker or thread): its own app and session."""
+def _job(location: str, options: dict, database_url: str) -> int:
+    """Entry point of a background job (RQ worker or thread): its own app and session, on the
+    database of the app that queued it."""
     from portal import create_app
     from portal.extensions import db
 
-    app = create_app()
+    app = create_app({"DATABASE_URL": database_url})
     with app.app_context():
-        opts = ImportOptions(**options)
-        return run_import(db.session, location, opts).id
+        try:
+            return run_import(db.session, location, ImportOptions(**options)).id
+        finally:
+            db.session.remove()
 
 
-def start_background_import(location: str, options: ImportOptions) -> str:
-    """Queue the import; returns a job id (RQ id, or "thread")."""
-    payload = dict(options.__dict__)
+def start_background_import(location: str, options: ImportOptions):
+    """Queue the import; returns the RQ job, or the thread running it when REDIS_URL is empty."""
+    args = (location, dict(options.__dict__), current_app.config["SQLALCHEMY_DATABASE_URI"])
     url = current_app.config.get("REDIS_URL")
     if url:
         import redis
         from rq import Queue
 
-        job = Queue("imports", connection=redis.Redis.from_url(url)).enqueue(
-            _job, location, payload, job_timeout=3600
-        )
-        return job.id
-    threading.Thread(target=_job, args=(location, payload), daemon=True).start()
-    return "thread"
+        return Queue("imports", connection=redis.Redis.from_url(url)).enqueue(_job, *args, job_timeout=3600)
+    thread = threading.Thread(target=_job, args=args, daemon=True)
+    thread.start()
+    return thread
 
 
 def run_report(session, run: ImportRun, items: list[dict] | None = None) -> dict:

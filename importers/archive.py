@@ -8,9 +8,10 @@ from sqlalchemy import insert, update
 
 from importers.models import ImportItem, ItemStatus
 from importers.upsert import MODELS
+from search.queue import enqueue
 
 
-def archive_missing(session, run, source, seen: set[str], now: datetime, grace_days: int) -> int:
+def archive_missing(session, run_id: int, source, seen: set[str], now: datetime, grace_days: int) -> int:
     model = MODELS[source.listing_type]
     active = (model.source_id == source.id) & model.archived_at.is_(None) & model.external_id.is_not(None)
     not_seen = ~model.external_id.in_(seen) if seen else True
@@ -23,11 +24,10 @@ def archive_missing(session, run, source, seen: set[str], now: datetime, grace_d
     ).all()
     if archived:
         session.execute(insert(ImportItem), [
-            {"run_id": run.id, "row_number": 0, "external_id": external_id, "status": ItemStatus.archived,
+            {"run_id": run_id, "row_number": 0, "external_id": external_id, "status": ItemStatus.archived,
              "listing_id": listing_id, "errors": [],
              "warnings": [f"Absent du flux depuis plus de {grace_days} jours : archivé."]}
             for listing_id, external_id in archived
         ])
-        from search.queue import enqueue
         enqueue(session, source.listing_type, [listing_id for listing_id, _ in archived])
     return len(archived)

@@ -12,9 +12,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import insert, select
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from importers.archive import archive_missing
+from importers.duplicates import find_duplicates
 from importers.geocode import BanGeocoder
 from importers.locate import Location, Locator
 from importers.mapping import suggest_mapping
@@ -24,6 +26,7 @@ from importers.records import CanonicalRecord, RowError, map_row, normalise, sta
 from importers.upsert import Writer
 from portal.geo.lookup import CommuneIndex
 from portal.listings.enums import ListingType
+from search.queue import enqueue
 
 BATCH_SIZE = 1000
 FIELD_LABELS_REQUIRED = {"name": "Nom / titre"}
@@ -64,8 +67,6 @@ class ImportAbort(Exception):
         self.code, self.message = code, message
 
 
-COUNTERS = ("processed_rows", "total_rows", "created_count", "updated_count", "unchanged_count",
-            "archived_count", "failed_count", "status", "error", "mapping")
 
 
 def get_or_create_source(session, name: str, listing_type: ListingType) -> ImportSource:
@@ -95,7 +96,33 @@ def _resolve_mapping(session, source: ImportSource, records, options: ImportOpti
     return suggest_mapping(records.columns, [row.values for row in records.sample(50)])
 
 
+@dataclass
+class RunState:
+    """Counters kept outside the ImportRun row while the run's transaction is open, so that
+    progress can be published on another connection without locking against ourselves."""
+
+    processed_rows: int = 0
+    total_rows: int | None = None
+    created_count: int = 0
+    updated_count: int = 0
+    unchanged_count: int = 0
+    archived_count: int = 0
+    failed_count: int = 0
+    status: RunStatus = RunStatus.running
+    error: str | None = None
+    mapping: dict | None = None
+    items: list[dict] = field(default_factory=list)
+
+    def apply_to(self, run: ImportRun) -> None:
+        for name in ("processed_rows", "total_rows", "created_count", "updated_count", "unchanged_count",
+                     "archived_count", "failed_count", "status", "error", "mapping"):
+            setattr(run, name, getattr(self, name))
+
+
 class ImportPipeline:
+    """Runs one import. The whole run is one transaction (batches are savepoints): a file-level
+    problem found mid-stream (bad encoding at row 90 000) leaves the database as it was."""
+
     def __init__(self, session, config: dict, progress: Callable[[int, int | None], None] | None = None):
         self.session = session
         self.config = config
@@ -108,30 +135,40 @@ class ImportPipeline:
                         status=RunStatus.running, started_at=now)
         self.session.add(run)
         self.session.commit()
-        self.items: list[dict] = []
-        snapshot: dict = {}
+        state = RunState()
         try:
             if options.dry_run:
                 with self.session.begin_nested():
-                    self._process(run, source, Path(location), options, now)
-                    snapshot = {name: getattr(run, name) for name in COUNTERS}
+                    self._process(run.id, state, source, Path(location), options, now)
                     raise DryRunRollback
-            self._process(run, source, Path(location), options, now)
+            self._process(run.id, state, source, Path(location), options, now)
         except DryRunRollback:
-            for name, value in snapshot.items():
-                setattr(run, name, value)
+            pass
         except (ImportFileError, ImportAbort) as exc:
             self.session.rollback()
-            run = self.session.get(ImportRun, run.id)
-            run.status, run.error = RunStatus.failed, exc.message
+            failed = RunState(status=RunStatus.failed, error=exc.message, items=state.items)
+            state = failed
+        run = self.session.get(ImportRun, run.id)
+        state.apply_to(run)
         run.finished_at = datetime.now(timezone.utc)
         self.session.commit()
         # Rows with errors or warnings, kept in memory so that a dry run (whose items are
         # rolled back with everything else) can still report them.
-        run.report_items = self.items
+        run.report_items = state.items
         return run
 
-    def _process(self, run: ImportRun, source: ImportSource, path: Path, options: ImportOptions, now) -> None:
+    def _publish_progress(self, run_id: int, state: RunState) -> None:
+        self.progress(state.processed_rows, state.total_rows)
+        bind = self.session.get_bind()
+        if isinstance(bind, Engine):
+            with bind.begin() as connection:
+                connection.execute(update(ImportRun).where(ImportRun.id == run_id)
+                                   .values(processed_rows=state.processed_rows))
+
+    def _process(self, run_id: int, state: RunState, source: ImportSource, path: Path,
+                 options: ImportOptions, now) -> None:
+        if not path.is_file():
+            raise ImportAbort("missing_file", f"Fichier introuvable : {path.name}.")
         with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"])) as records:
             source.format = records.format
             mapping = _resolve_mapping(self.session, source, records, options)
@@ -142,7 +179,7 @@ class ImportPipeline:
                     "Colonnes obligatoires introuvables : " + ", ".join(missing)
                     + f". Colonnes du fichier : {', '.join(records.columns[:30])}.",
                 )
-            run.mapping = mapping
+            state.mapping = mapping
             if options.save_profile and not options.dry_run:
                 self._save_profile(source, options.save_profile, mapping, records)
             column_of = {target: column for column, target in mapping.items()}
@@ -154,37 +191,34 @@ class ImportPipeline:
             seen: set[str] = set()
             batch: list[PendingRow] = []
             for row in records:
-                if options.limit is not None and run.processed_rows >= options.limit:
+                if options.limit is not None and state.processed_rows >= options.limit:
                     break
                 pending = self._prepare(row, mapping, column_of, options, seen)
                 if pending is None:
                     continue
-                run.processed_rows += 1
+                state.processed_rows += 1
                 batch.append(pending)
                 if len(batch) >= BATCH_SIZE:
-                    self._flush(run, batch, locator, writer)
+                    self._flush(run_id, state, batch, locator, writer)
                     batch = []
-                    self.progress(run.processed_rows, None)
-            self._flush(run, batch, locator, writer)
-            run.total_rows = run.processed_rows
-            self.progress(run.processed_rows, run.total_rows)
+                    self._publish_progress(run_id, state)
+            self._flush(run_id, state, batch, locator, writer)
+            state.total_rows = state.processed_rows
+            self._publish_progress(run_id, state)
             if (source.is_full_feed and options.limit is None and options.only_external_id is None
-                    and run.processed_rows and run.failed_count < run.processed_rows):
-                from importers.archive import archive_missing
-
-                run.archived_count = archive_missing(self.session, run, source, seen, now,
-                                                     int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"]))
-            run.status = RunStatus.partial if run.failed_count else RunStatus.succeeded
+                    and state.processed_rows and state.failed_count < state.processed_rows):
+                state.archived_count = archive_missing(self.session, run_id, source, seen, now,
+                                                       int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"]))
+            state.status = RunStatus.partial if state.failed_count else RunStatus.succeeded
             if locator.geocoder_error:
-                run.error = f"Géocodage indisponible ({locator.geocoder_error}) : centres de communes utilisés."
+                state.error = f"Géocodage indisponible ({locator.geocoder_error}) : centres de communes utilisés."
             if not options.dry_run:
-                from importers.duplicates import find_duplicates
-                find_duplicates(self.session, source.listing_type, run.id)
+                find_duplicates(self.session, source.listing_type, run_id)
 
     def _prepare(self, row, mapping, column_of, options, seen) -> PendingRow | None:
         if row.error:
             return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, row.error)]))
-        record = normalise(map_row(row.values, mapping, options.constants), column_of)
+        record = normalise(map_row(row.values, mapping, options.constants), column_of, options.listing_type)
         external_id = record.values.get("external_id") or stable_key(record.values)
         if options.only_external_id is not None and external_id != options.only_external_id:
             return None
@@ -196,7 +230,8 @@ class ImportPipeline:
         seen.add(external_id)
         return pending
 
-    def _flush(self, run: ImportRun, batch: list[PendingRow], locator: Locator, writer: Writer) -> None:
+    def _flush(self, run_id: int, state: RunState, batch: list[PendingRow], locator: Locator,
+               writer: Writer) -> None:
         if not batch:
             return
         valid = [p for p in batch if not p.record.errors]
@@ -215,17 +250,16 @@ class ImportPipeline:
             if p.record.errors:
                 p.status = "failed"
             counter = f"{p.status}_count"
-            setattr(run, counter, getattr(run, counter) + 1)
+            setattr(state, counter, getattr(state, counter) + 1)
             items.append({
-                "run_id": run.id, "row_number": p.number, "external_id": p.external_id,
+                "run_id": run_id, "row_number": p.number, "external_id": p.external_id,
                 "status": ItemStatus(p.status), "listing_id": p.listing_id,
                 "errors": [e.as_dict() for e in p.record.errors], "warnings": p.record.warnings,
             })
         self.session.execute(insert(ImportItem), items)
-        self.items.extend(item for item in items if item["errors"] or item["warnings"])
+        state.items.extend(item for item in items if item["errors"] or item["warnings"])
         changed = [p.listing_id for p in batch if p.status in ("created", "updated")]
         if changed:
-            from search.queue import enqueue
             enqueue(self.session, writer.listing_type, changed)
 
     def _save_profile(self, source, name, mapping, records) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 from dataclasses import dataclass, field
 
@@ -25,8 +26,10 @@ from importers.normalise import (
     reject_formula,
     sanitise_html,
 )
+from importers.kinds import resolve_kind, resolve_level, resolve_status
 from importers.schema import validate_record
 from portal.geo.names import normalise_insee_code, normalise_postal_code
+from portal.listings.enums import ListingType
 
 MAX_TEXT = 500
 MAX_DESCRIPTION = 20_000
@@ -61,11 +64,18 @@ def _text(value, name: str, limit: int = MAX_TEXT):
     return clean_text(plain_text(value) if isinstance(value, str) else value, name, limit)
 
 
+def _identifier(value) -> str | None:
+    """Identifiers keep their text, except integers a spreadsheet wrote as floats ("12.0")."""
+    text = clean_text(str(value), "external_id", 200)
+    if text and re.fullmatch(r"\d+\.0+", text):
+        return text.split(".")[0]
+    return text
+
+
 PARSERS = {
-    "external_id": lambda v: clean_text(v, "external_id", 200),
+    "external_id": _identifier,
     "name": lambda v: _text(v, "name"),
     "description": lambda v: sanitise_html(clean_text(v, "description", MAX_DESCRIPTION)),
-    "kind": lambda v: _text(v, "kind", 100),
     "organization": lambda v: _text(v, "organization"),
     "address": lambda v: _text(v, "address"),
     "commune_name": lambda v: _text(v, "commune_name", 200),
@@ -78,8 +88,6 @@ PARSERS = {
     "is_free": lambda v: parse_bool(v, "is_free"),
     "price_min": lambda v: parse_decimal(v, "price_min"),
     "price_max": lambda v: parse_decimal(v, "price_max"),
-    "level": lambda v: _text(v, "level", 50),
-    "status": lambda v: _text(v, "status", 50),
     "source_modified_at": lambda v: parse_datetime(v, "source_modified_at"),
     "schedule": lambda v: parse_schedule(v),
     "timings": lambda v: parse_timings(v),
@@ -97,15 +105,47 @@ def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object])
     return mapped
 
 
-def normalise(raw: dict, column_of: dict[str, str]) -> CanonicalRecord:
-    """Clean every mapped value; an unusable value becomes a row error naming its column."""
+# A bad value in one of these fails the row; elsewhere it is dropped with a warning, so that a
+# library whose "site internet" column says "pas de site" is still stored.
+# A refused point is dropped the same way: the geocoder or the commune centroid (flagged) takes over.
+HARD_FIELDS = {"name", "external_id"}
+WORD_FIELDS = {"kind": "Type", "level": "Niveau", "status": "Statut"}
+
+
+def _problem(record: CanonicalRecord, name: str, column: str | None, value, message: str) -> None:
+    if name in HARD_FIELDS:
+        record.errors.append(RowError(column, value, message))
+    else:
+        record.values.pop(name, None)
+        record.warnings.append(f"« {column or name} » ignoré : {message}")
+
+
+def _resolve_words(record: CanonicalRecord, raw: dict, listing_type: ListingType, column_of) -> None:
+    resolvers = {"kind": lambda v: resolve_kind(listing_type, v), "level": resolve_level,
+                 "status": resolve_status}
+    for name, resolver in resolvers.items():
+        if raw.get(name) in (None, ""):
+            continue
+        found = resolver(raw[name])
+        if found is None:
+            _problem(record, name, column_of.get(name, name), str(raw[name])[:200],
+                     f"« {str(raw[name])[:80]} » n'est pas un(e) {WORD_FIELDS[name].lower()} connu(e).")
+        else:
+            record.values[name] = found.value
+
+
+def normalise(raw: dict, column_of: dict[str, str],
+              listing_type: ListingType = ListingType.venue) -> CanonicalRecord:
+    """Clean every mapped value; an unusable value is a row error (identity and position) or a
+    warning naming its column (everything else)."""
     record = CanonicalRecord(values={})
     for name, value in raw.items():
+        column = column_of.get(name, name)
         if isinstance(value, str):
             try:
                 reject_formula(value, name)
             except FieldError as exc:
-                record.errors.append(RowError(column_of.get(name, name), exc.value, exc.message))
+                record.errors.append(RowError(column, exc.value, exc.message))
                 continue
         try:
             if name in PARSERS:
@@ -121,13 +161,17 @@ def normalise(raw: dict, column_of: dict[str, str]) -> CanonicalRecord:
             elif name in ("disciplines", "tags", "audiences", "accessibility"):
                 record.values[name] = _as_list(value)
         except FieldError as exc:
-            record.errors.append(RowError(column_of.get(exc.field or name, name), exc.value, exc.message))
+            _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
+    _resolve_words(record, raw, listing_type, column_of)
     try:
         record.values["point"] = parse_coordinates(
             raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"),
         )
     except FieldError as exc:
-        record.errors.append(RowError(column_of.get(exc.field or "latitude", "latitude"), exc.value, exc.message))
+        field_name = exc.field or "latitude"
+        if field_name not in column_of and "lat_lon" in column_of:
+            field_name = "lat_lon"
+        _problem(record, "point", column_of.get(field_name, field_name), exc.value, exc.message)
         record.values["point"] = None
     slugs, free_tags = [], list(record.values.get("tags", []))
     for text in record.values.get("disciplines", []):
@@ -136,7 +180,7 @@ def normalise(raw: dict, column_of: dict[str, str]) -> CanonicalRecord:
         free_tags += [t for t in left if t not in free_tags]
     record.values["disciplines"], record.values["tags"] = slugs, free_tags
     for error in validate_record(record.values):
-        record.errors.append(RowError(column_of.get(error.field, error.field), error.value, error.message))
+        _problem(record, error.field, column_of.get(error.field, error.field), error.value, error.message)
     return record
 
 

@@ -33,45 +33,7 @@ LINKS = {
     ListingType.activity: (activity_discipline, activity_tag, "activity_id"),
     ListingType.resource: (resource_discipline, resource_tag, "resource_id"),
 }
-VENUE_KIND_WORDS = {
-    "biblioth": VenueKind.library, "médiath": VenueKind.library, "mediath": VenueKind.library,
-    "library": VenueKind.library, "ciné": VenueKind.cinema, "cine": VenueKind.cinema,
-    "conservatoire": VenueKind.conservatoire, "théâtre": VenueKind.theatre, "theatre": VenueKind.theatre,
-    "studio": VenueKind.rehearsal_studio, "centre culturel": VenueKind.cultural_centre,
-    "mjc": VenueKind.cultural_centre, "école": VenueKind.school,
-}
-ACTIVITY_KIND_WORDS = {
-    "stage": ActivityKind.short_course, "essai": ActivityKind.trial_session,
-    "recrut": ActivityKind.recruiting_group, "chorale": ActivityKind.recruiting_group,
-    "troupe": ActivityKind.recruiting_group, "jam": ActivityKind.open_practice,
-    "scène ouverte": ActivityKind.open_practice, "bal": ActivityKind.open_practice,
-    "spectacle": ActivityKind.amateur_event, "festival": ActivityKind.amateur_event,
-    "concert": ActivityKind.amateur_event, "rencontre": ActivityKind.amateur_event,
-}
-RESOURCE_KIND_WORDS = {
-    "salle": ResourceKind.rehearsal_room, "studio": ResourceKind.rehearsal_room,
-    "répét": ResourceKind.rehearsal_room, "prêt": ResourceKind.equipment_loan,
-    "aide": ResourceKind.funding, "subvention": ResourceKind.funding, "financement": ResourceKind.funding,
-    "formation": ResourceKind.training, "réseau": ResourceKind.network, "fédération": ResourceKind.network,
-}
-LEVEL_WORDS = {"débutant": Level.beginner, "intermédiaire": Level.intermediate, "confirmé": Level.advanced,
-               "avancé": Level.advanced, "tous": Level.all_levels}
-STATUS_WORDS = {"complet": ActivityStatus.full, "annul": ActivityStatus.cancelled,
-                "report": ActivityStatus.postponed}
 VERIFY_REFRESH = timedelta(days=1)
-
-
-def _word_enum(value, table: dict, default):
-    if not value:
-        return default
-    lowered = str(value).lower()
-    for enum_value in type(default) if default is not None else []:
-        if lowered == enum_value.value:
-            return enum_value
-    for word, enum_value in table.items():
-        if word in lowered:
-            return enum_value
-    return default
 
 
 def _columns(listing_type: ListingType, values: dict, location, now: datetime) -> dict:
@@ -84,7 +46,7 @@ def _columns(listing_type: ListingType, values: dict, location, now: datetime) -
         point = location.point if location else None
         return {
             **common, "name": name,
-            "kind": _word_enum(values.get("kind"), VENUE_KIND_WORDS, VenueKind.other),
+            "kind": VenueKind(values.get("kind") or VenueKind.other),
             "address": values.get("address"), "postal_code": values.get("postal_code"),
             "commune_code": location.commune_code if location else None,
             "location": f"SRID=4326;POINT({point[0]} {point[1]})" if point else None,
@@ -98,14 +60,14 @@ def _columns(listing_type: ListingType, values: dict, location, now: datetime) -
     if listing_type is ListingType.activity:
         return {
             **common, **price, "title": name,
-            "kind": _word_enum(values.get("kind"), ACTIVITY_KIND_WORDS, ActivityKind.regular_class),
+            "kind": ActivityKind(values.get("kind") or ActivityKind.regular_class),
             "age_min": values.get("age_min"), "age_max": values.get("age_max"),
-            "level": _word_enum(values.get("level"), LEVEL_WORDS, None),
-            "status": _word_enum(values.get("status"), STATUS_WORDS, ActivityStatus.scheduled),
+            "level": Level(values["level"]) if values.get("level") else None,
+            "status": ActivityStatus(values.get("status") or ActivityStatus.scheduled),
             "registration_url": values.get("registration_url"),
         }
     return {**common, **price, "title": name,
-            "kind": _word_enum(values.get("kind"), RESOURCE_KIND_WORDS, ResourceKind.advice)}
+            "kind": ResourceKind(values.get("kind") or ResourceKind.advice)}
 
 
 class Writer:

@@ -1,0 +1,64 @@
+"""Partner words for kinds, levels and statuses ("Médiathèque", "stage", "complet") → our enums.
+
+An exact enum value is accepted as is; otherwise the first word found decides; nothing
+found gives None, and the caller keeps its default.
+"""
+from __future__ import annotations
+
+from portal.listings.enums import ActivityKind, ActivityStatus, Level, ListingType, ResourceKind, VenueKind
+
+VENUE_KIND_WORDS = {
+    "biblioth": VenueKind.library, "médiath": VenueKind.library, "mediath": VenueKind.library,
+    "library": VenueKind.library, "ciné": VenueKind.cinema, "cine": VenueKind.cinema,
+    "conservatoire": VenueKind.conservatoire, "théâtre": VenueKind.theatre, "theatre": VenueKind.theatre,
+    "studio": VenueKind.rehearsal_studio, "centre culturel": VenueKind.cultural_centre,
+    "mjc": VenueKind.cultural_centre, "école": VenueKind.school,
+}
+ACTIVITY_KIND_WORDS = {
+    "stage": ActivityKind.short_course, "essai": ActivityKind.trial_session,
+    "recrut": ActivityKind.recruiting_group, "chorale": ActivityKind.recruiting_group,
+    "troupe": ActivityKind.recruiting_group, "jam": ActivityKind.open_practice,
+    "scène ouverte": ActivityKind.open_practice, "bal": ActivityKind.open_practice,
+    "spectacle": ActivityKind.amateur_event, "festival": ActivityKind.amateur_event,
+    "concert": ActivityKind.amateur_event, "rencontre": ActivityKind.amateur_event,
+}
+RESOURCE_KIND_WORDS = {
+    "salle": ResourceKind.rehearsal_room, "studio": ResourceKind.rehearsal_room,
+    "répét": ResourceKind.rehearsal_room, "prêt": ResourceKind.equipment_loan,
+    "aide": ResourceKind.funding, "subvention": ResourceKind.funding, "financement": ResourceKind.funding,
+    "formation": ResourceKind.training, "réseau": ResourceKind.network, "fédération": ResourceKind.network,
+}
+LEVEL_WORDS = {"débutant": Level.beginner, "intermédiaire": Level.intermediate, "confirmé": Level.advanced,
+               "avancé": Level.advanced, "tous": Level.all_levels}
+STATUS_WORDS = {"complet": ActivityStatus.full, "annul": ActivityStatus.cancelled,
+                "report": ActivityStatus.postponed}
+
+KIND_WORDS = {ListingType.venue: (VenueKind, VENUE_KIND_WORDS),
+              ListingType.activity: (ActivityKind, ACTIVITY_KIND_WORDS),
+              ListingType.resource: (ResourceKind, RESOURCE_KIND_WORDS)}
+
+
+def _match(value, enum_cls, words: dict):
+    if value in (None, ""):
+        return None
+    lowered = str(value).strip().lower()
+    for member in enum_cls:
+        if lowered == member.value:
+            return member
+    for word, member in words.items():
+        if word in lowered:
+            return member
+    return None
+
+
+def resolve_kind(listing_type: ListingType, value):
+    enum_cls, words = KIND_WORDS[listing_type]
+    return _match(value, enum_cls, words)
+
+
+def resolve_level(value):
+    return _match(value, Level, LEVEL_WORDS)
+
+
+def resolve_status(value):
+    return _match(value, ActivityStatus, STATUS_WORDS)

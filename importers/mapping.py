@@ -1,0 +1,202 @@
+"""Column mapping: which partner column feeds which canonical field (importers/fields.py).
+
+Partners name columns however they like ("nom_de_l_etablissement", "CP", "N° auto",
+"geolocalisation"), so a suggestion combines two kinds of evidence, csv-detective style:
+- the header, folded (accents, case, underscores, articles ignored) and compared with
+  synonyms, exactly or as a contained phrase;
+- the content of a sample of rows: INSEE or postal codes, latitudes, "lat, lon" pairs,
+  e-mails, URLs, phones, dates…
+Content breaks ties, vetoes a header that lies (Lambert x/y under "latitude"), and rescues
+columns whose header means nothing. Columns that are clearly something else (population,
+counts, département or région codes) are never mapped, and each field gets one column at
+most. The result is a suggestion: the partner corrects it, and the saved mapping is reused.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from importers.normalise.detect import CONTENT_DETECTORS, RESCUE_WEIGHTS, VETO_FIELDS, content_scores
+from importers.fields import FIELDS
+
+MIN_SCORE = 0.5
+SAMPLE_SIZE = 200
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "external_id": ("id", "identifiant", "identifiant unique", "uid", "code bib", "n auto", "numero", "num",
+                    "ref", "reference", "cle", "key", "record id", "recordid", "id externe",
+                    "identifier", "code etablissement", "numero etablissement", "siret"),
+    "name": ("nom", "name", "title", "titre", "nom etablissement", "nom du lieu", "nom lieu", "raison sociale",
+             "libelle", "intitule", "denomination", "nom structure", "enseigne", "nom equipement",
+             "nom activite", "title fr", "nom usuel", "appellation"),
+    "description": ("description", "descriptif", "presentation", "resume", "texte", "description fr",
+                    "longdescription fr", "long description", "details", "detail", "commentaire"),
+    "kind": ("type", "kind", "categorie", "category", "type lieu", "type activite", "nature", "type equipement",
+             "type equipement ou lieu", "type structure"),
+    "disciplines": ("discipline", "disciplines", "domaine", "domaines", "discipline artistique",
+                    "disciplines artistiques", "domaine artistique", "pratique artistique", "pratiques artistiques",
+                    "esthetique", "esthetiques"),
+    "tags": ("tags", "mots cles", "mot cle", "keywords", "keywords fr", "etiquettes", "thematiques"),
+    "organization": ("organisme", "organisation", "organization", "structure", "association", "porteur",
+                     "gestionnaire", "organisateur", "operateur", "proprietaire", "structure porteuse"),
+    "address": ("adresse", "address", "adresse postale", "rue", "voie", "adresse 1", "adresse ligne 1",
+                "location address", "street", "street address", "numero et voie", "adresse complete",
+                "adresse lieu"),
+    "postal_code": ("cp", "code postal", "postal code", "postcode", "zip", "zipcode", "zip code",
+                    "location postalcode", "code post"),
+    "commune_name": ("commune", "ville", "city", "town", "localite", "nom commune", "libelle commune",
+                     "location city", "municipalite", "commune name"),
+    "insee_code": ("code insee", "insee", "code commune", "code insee commune", "citycode", "cog",
+                   "code geographique", "depcom", "com insee", "location insee", "insee code"),
+    "latitude": ("latitude", "lat", "y", "location latitude", "coord y", "latitude wgs84"),
+    "longitude": ("longitude", "lon", "lng", "long", "x", "location longitude", "coord x", "longitude wgs84"),
+    "lat_lon": ("geolocalisation", "coordonnees", "coordonnees gps", "geo point", "geo point 2d", "geopoint",
+                "location coordinates", "latlon", "lat lon", "gps", "coordinates", "geoloc", "geocoordonnees",
+                "coordonnees geographiques", "point geo", "geo"),
+    "website": ("site internet", "site web", "website", "url", "site", "web", "internet", "page web",
+                "site officiel", "lien", "lien internet", "url site"),
+    "email": ("email", "e mail", "mail", "courriel", "adresse mail", "adresse email", "adresse electronique",
+              "mel", "contact email", "email contact", "adresse courriel"),
+    "phone": ("telephone", "tel", "phone", "numero telephone", "tel fixe", "portable", "mobile",
+              "contact telephone", "telephone contact", "telephone fixe"),
+    "age_min": ("age min", "age minimum", "age minimal", "a partir", "age from", "age mini"),
+    "age_max": ("age max", "age maximum", "age maximal", "jusqu a", "age to", "age maxi"),
+    "audiences": ("public", "publics", "audience", "audiences", "public cible", "public vise", "tranche age"),
+    "level": ("niveau", "level", "niveau requis"),
+    "is_free": ("gratuit", "gratuite", "free", "entree libre", "acces gratuit"),
+    "price_min": ("prix", "tarif", "price", "cout", "prix min", "prix minimum", "tarif min", "tarif minimum",
+                  "price min", "tarifs"),
+    "price_max": ("prix max", "prix maximum", "tarif max", "tarif maximum", "price max"),
+    "schedule": ("horaires", "horaire", "jours et horaires", "creneaux", "creneau", "schedule", "heures",
+                 "jours horaires", "horaires hebdomadaires", "planning", "jours"),
+    "timings": ("dates", "timings", "date", "calendrier", "occurrences", "date evenement"),
+    "status": ("statut", "status", "etat"),
+    "registration_url": ("inscription", "lien inscription", "url inscription", "registration", "registration url",
+                         "reservation", "billetterie", "lien reservation"),
+    "accessibility": ("accessibilite", "accessibility", "handicap", "acces pmr", "pmr", "accessibilite handicap"),
+    "source_modified_at": ("date mise a jour", "mise a jour", "maj", "date maj", "updated at", "updatedat",
+                           "last modified", "modifie le", "date modification", "derniere mise a jour", "updated",
+                           "date derniere mise a jour", "last update"),
+}
+# Fields whose synonyms are too generic to match inside a longer header ("type_adresse"
+# is not a listing kind, "date de création" is not a timing).
+EXACT_ONLY_FIELDS = {"kind", "status", "timings"}
+# A header containing one of these words describes something else: counts, populations,
+# administrative levels above the commune. Such a column is left unmapped.
+OTHER_WORDS = {
+    "population", "pop", "nombre", "nb", "nbre", "count", "total", "effectif", "effectifs", "entrees",
+    "surface", "superficie", "places", "fauteuils", "ecrans", "seances", "uu", "unite", "pdm", "evolution",
+    "tranche", "budget", "depenses", "etp", "salaries", "benevoles", "temps", "region", "regions",
+    "departement", "departements", "dep", "dept", "epci", "ept", "iris", "canton", "taux", "pourcentage",
+    "montant", "annee", "capacite", "jauge", "films", "semaines", "zone", "regioncnc", "siren", "accessible",
+}
+STOP_WORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "the", "of"}
+
+
+def fold_header(header: object) -> str:
+    """'\\ufeffNom_de_l’Établissement' → 'nom etablissement'; 'nomEtablissement' → 'nom etablissement'."""
+    text = str(header or "").replace("\ufeff", "").replace("\x00", "")
+    text = re.sub(r"(?<=[a-zà-ÿ])(?=[A-Z])", " ", text)  # camelCase
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in STOP_WORDS]
+    return " ".join(words)
+
+
+def _folded_synonyms() -> dict[str, list[tuple[str, ...]]]:
+    folded: dict[str, list[tuple[str, ...]]] = {}
+    for field, synonyms in SYNONYMS.items():
+        phrases = {fold_header(field.replace("_", " "))} | {fold_header(s) for s in synonyms}
+        folded[field] = [tuple(p.split()) for p in phrases if p]
+    return folded
+
+
+_SYNONYM_WORDS = _folded_synonyms()
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(words[i:i + size]) == phrase for i in range(len(words) - size + 1))
+
+
+def header_scores(header: object) -> dict[str, float]:
+    """Field → 1.0 for an exact synonym, 0.55–0.9 for a synonym phrase inside the header."""
+    words = fold_header(header).split()
+    if not words:
+        return {}
+    exact_only = bool(OTHER_WORDS.intersection(words))
+    scores: dict[str, float] = {}
+    for field, phrases in _SYNONYM_WORDS.items():
+        best = 0.0
+        for phrase in phrases:
+            if list(phrase) == words:
+                best = 1.0
+                break
+            if exact_only or field in EXACT_ONLY_FIELDS or len(" ".join(phrase)) < 2:
+                continue
+            if len(phrase) == 1 and len(phrase[0]) == 1:
+                continue  # "x", "y" only as whole headers
+            if _contains(words, phrase):
+                best = max(best, 0.55 + 0.35 * len(phrase) / len(words))
+        if best:
+            scores[field] = round(best, 4)
+    return scores
+
+
+def _non_empty(column: str, sample: list[dict]) -> list[object]:
+    values = []
+    for row in sample[:SAMPLE_SIZE]:
+        value = row.get(column)
+        if value is None or (isinstance(value, str) and not value.replace("\ufeff", "").strip()):
+            continue
+        values.append(value)
+    return values
+
+
+def _score(field: str, header: float, content: dict[str, float], counted: int) -> float:
+    ratio = content.get(field)
+    if ratio is None or field not in CONTENT_DETECTORS:
+        return header
+    if field in VETO_FIELDS and counted >= 3 and ratio < 0.2:
+        return 0.0
+    from_header = header * (0.6 + 0.4 * ratio) if header else 0.0
+    rescue_weight: float | Callable[[dict[str, float]], float] = RESCUE_WEIGHTS.get(field, 0.0)
+    weight = rescue_weight(content) if callable(rescue_weight) else rescue_weight
+    from_content = ratio * weight if ratio >= 0.8 else 0.0
+    return max(from_header, from_content)
+
+
+def suggest_mapping(columns: list[str], sample: list[dict]) -> dict[str, str]:
+    """{column header: canonical field} for the columns Boussole can use, best evidence first."""
+    candidates: list[tuple[float, int, str, str]] = []
+    for position, column in enumerate(columns):
+        headers = header_scores(column)
+        if OTHER_WORDS.intersection(fold_header(column).split()) and not any(s == 1.0 for s in headers.values()):
+            continue
+        values = _non_empty(column, sample)
+        content = content_scores(values)
+        for field in FIELDS:
+            score = _score(field, headers.get(field, 0.0), content, len(values))
+            if score >= MIN_SCORE:
+                candidates.append((score, -position, column, field))
+    mapping: dict[str, str] = {}
+    used_fields: set[str] = set()
+    for _score_value, _position, column, field in sorted(candidates, reverse=True):
+        if column in mapping or field in used_fields:
+            continue
+        mapping[column] = field
+        used_fields.add(field)
+    return {column: mapping[column] for column in columns if column in mapping}
+
+
+def describe_mapping(mapping: dict[str, str | None]) -> list[dict]:
+    """Rows a partner can read and correct: column, field and the field's French label."""
+    return [
+        {
+            "column": column,
+            "field": field,
+            "label": FIELDS[field][0] if field in FIELDS else "Colonne non utilisée",
+        }
+        for column, field in mapping.items()
+    ]

@@ -1,0 +1,32 @@
+"""Normalisers: one raw partner value → one clean canonical value, or a FieldError with a
+French message. Pure functions, no database: the pipeline calls them per field and records
+errors per row, so one bad cell never sinks a whole file."""
+from importers.normalise.codes import normalise_insee, normalise_postal
+from importers.normalise.contact import clean_email, clean_phone, clean_url
+from importers.normalise.coordinates import in_france, parse_coordinates
+from importers.normalise.dates import parse_datetime, parse_timings
+from importers.normalise.errors import FieldError
+from importers.normalise.numbers import parse_bool, parse_decimal, parse_int
+from importers.normalise.schedule import parse_schedule
+from importers.normalise.text import clean_text, plain_text, reject_formula, sanitise_html
+
+__all__ = [
+    "FieldError",
+    "clean_email",
+    "clean_phone",
+    "clean_text",
+    "clean_url",
+    "in_france",
+    "normalise_insee",
+    "normalise_postal",
+    "parse_bool",
+    "parse_coordinates",
+    "parse_datetime",
+    "parse_decimal",
+    "parse_int",
+    "parse_schedule",
+    "parse_timings",
+    "plain_text",
+    "reject_formula",
+    "sanitise_html",
+]

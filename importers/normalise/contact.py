@@ -1,0 +1,108 @@
+"""Contact fields: web addresses, e-mail and phone numbers as partners type them."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import phonenumbers
+
+from importers.normalise.errors import FieldError, is_blank, quote
+
+# Values partners put in a website/email column to say "none" (the libraries file has
+# "0", "non", "oui" in site_internet): absent, not an error.
+PLACEHOLDERS = {"0", "-", "--", "/", "non", "oui", "n/a", "na", "nc", "n.c.", "aucun", "aucune", "neant",
+                "néant", "none", "null", "nan", "?", "x"}
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
+_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
+_BRACKETED_EMAIL = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+)\s*>", re.IGNORECASE)
+
+
+def _text(value: object) -> str:
+    return str(value).replace("\ufeff", "").replace("\x00", "").replace("\xa0", " ").strip()
+
+
+def clean_url(value: object, field: str = "website") -> str | None:
+    """'www.x.fr' → 'https://www.x.fr'; only http(s) addresses with a real host name survive."""
+    if is_blank(value):
+        return None
+    text = _text(value)
+    if text.lower() in PLACEHOLDERS:
+        return None
+    lowered = text.lower()
+    if re.match(r"^(javascript|data|vbscript|file):", lowered):
+        raise FieldError(field, value, f"L'adresse {quote(value)} n'est pas une adresse web autorisée.")
+    if lowered.startswith("mailto:") or ("@" in text and "/" not in text):
+        raise FieldError(field, value, f"{quote(value)} est une adresse électronique, pas un site web.")
+    if re.search(r"\s", text) and not re.search(r"[./]", text):
+        raise FieldError(field, value, f"{quote(value)} n'est pas une adresse web (ex. https://www.exemple.fr).")
+    if re.search(r"\s", text):
+        raise FieldError(field, value, f"L'adresse web {quote(value)} contient des espaces.")
+    if lowered.startswith("//"):
+        text = "https:" + text
+    elif not re.match(r"^[a-z][a-z0-9+.-]*://", lowered):
+        text = "https://" + text
+    parts = urlsplit(text)
+    host = (parts.hostname or "").rstrip(".")
+    if parts.scheme.lower() not in ("http", "https") or not _HOST.match(host):
+        raise FieldError(field, value, f"{quote(value)} n'est pas une adresse web valide (ex. https://www.exemple.fr).")
+    netloc = parts.netloc.replace(parts.hostname or "", host) if parts.hostname else parts.netloc
+    return urlunsplit((parts.scheme.lower(), netloc.lower(), parts.path, parts.query, parts.fragment))
+
+
+def clean_email(value: object) -> str | None:
+    """Lower-cased address; 'mailto:' and 'Nom <a@b.fr>' wrappers removed; the first of a list."""
+    if is_blank(value):
+        return None
+    text = _text(value)
+    if text.lower() in PLACEHOLDERS:
+        return None
+    bracketed = _BRACKETED_EMAIL.search(text)
+    if bracketed:
+        text = bracketed.group(1)
+    text = re.sub(r"^mailto:", "", text, flags=re.IGNORECASE)
+    first = re.split(r"[;,\s]+", text.strip())[0].strip(".").lower()
+    if not _EMAIL.match(first) or ".." in first:
+        raise FieldError("email", value, f"{quote(value)} n'est pas une adresse électronique valide.")
+    return first
+
+
+# French numbering zones whose national form starts with 0: metropolitan France and the DROM.
+FRENCH_COUNTRY_CODES = {33, 262, 269, 590, 594, 596}
+
+
+def clean_phone(value: object) -> str | None:
+    """French numbers in national form '01 23 45 67 89' (from +33, 0033, or nine digits that lost
+    their leading zero in a spreadsheet); foreign numbers in international form."""
+    if is_blank(value):
+        return None
+    raw = value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _text(value)
+    if text.lower() in PLACEHOLDERS:
+        return None
+    text = re.sub(r"^(t[ée]l(?:[ée]phone)?|tel:|t\.|portable|fixe)\s*[.:]?\s*", "", text, flags=re.IGNORECASE)
+    first = re.split(r"\s*(?:/|;|\bou\b|\bor\b|,)\s*", text)[0]
+    digits = re.sub(r"[^\d+]", "", first)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if "+" in digits[1:] or not re.search(r"\d", digits):
+        raise FieldError("phone", raw, f"{quote(raw)} n'est pas un numéro de téléphone.")
+    if re.fullmatch(r"[1-9]\d{8}", digits):
+        digits = "0" + digits
+    if re.fullmatch(r"0\d{9}", digits):
+        return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+    try:
+        number = phonenumbers.parse(digits if digits.startswith("+") else first, "FR")
+    except phonenumbers.NumberParseException:
+        raise FieldError("phone", raw, f"{quote(raw)} n'est pas un numéro de téléphone.") from None
+    if not phonenumbers.is_possible_number(number):
+        raise FieldError("phone", raw, f"Le numéro {quote(raw)} n'a pas le bon nombre de chiffres.")
+    national = str(number.national_number)
+    if number.country_code in FRENCH_COUNTRY_CODES and len(national) == 9:
+        digits = "0" + national
+        return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

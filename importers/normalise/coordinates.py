@@ -1,0 +1,100 @@
+"""Coordinates: accept every way partners write a point, repair swapped latitude/longitude,
+and refuse anything that is not in France. Boussole never invents a point: a refused point
+leaves the listing to the geocoder (or without a pin), which is better than a wrong pin."""
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+from importers.normalise.errors import FieldError, is_blank, quote
+
+# (name, lat_min, lat_max, lon_min, lon_max): generous boxes around each territory.
+FRANCE_BOXES: tuple[tuple[str, float, float, float, float], ...] = (
+    ("France métropolitaine et Corse", 41.2, 51.2, -5.3, 9.7),
+    ("Guadeloupe", 15.8, 16.6, -61.9, -60.9),
+    ("Martinique", 14.35, 14.95, -61.3, -60.75),
+    ("Guyane", 2.0, 5.9, -54.7, -51.5),
+    ("La Réunion", -21.45, -20.8, 55.15, 55.9),
+    ("Mayotte", -13.1, -12.55, 44.9, 45.35),
+    ("Saint-Pierre-et-Miquelon", 46.7, 47.2, -56.5, -56.0),
+    ("Saint-Barthélemy et Saint-Martin", 17.85, 18.15, -63.2, -62.75),
+    ("Wallis-et-Futuna", -14.5, -13.1, -178.3, -176.0),
+    ("Polynésie française", -28.0, -7.8, -154.8, -134.4),
+    ("Nouvelle-Calédonie", -23.0, -19.5, 163.5, 168.2),
+)
+_NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
+
+
+def in_france(lon: float, lat: float) -> bool:
+    return any(lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+               for _, lat_min, lat_max, lon_min, lon_max in FRANCE_BOXES)
+
+
+def _number(value: object, field: str) -> float:
+    if isinstance(value, bool):
+        raise FieldError(field, value, f"{quote(value)} n'est pas une coordonnée.")
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+    else:
+        text = str(value).replace("\ufeff", "").replace("\x00", "").replace("°", "").strip()
+        text = text.replace("−", "-").replace(" ", "").replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise FieldError(field, value, f"{quote(value)} n'est pas une coordonnée (nombre décimal attendu).") from None
+    if not math.isfinite(number):
+        raise FieldError(field, value, f"{quote(value)} n'est pas une coordonnée.")
+    return number
+
+
+def _split_pair(value: object) -> tuple[object, object]:
+    """'48.87, 2.30', '48,87;2,30', '(48.87, 2.30)', [48.87, 2.30], {'lat':…, 'lon':…}."""
+    if isinstance(value, dict):
+        lat = value.get("lat", value.get("latitude"))
+        lon = value.get("lon", value.get("lng", value.get("longitude")))
+        if lat is None or lon is None:
+            raise FieldError("lat_lon", value, "Il faut une latitude et une longitude.")
+        return lat, lon
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise FieldError("lat_lon", value, "Il faut exactement deux nombres : latitude, longitude.")
+        return value[0], value[1]
+    numbers = _NUMBER.findall(str(value))
+    if len(numbers) != 2:
+        raise FieldError("lat_lon", value,
+                         f"{quote(value)} : il faut deux nombres « latitude, longitude » (ex. 48.8566, 2.3522).")
+    return numbers[0], numbers[1]
+
+
+def _check(lat: float, lon: float, field: str, raw: object) -> tuple[float, float]:
+    """(lat, lon) as given → (lon, lat) in France, swapping back a swapped pair."""
+    if lat == 0 and lon == 0:
+        raise FieldError(field, raw, "Les coordonnées (0, 0) ne désignent aucun lieu : elles sont ignorées.")
+    if in_france(lon, lat):
+        return lon, lat
+    if in_france(lat, lon):
+        return lat, lon  # latitude and longitude were swapped
+    valid_as_given = abs(lat) <= 90 and abs(lon) <= 180
+    valid_swapped = abs(lon) <= 90 and abs(lat) <= 180
+    if not (valid_as_given or valid_swapped):
+        raise FieldError(field, raw, f"{quote(raw)} : coordonnées hors limites (latitude entre -90 et 90, "
+                                     "longitude entre -180 et 180).")
+    raise FieldError(field, raw, f"{quote(raw)} : ce point n'est pas en France.")
+
+
+def parse_coordinates(latitude: object = None, longitude: object = None,
+                      lat_lon: object = None) -> tuple[float, float] | None:
+    """(lon, lat) from separate columns or one 'lat, lon' column; None when nothing is given."""
+    has_lat, has_lon = not is_blank(latitude), not is_blank(longitude)
+    if has_lat and has_lon:
+        lat, lon = _number(latitude, "latitude"), _number(longitude, "longitude")
+        return _check(lat, lon, "latitude", f"{latitude}, {longitude}")
+    if not is_blank(lat_lon):
+        raw_lat, raw_lon = _split_pair(lat_lon)
+        return _check(_number(raw_lat, "lat_lon"), _number(raw_lon, "lat_lon"), "lat_lon", lat_lon)
+    if has_lat:
+        raise FieldError("longitude", longitude, "La latitude est donnée sans longitude.")
+    if has_lon:
+        raise FieldError("latitude", latitude, "La longitude est donnée sans latitude.")
+    return None

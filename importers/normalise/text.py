@@ -1,0 +1,103 @@
+"""Text fields: safe HTML for descriptions, plain text for titles and search, and the
+CSV-formula guard (a partner's spreadsheet must not become an attack on the next one)."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import nh3
+
+from importers.normalise.errors import FieldError, is_blank, quote
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a"}
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes={"a": {"href"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener",
+    clean_content_tags={"script", "style"},
+)
+_STRIPPER = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags={"script", "style"})
+
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_BLOCK_TAG = re.compile(r"(?i)<(/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|blockquote)\b)")
+# Control characters other than tab and newline: NUL from broken exports, BOM remnants, etc.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _scrub(value: object) -> str:
+    text = value if isinstance(value, str) else str(value)
+    text = unicodedata.normalize("NFC", text)
+    return _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_text(value: object, field: str, max_length: int | None = None) -> str | None:
+    """One-line text (names, addresses): NUL and BOM remnants removed, whitespace collapsed."""
+    if is_blank(value):
+        return None
+    text = _WHITESPACE.sub(" ", _scrub(value)).strip()
+    if not text:
+        return None
+    if max_length is not None and len(text) > max_length:
+        raise FieldError(field, value, f"Le texte fait {len(text)} caractères ; {max_length} au maximum.")
+    return text
+
+
+def sanitise_html(value: object) -> str | None:
+    """Descriptions keep their paragraphs, emphasis, lists and links, nothing executable.
+    Plain text (no tag at all) gets its line breaks turned into paragraphs."""
+    if is_blank(value):
+        return None
+    text = _scrub(value).strip()
+    if not _TAG.search(text):
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        text = "".join(
+            "<p>" + "<br>".join(html.escape(line.strip(), quote=False) for line in p.split("\n")) + "</p>"
+            for p in paragraphs
+        )
+    cleaned = _CLEANER.clean(text).strip()
+    return cleaned if plain_text(cleaned) else None
+
+
+def plain_text(value: object) -> str | None:
+    """Text without markup, for titles, search documents and map popups."""
+    if is_blank(value):
+        return None
+    text = _BLOCK_TAG.sub(r" <\1", _scrub(value))
+    text = html.unescape(_STRIPPER.clean(text))
+    text = _WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    return text or None
+
+
+# A cell a spreadsheet would evaluate: =anything, or +/-/@ followed by a function call,
+# a DDE payload (cmd|'…'!A0) or a short arithmetic expression (+1+1).
+_FUNCTION_CALL = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*\s*\(")
+_DDE = re.compile(r"\|.*!|^\s*cmd\b", re.IGNORECASE)
+_ARITHMETIC = re.compile(r"^\d+(?:[.,]\d+)?\s*[-+*/^]\s*\(?\s*\d+(?:[.,]\d+)?\s*\)?$")
+_NAME_ARITHMETIC = re.compile(r"^[A-Za-z]+\d+\s*[-+*/^]")  # +A1+B2, -A1*2
+
+
+def reject_formula(value: object, field: str) -> None:
+    """Raise when a cell would run as a formula if the file is opened in a spreadsheet again
+    (exports of Boussole data go back to partners). Phones, prices and dashes are left alone."""
+    if not isinstance(value, str) or not value:
+        return
+    text = _CONTROL.sub("", value).lstrip(" \t\r\n")
+    if not text or text[0] not in "=+-@":
+        return
+    rest = text[1:].strip()
+    if text[0] == "=":
+        looks_like_formula = bool(rest)
+    else:
+        looks_like_formula = bool(
+            _FUNCTION_CALL.match(rest) or _DDE.search(rest) or _ARITHMETIC.match(rest)
+            or _NAME_ARITHMETIC.match(rest) or (rest[:1] in "=@" and len(rest) > 1)
+        )
+    if looks_like_formula:
+        raise FieldError(
+            field, value,
+            f"La valeur {quote(value)} ressemble à une formule de tableur ; "
+            "elle est refusée par sécurité (retirez le signe de tête).",
+        )

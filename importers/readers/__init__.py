@@ -1,0 +1,100 @@
+"""Reading stage of partner imports: any file a partner's tool exports → numbered rows.
+
+``open_records`` checks the file as a whole (size, what the bytes really are, encoding, zip
+safety, structure) and raises ImportFileError with a French message the partner can act on;
+once open, problems are per row (Row.error) so one bad line never sinks an import.
+CSV is streamed from disk; spreadsheets go through calamine; JSON is parsed whole (bounded
+by ``max_bytes``). Structured formats (OpenAgenda, DATAtourisme, schema.org JSON-LD) come out
+already keyed by the canonical field names of importers/fields.py (``premapped``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Protocol
+
+from . import detect
+from .base import MAX_CELL_CHARS, ImportFileError, Row
+from .jsonish import JsonTable
+from .tabular import CsvTable, SheetTable
+
+__all__ = ["ImportFileError", "Row", "Records", "open_records", "MAX_CELL_CHARS", "DEFAULT_MAX_BYTES"]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class _Table(Protocol):
+    columns: list[str]
+
+    def rows(self) -> Iterator[Row]: ...
+
+
+class Records:
+    """An opened partner file: what it is (format, encoding, delimiter, columns) and its rows.
+
+    Each iteration reads the file afresh from the start, so ``sample()`` (used to suggest a
+    mapping) never consumes the rows the import will then walk. Use it as a context manager
+    so that an abandoned iteration releases its file handle.
+    """
+
+    def __init__(self, table: _Table, *, format: str, premapped: bool = False,
+                 encoding: str | None = None, delimiter: str | None = None):
+        self._table = table
+        self.format = format
+        self.columns = list(table.columns)
+        self.premapped = premapped
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self._iterators: list[Iterator[Row]] = []
+
+    def sample(self, n: int = 50) -> list[Row]:
+        rows = self._table.rows()
+        try:
+            return list(islice(rows, n))
+        finally:
+            rows.close()
+
+    def __iter__(self) -> Iterator[Row]:
+        rows = self._table.rows()
+        self._iterators.append(rows)
+        return rows
+
+    def close(self) -> None:
+        for rows in self._iterators:
+            rows.close()  # type: ignore[attr-defined]
+        self._iterators.clear()
+
+    def __enter__(self) -> Records:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Records {self.format} {len(self.columns)} colonnes encoding={self.encoding!r}>"
+
+
+def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: str | None = None) -> Records:
+    """Open a partner file for reading, or raise ImportFileError saying why it cannot be.
+
+    ``filename`` is the name the partner uploaded (``path`` is often a temporary file); its
+    extension is only used to word errors, the content decides the format.
+    """
+    path = Path(path)
+    detect.check_size(path, max_bytes)
+    ext = detect.extension_of(path, filename)
+    head = detect.read_head(path)
+    container = detect.sniff_binary(head, ext)
+    if container == "zip":
+        fmt = detect.check_zip(path, ext)
+        return Records(SheetTable(path), format=fmt)
+    if container == "xls":
+        return Records(SheetTable(path), format="xls")
+    encoding = detect.detect_encoding(path, head)
+    sample = detect.first_text(path, encoding)
+    if detect.check_text(sample, ext) == "json":
+        table = JsonTable(path, encoding)
+        return Records(table, format=table.format, premapped=table.premapped, encoding=encoding)
+    delimiter = detect.detect_delimiter(sample)
+    return Records(CsvTable(path, encoding, delimiter), format="csv", encoding=encoding, delimiter=delimiter)

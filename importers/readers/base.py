@@ -1,0 +1,87 @@
+"""Shared vocabulary of the reading stage: the file-level error, the row, and the cell limit.
+
+Kept apart from ``__init__`` so that every reader module can import it without a cycle.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A cell longer than this is almost always a broken export (an unclosed quote swallowing the
+# rest of the file, a pasted binary blob); the row is reported instead of loaded.
+MAX_CELL_CHARS = 100_000
+
+
+class ImportFileError(Exception):
+    """The whole file is unusable: nothing from it should be imported.
+
+    ``message`` is a French sentence shown to the partner as is; ``code`` is a short machine
+    code ("empty", "too_large", "binary", "bad_extension", "zip_bomb", "encoding", "bad_json",
+    "bad_structure", "unreadable") the pipeline can store and test on.
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"ImportFileError({self.code!r}, {self.message!r})"
+
+
+@dataclass
+class Row:
+    """One record as the partner sees it: its number in their file, its raw values, and a
+    French error when it cannot be read (the rest of the file still is)."""
+
+    number: int
+    values: dict[str, object] = field(default_factory=dict)
+    error: str | None = None
+
+
+def too_long_cell(column: str) -> str:
+    return f"La cellule « {column} » dépasse 100 000 caractères."
+
+
+def check_cells(number: int, values: dict[str, object]) -> Row:
+    """Build a Row, turning it into an error row when one text cell is over the limit."""
+    for column, value in values.items():
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            return Row(number, {}, too_long_cell(column))
+    return Row(number, values)
+
+
+def distinct_names(names: list[str]) -> list[str]:
+    """Header names the mapping stage can tell apart: stripped, BOM-free, never empty, unique.
+
+    Trailing empty names (a trailing delimiter, a spreadsheet's used range wider than the data)
+    are dropped; an empty name inside the header becomes « colonne N »; a repeated name gets
+    a suffix « _2 », « _3 »…
+    """
+    cleaned = [str(name if name is not None else "").replace("\ufeff", "").strip() for name in names]
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    result: list[str] = []
+    seen: set[str] = set()
+    for index, name in enumerate(cleaned, start=1):
+        candidate = name or f"colonne {index}"
+        base, suffix = candidate, 2
+        while candidate in seen:
+            candidate = f"{base}_{suffix}"
+            suffix += 1
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
+class BrokenRecord:
+    """Stands for a structured record whose shape defeated its mapper (a list where an object
+    was expected…): it becomes an error row instead of aborting the file."""
+
+    message = "L'enregistrement a une structure inattendue et n'a pas pu être lu."
+
+
+def safe_map(mapper, item: dict) -> dict[str, object] | BrokenRecord:
+    try:
+        return mapper(item)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError):
+        return BrokenRecord()

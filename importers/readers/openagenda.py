@@ -1,0 +1,163 @@
+"""OpenAgenda events → canonical fields.
+
+Two shapes reach us: the OpenAgenda v2 export/API ({"events": [...]}, multilingual objects,
+nested ``location``, ``timings`` as a list) and the OpenDataSoft dataset
+« evenements-publics-openagenda » (flat ``title_fr``, ``location_*`` columns, ``timings`` as a
+JSON-encoded string). Both carry known semantics, so they skip the mapping stage.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from .ldutil import compact, first, text, texts
+
+ODS_MARKERS = {"firstdate_begin", "location_coordinates", "location_name", "timings", "location_city"}
+# OpenAgenda event status codes → portal.listings.enums.ActivityStatus values.
+STATUS = {1: "scheduled", 2: "scheduled", 3: "scheduled", 4: "postponed", 5: "full", 6: "cancelled"}
+# OpenAgenda accessibility codes → the accessibility families used by the portal.
+ACCESSIBILITY = {"hi": "auditif", "vi": "visuel", "mi": "moteur", "ii": "mental", "pi": "psychique"}
+FREE = re.compile(r"^\s*(gratuit|entrée libre|entrée gratuite|accès libre)", re.IGNORECASE)
+
+
+def looks_like_v2(items: list[dict]) -> bool:
+    sample = [item for item in items[:20] if isinstance(item, dict)]
+    return bool(sample) and all(
+        "uid" in item and (isinstance(item.get("title"), dict) or isinstance(item.get("timings"), list))
+        for item in sample
+    )
+
+
+def looks_like_ods(items: list[dict]) -> bool:
+    sample = [item for item in items[:20] if isinstance(item, dict)]
+    return bool(sample) and all("title_fr" in item and ODS_MARKERS & item.keys() for item in sample)
+
+
+def map_v2(event: dict) -> dict[str, object]:
+    location = event.get("location") if isinstance(event.get("location"), dict) else {}
+    registration = _registration(event.get("registration"))
+    age = event.get("age") if isinstance(event.get("age"), dict) else {}
+    links = event.get("links") if isinstance(event.get("links"), list) else []
+    link = next((item.get("link") for item in links if isinstance(item, dict) and item.get("link")), None)
+    return compact({
+        "external_id": text(event.get("uid")),
+        "name": text(event.get("title")),
+        "description": text(event.get("longDescription")) or text(event.get("description")),
+        "address": text(location.get("address")),
+        "postal_code": text(location.get("postalCode")),
+        "commune_name": text(location.get("city")),
+        "insee_code": text(location.get("insee")),
+        "latitude": first(location.get("latitude")),
+        "longitude": first(location.get("longitude")),
+        "website": link or text(location.get("website")) or text(event.get("onlineAccessLink")),
+        "email": registration.get("email") or text(location.get("email")),
+        "phone": registration.get("phone") or text(location.get("phone")),
+        "registration_url": registration.get("link"),
+        "timings": _timings(event.get("timings")),
+        "source_modified_at": text(event.get("updatedAt")),
+        "tags": texts(event.get("keywords")) if event.get("keywords") else None,
+        "age_min": age.get("min"),
+        "age_max": age.get("max"),
+        "status": STATUS.get(_int(event.get("status"))),
+        "accessibility": _accessibility(event.get("accessibility")),
+        "is_free": _free(text(event.get("conditions"))),
+    })
+
+
+def map_ods(event: dict) -> dict[str, object]:
+    registration = _registration(_maybe_json(event.get("registration")))
+    lat, lon = _coordinates(event.get("location_coordinates"))
+    timings = _timings(_maybe_json(event.get("timings")))
+    if not timings and event.get("firstdate_begin"):
+        timings = [{"begin": event.get("firstdate_begin"), "end": event.get("firstdate_end")}]
+        if event.get("lastdate_begin") and event.get("lastdate_begin") != event.get("firstdate_begin"):
+            timings.append({"begin": event.get("lastdate_begin"), "end": event.get("lastdate_end")})
+    return compact({
+        "external_id": text(event.get("uid")),
+        "name": text(event.get("title_fr")),
+        "description": text(event.get("longdescription_fr")) or text(event.get("description_fr")),
+        "address": text(event.get("location_address")),
+        "postal_code": text(event.get("location_postalcode")),
+        "commune_name": text(event.get("location_city")),
+        "insee_code": text(event.get("location_insee")),
+        "latitude": lat,
+        "longitude": lon,
+        "website": text(event.get("location_website")) or text(event.get("canonicalurl")),
+        "email": registration.get("email"),
+        "phone": registration.get("phone") or text(event.get("location_phone")),
+        "registration_url": registration.get("link"),
+        "timings": timings,
+        "source_modified_at": text(event.get("updatedat")),
+        "tags": texts(event.get("keywords_fr")) if event.get("keywords_fr") else None,
+        "age_min": event.get("age_min"),
+        "age_max": event.get("age_max"),
+        "status": STATUS.get(_int(event.get("status"))),
+        "accessibility": _accessibility(event.get("accessibility")),
+        "is_free": _free(text(event.get("conditions_fr"))),
+    })
+
+
+def _maybe_json(value: object) -> object:
+    """ODS stores nested OpenAgenda values as JSON text; undecodable text is left as is."""
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _timings(value: object) -> list[dict[str, object]]:
+    if not isinstance(value, list):
+        return []
+    return [
+        {"begin": item.get("begin"), "end": item.get("end")}
+        for item in value
+        if isinstance(item, dict) and item.get("begin")
+    ]
+
+
+def _coordinates(value: object) -> tuple[object, object]:
+    if isinstance(value, dict):
+        return value.get("lat"), value.get("lon")
+    if isinstance(value, list) and len(value) == 2:
+        return value[0], value[1]  # ODS geo_point_2d order: [lat, lon]
+    if isinstance(value, str) and "," in value:
+        lat, lon = value.split(",", 1)
+        return lat.strip(), lon.strip()
+    return None, None
+
+
+def _registration(value: object) -> dict[str, str]:
+    """{"link": …, "email": …, "phone": …} from typed entries or bare strings."""
+    found: dict[str, str] = {}
+    for item in value if isinstance(value, list) else [value] if value else []:
+        if isinstance(item, dict):
+            kind, content = str(item.get("type", "")), text(item.get("value"))
+        else:
+            content = text(item)
+            kind = "email" if content and "@" in content else "link" if content and "://" in content else "phone"
+        if content and kind in ("link", "email", "phone"):
+            found.setdefault(kind, content)
+    return found
+
+
+def _accessibility(value: object) -> list[str] | None:
+    if isinstance(value, dict):
+        codes = [code for code, flag in value.items() if flag is True]
+    elif isinstance(value, list):
+        codes = [str(code) for code in value]
+    else:
+        return None
+    return [ACCESSIBILITY[code] for code in codes if code in ACCESSIBILITY] or None
+
+
+def _free(conditions: str | None) -> bool | None:
+    return True if conditions and FREE.match(conditions) else None
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,25 @@
+"""Shared helpers for pipeline tests."""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from importers.pipeline import ImportOptions, ImportPipeline
+from portal.listings.enums import ListingType
+
+LISTING_TABLES = ("venue", "activity", "resource", "venue_discipline", "venue_tag", "tag", "activity_slot",
+                  "activity_timing", "organization")
+
+
+def run_import(app, session, path, source="partenaire", kind=ListingType.venue, config=None, **options):
+    settings = {**app.config, **(config or {})}
+    return ImportPipeline(session, settings).run(path, ImportOptions(source=source, listing_type=kind, **options))
+
+
+def fingerprint(session) -> dict[str, str]:
+    """A digest of every listing table: equal fingerprints mean nothing stored was touched."""
+    return {
+        table: session.execute(text(
+            f"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM {table} t"
+        )).scalar_one()
+        for table in LISTING_TABLES
+    }

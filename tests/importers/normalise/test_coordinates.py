@@ -1,0 +1,72 @@
+"""Coordinates as partners write them: decimal commas, one-column pairs, swapped pairs; and
+the points Boussole must refuse rather than pin somewhere wrong."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from importers.normalise import FieldError, in_france, parse_coordinates
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"latitude": "48,8566", "longitude": "2,3522"}, (2.3522, 48.8566)),
+    ({"latitude": 48.872265, "longitude": 2.300938}, (2.300938, 48.872265)),
+    ({"lat_lon": "48.872265, 2.300938"}, (2.300938, 48.872265)),       # the cinema file's geolocalisation
+    ({"lat_lon": "48.87;2.30"}, (2.30, 48.87)),
+    ({"lat_lon": "48,87;2,30"}, (2.30, 48.87)),
+    ({"lat_lon": "(48.87, 2.30)"}, (2.30, 48.87)),
+    ({"lat_lon": [48.87, 2.30]}, (2.30, 48.87)),
+    ({"lat_lon": {"lat": 48.87, "lon": 2.30}}, (2.30, 48.87)),
+    ({"latitude": "49.0", "longitude": "2.0"}, (2.0, 49.0)),            # integers written as floats
+    ({"latitude": "\ufeff48.9362 ", "longitude": " 2.3574"}, (2.3574, 48.9362)),
+    ({"latitude": "-21.1151", "longitude": "55.5364"}, (55.5364, -21.1151)),  # La Réunion
+    ({"latitude": "41.9192", "longitude": "8.7386"}, (8.7386, 41.9192)),      # Ajaccio
+])
+def test_accepts_the_ways_partners_write_a_point(kwargs, expected):
+    assert parse_coordinates(**kwargs) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"latitude": "2.3522", "longitude": "48.8566"},
+    {"lat_lon": "2.300938, 48.872265"},
+    {"lat_lon": "POINT(2.3522 48.8566)"},  # WKT is lon lat
+])
+def test_swapped_latitude_and_longitude_are_put_back(kwargs):
+    lon, lat = parse_coordinates(**kwargs)
+    assert lat > 40 and lon < 10
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"latitude": "0", "longitude": "0"}, "(0, 0)"),
+    ({"lat_lon": "0,0;0,0"}, "(0, 0)"),
+    ({"latitude": "40.7128", "longitude": "-74.0060"}, "pas en France"),     # New York
+    ({"latitude": "51.5074", "longitude": "-0.1278"}, "pas en France"),      # London
+    ({"latitude": "200", "longitude": "300"}, "hors limites"),
+    ({"latitude": "quarante-huit", "longitude": "2.35"}, "nombre décimal"),
+    ({"lat_lon": "48.87"}, "deux nombres"),
+    ({"latitude": "48.87"}, "sans longitude"),
+    ({"longitude": "2.35"}, "sans latitude"),
+])
+def test_refuses_points_it_cannot_trust_with_a_french_message(kwargs, message):
+    with pytest.raises(FieldError) as caught:
+        parse_coordinates(**kwargs)
+    assert message in caught.value.message
+    assert caught.value.field in ("latitude", "longitude", "lat_lon")
+
+
+def test_nothing_given_is_no_point():
+    assert parse_coordinates() is None
+    assert parse_coordinates("", " ", "") is None
+
+
+def test_separate_columns_win_over_the_pair_column_and_the_pair_fills_gaps():
+    assert parse_coordinates("48.87", "2.30", "43.3, 5.37") == pytest.approx((2.30, 48.87))
+    assert parse_coordinates("", "", "43.2965, 5.3698") == pytest.approx((5.3698, 43.2965))
+
+
+@given(st.floats(-200, 200, allow_nan=False), st.floats(-200, 200, allow_nan=False))
+def test_never_returns_a_point_outside_france(latitude, longitude):
+    try:
+        point = parse_coordinates(latitude, longitude)
+    except FieldError:
+        return
+    assert point is not None and in_france(*point)

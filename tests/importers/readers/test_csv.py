@@ -1,0 +1,178 @@
+"""CSV as partners really send it: the two real exports, and every quirk seen in the wild."""
+from __future__ import annotations
+
+import tracemalloc
+
+from importers.readers import Row, open_records
+
+
+def values(records):
+    return [row.values for row in records]
+
+
+def test_real_libraries_file_reads_every_row(data_dir):
+    path = data_dir / "partners" / "adresses_des_bibliotheques_publiques_prepared.csv"
+    with open_records(path) as records:
+        assert (records.format, records.encoding, records.delimiter) == ("csv", "utf-8", ",")
+        assert records.columns[:4] == ["Code_bib", "nom_de_l_etablissement", "Adresse", "code_region"]
+        assert "Nombre de bénévoles" in records.columns and len(records.columns) == 30
+        rows = list(records)
+    assert len(rows) == 15_702
+    assert all(row.error is None for row in rows)
+    assert (rows[0].number, rows[-1].number) == (2, 15_703)
+    lieu_commun = next(row for row in rows if row.values["Code_bib"] == "LI4205")
+    assert lieu_commun.number == 2162
+    assert lieu_commun.values["nom_de_l_etablissement"] == "Le Lieu Commun Des Mediatheques"
+    assert lieu_commun.values["CP"] == "93200"
+    assert lieu_commun.values["Latitude"] == "48.91721"
+
+
+def test_real_cinemas_file_with_bom_semicolons_and_crlf(data_dir):
+    path = data_dir / "partners" / "etablissements-cinematographiques.csv"
+    with open_records(path) as records:
+        assert (records.encoding, records.delimiter) == ("utf-8-sig", ";")
+        assert records.columns[0] == "régionCNC"  # the BOM is not part of the first name
+        assert records.columns[-3:] == ["latitude", "longitude", "geolocalisation"]
+        rows = list(records)
+    assert len(rows) == 2_061
+    gaumont = next(row for row in rows if row.values["N° auto"] == "381941")
+    assert gaumont.number == 54
+    assert gaumont.values["nom"] == "GAUMONT"
+    assert gaumont.values["code INSEE"] == "93066"
+    assert gaumont.values["geolocalisation"] == "48.925395, 2.363117"
+    assert not gaumont.values["geolocalisation"].endswith("\r")
+
+
+def test_sample_does_not_consume_the_rows(data_dir):
+    path = data_dir / "partners" / "etablissements-cinematographiques.csv"
+    with open_records(path) as records:
+        sample = records.sample(5)
+        assert [row.number for row in sample] == [2, 3, 4, 5, 6]
+        assert records.sample(2) == sample[:2]
+        assert next(iter(records)) == sample[0]
+
+
+def test_double_bom_semicolon_crlf(write):
+    bom = "\ufeff"
+    path = write("export.csv", f"{bom}{bom}nom;commune\r\nChorale;Bondy\r\n")
+    with open_records(path) as records:
+        assert records.columns == ["nom", "commune"]
+        assert records.delimiter == ";"
+        assert values(records) == [{"nom": "Chorale", "commune": "Bondy"}]
+
+
+def test_pipe_and_tab_delimiters(write):
+    pipe = write("pipe.csv", "nom|cp|ville\nAtelier|93200|Saint-Denis\nStudio|93100|Montreuil\n")
+    tab = write("tab.txt", "nom\tcp\nAtelier, peinture\t93200\n")
+    with open_records(pipe) as records:
+        assert records.delimiter == "|"
+        assert values(records)[1] == {"nom": "Studio", "cp": "93100", "ville": "Montreuil"}
+    with open_records(tab) as records:
+        assert records.delimiter == "\t"
+        assert values(records) == [{"nom": "Atelier, peinture", "cp": "93200"}]
+
+
+def test_semicolon_file_with_commas_inside_cells(write):
+    path = write("lieux.csv", "nom;coordonnées\nA;48.9, 2.3\nB;48.8, 2.4\n")
+    with open_records(path) as records:
+        assert records.delimiter == ";"
+        assert values(records)[0] == {"nom": "A", "coordonnées": "48.9, 2.3"}
+
+
+def test_cp1252_accents(write):
+    path = write("windows.csv", "nom;ville\nThéâtre de l'Œil;Épinay-sur-Seine\n", encoding="cp1252")
+    with open_records(path) as records:
+        assert records.encoding == "cp1252"
+        assert records.columns == ["nom", "ville"]
+        assert values(records) == [{"nom": "Théâtre de l'Œil", "ville": "Épinay-sur-Seine"}]
+
+
+def test_cp1252_accent_far_after_the_sniffed_sample(write):
+    rows = "".join(f"atelier {n};Bondy\n" for n in range(20_000))
+    path = write("late.csv", ("nom;ville\n" + rows + "Fête;Noisy-le-Sec\n"), encoding="cp1252")
+    with open_records(path) as records:
+        assert records.encoding == "cp1252"
+        assert list(records)[-1].values == {"nom": "Fête", "ville": "Noisy-le-Sec"}
+
+
+def test_quoted_newlines_keep_partner_line_numbers(write):
+    content = 'nom,description\r\nA,"ligne 1\r\nligne 2"\r\n\r\nB,simple\r\n'
+    with open_records(write("multi.csv", content)) as records:
+        rows = list(records)
+    assert [row.number for row in rows] == [2, 5]
+    assert rows[0].values["description"] == "ligne 1\r\nligne 2"
+
+
+def test_header_names_cleaned_and_made_distinct(write):
+    path = write("entetes.csv", " nom ;;nom; Ville\ufeff;\nA;x;B;Bondy;\n")
+    with open_records(path) as records:
+        assert records.columns == ["nom", "colonne 2", "nom_2", "Ville"]
+        assert values(records) == [{"nom": "A", "colonne 2": "x", "nom_2": "B", "Ville": "Bondy"}]
+
+
+def test_short_rows_are_padded_blank_rows_skipped(write):
+    path = write("court.csv", "a,b,c\n1\n,,\n\n2,3,4\n")
+    with open_records(path) as records:
+        rows = list(records)
+    assert rows == [Row(2, {"a": "1", "b": "", "c": ""}), Row(5, {"a": "2", "b": "3", "c": "4"})]
+
+
+def test_row_with_too_many_cells_is_an_error_row_not_an_abort(write):
+    path = write("trop.csv", "nom;ville\nA;Bondy;en trop\nB;Bobigny\n")
+    with open_records(path) as records:
+        rows = list(records)
+    assert rows[0].number == 2 and rows[0].values == {}
+    assert rows[0].error == ("La ligne contient 3 cellules alors que l'en-tête n'a que 2 colonnes "
+                             "(un séparateur ou un guillemet en trop ?).")
+    assert rows[1] == Row(3, {"nom": "B", "ville": "Bobigny"})
+
+
+def test_million_character_cell_is_an_error_row(write):
+    huge = "x" * 1_000_000
+    path = write("enorme.csv", f"nom,description\nA,{huge}\nB,courte\n")
+    with open_records(path) as records:
+        rows = list(records)
+    assert rows[0] == Row(2, {}, "La cellule « description » dépasse 100 000 caractères.")
+    assert rows[1] == Row(3, {"nom": "B", "description": "courte"})
+
+
+def test_single_column_file(write):
+    with open_records(write("noms.csv", "nom\nChorale\nFanfare\n")) as records:
+        assert records.columns == ["nom"]
+        assert [row.values["nom"] for row in records] == ["Chorale", "Fanfare"]
+
+
+def test_200k_rows_are_streamed_with_flat_memory(tmp_path):
+    path = tmp_path / "gros.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("id;nom;commune;latitude;longitude\r\n")
+        for block in range(0, 200_000, 10_000):
+            handle.write("".join(f"{n};Atelier n°{n};Saint-Denis;48.93;2.35\r\n"
+                                 for n in range(block, block + 10_000)))
+    tracemalloc.start()
+    try:
+        baseline = tracemalloc.get_traced_memory()[0]
+        count = 0
+        with open_records(path) as records:
+            for row in records:
+                count += 1
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 200_000
+    assert row.number == 200_001 and row.values["nom"] == "Atelier n°199999"
+    assert peak - baseline < 4 * 1024 * 1024
+
+
+def test_double_bom_before_a_quoted_header(write):
+    path = write("bom.csv", '\ufeff\ufeff"nom";"ville"\n"A";"Bondy"\n')
+    with open_records(path) as records:
+        assert records.columns == ["nom", "ville"]
+        assert values(records) == [{"nom": "A", "ville": "Bondy"}]
+
+
+def test_excel_sep_hint_line(write):
+    path = write("excel.csv", "sep=;\r\nnom;ville\r\nA;Bondy\r\n")
+    with open_records(path) as records:
+        assert (records.delimiter, records.columns) == (";", ["nom", "ville"])
+        assert [(row.number, row.values) for row in records] == [(3, {"nom": "A", "ville": "Bondy"})]

@@ -1,0 +1,141 @@
+"""Spreadsheets: XLSX written with openpyxl, ODS assembled from its published XML layout."""
+from __future__ import annotations
+
+import datetime
+import zipfile
+
+import openpyxl
+import pytest
+
+from importers.readers import ImportFileError, Row, open_records
+
+ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="Lieux">{rows}</table:table></office:spreadsheet></office:body>
+</office:document-content>"""
+MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
+
+
+def _ods_cell(value):
+    if isinstance(value, (int, float)):
+        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>")
+    return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+
+def write_ods(path, rows):
+    body = "".join("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>" for row in rows)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", MANIFEST, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", ODS_CONTENT.format(rows=body), zipfile.ZIP_DEFLATED)
+    return path
+
+
+def write_xlsx(path, rows, *, empty_first_sheet=False, origin="A1"):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    if empty_first_sheet:
+        sheet.title = "Notes"
+        sheet = workbook.create_sheet("Données")
+    start = sheet[origin]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.cell(row=start.row + r, column=start.column + c, value=value)
+    workbook.save(path)
+    return path
+
+
+def test_xlsx_native_values_and_sheet_row_numbers(tmp_path):
+    path = write_xlsx(tmp_path / "lieux.xlsx", [
+        ["Nom", "Code INSEE", "Latitude", "Ouverture", None],
+        ["Conservatoire", 93066, 48.93, datetime.date(2025, 9, 1), None],
+        [None, None, None, None, None],
+        ["MJC", 93048, 48.86, None, None],
+    ], empty_first_sheet=True, origin="B3")
+    with open_records(path) as records:
+        assert (records.format, records.encoding, records.delimiter) == ("xlsx", None, None)
+        assert records.columns == ["Nom", "Code INSEE", "Latitude", "Ouverture"]
+        rows = list(records)
+    assert rows[0] == Row(4, {"Nom": "Conservatoire", "Code INSEE": 93066, "Latitude": 48.93,
+                              "Ouverture": datetime.date(2025, 9, 1)})
+    assert isinstance(rows[0].values["Code INSEE"], int)  # not 93066.0
+    assert rows[1].number == 6 and rows[1].values["Nom"] == "MJC"
+
+
+def test_xlsx_overflowing_row_is_a_row_error(tmp_path):
+    path = write_xlsx(tmp_path / "erreurs.xlsx", [
+        ["nom", "description"],
+        ["B", "ok", "en trop"],
+        ["C", "ok"],
+    ])
+    with open_records(path) as records:
+        rows = list(records)
+    assert rows[0] == Row(2, {}, "La ligne contient des valeurs au-delà des 2 colonnes de l'en-tête.")
+    assert rows[1] == Row(3, {"nom": "C", "description": "ok"})
+
+
+def test_ods_long_cell_is_a_row_error(tmp_path):
+    # Excel caps cells at 32 767 characters, OpenDocument does not.
+    path = write_ods(tmp_path / "long.ods", [["nom", "description"], ["A", "x" * 100_001], ["B", "ok"]])
+    with open_records(path) as records:
+        rows = list(records)
+    assert rows == [Row(2, {}, "La cellule « description » dépasse 100 000 caractères."),
+                    Row(3, {"nom": "B", "description": "ok"})]
+
+
+def test_xlsx_with_only_a_header_is_empty(tmp_path):
+    path = write_xlsx(tmp_path / "vide.xlsx", [["nom", "ville"]])
+    with pytest.raises(ImportFileError) as error:
+        open_records(path)
+    assert error.value.code == "empty"
+
+
+def test_ods(tmp_path):
+    path = write_ods(tmp_path / "lieux.ods", [["nom", "cp"], ["Fanfare", 93140], ["Chorale", "93200"]])
+    with open_records(path) as records:
+        assert records.format == "ods"
+        assert [row.values for row in records] == [{"nom": "Fanfare", "cp": 93140}, {"nom": "Chorale", "cp": "93200"}]
+
+
+def test_xlsx_named_csv_is_read_by_content(tmp_path):
+    path = write_xlsx(tmp_path / "upload.tmp", [["nom"], ["Studio"]])
+    with open_records(path, filename="lieux.csv") as records:
+        assert records.format == "xlsx"
+        assert [row.values for row in records] == [{"nom": "Studio"}]
+
+
+def test_zip_bomb_disguised_as_xlsx_is_refused_before_reading(tmp_path):
+    path = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (30 * 1024 * 1024))
+    with pytest.raises(ImportFileError) as error:
+        open_records(path)
+    assert error.value.code == "zip_bomb"
+    assert "200 Mo" in error.value.message
+
+
+def test_corrupt_xlsx_is_unreadable(tmp_path):
+    path = write_xlsx(tmp_path / "ok.xlsx", [["nom"], ["A"]])
+    broken = tmp_path / "casse.xlsx"
+    broken.write_bytes(path.read_bytes()[:600])
+    with pytest.raises(ImportFileError) as error:
+        open_records(broken)
+    assert error.value.code == "unreadable"
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    path = tmp_path / "photos.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("photo.txt", "pas un classeur")
+    with pytest.raises(ImportFileError) as error:
+        open_records(path)
+    assert error.value.code == "bad_extension"
+    assert "ne contient pas de classeur" in error.value.message

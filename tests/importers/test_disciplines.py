@@ -1,0 +1,44 @@
+"""Free-text disciplines → vocabulary slugs, the rest kept as the partner's own tags."""
+import pytest
+
+from importers.disciplines import match_disciplines
+from portal.vocabulary.data import iter_disciplines
+
+SLUGS = {slug for slug, *_ in iter_disciplines()}
+
+
+@pytest.mark.parametrize(("value", "slugs", "tags"), [
+    ("Musique / Musiques actuelles", ["musiques-actuelles"], []),  # a child makes the family redundant
+    ("Théâtre", ["theatre-jeu"], []),
+    ("Danse hip hop", ["danse-hip-hop"], []),
+    ("Danse hip-hop + MAO", ["danse-hip-hop", "mao-electronique"], []),
+    ("chorale; impro", ["chant-chorale", "improvisation"], []),
+    ("BD", ["illustration-bd"], []),
+    ("MUSIQUE", ["musique"], []),                                    # only the family named
+    ("Musique et Danse", ["musique", "danse"], []),
+    ("Chœur | Théâtre d'objets", ["chant-chorale", "marionnettes"], []),
+    ("Arts du cirque et de la rue", ["cirque-rue"], []),             # " et " inside a label is not a split
+    ("Danse rock", ["danse-salon"], []),                             # ambiguous synonym follows the family
+    ("rock", ["musiques-actuelles"], []),
+    ("Musique classique", ["musique"], ["Musique classique"]),       # not ballet: kept as the partner's words
+    ("Atelier théâtre", ["theatre-jeu"], []),
+    ("beatbox, Théâtre forum", ["theatre-jeu"], ["beatbox", "Théâtre forum"]),
+    (["Peinture", "Céramique"], ["peinture", "ceramique"], []),
+    ("", [], []),
+    (None, [], []),
+])
+def test_match_disciplines(value, slugs, tags):
+    assert match_disciplines(value) == (slugs, tags)
+
+
+def test_every_vocabulary_label_matches_its_own_slug():
+    for slug, label_fr, *_ in iter_disciplines():
+        found, tags = match_disciplines(label_fr)
+        assert tags == [], label_fr
+        assert found and set(found) <= SLUGS, label_fr
+
+
+def test_nothing_is_dropped_from_unknown_text():
+    slugs, tags = match_disciplines("Kamishibaï ; Batucada ; Vidéo")
+    assert slugs == ["orchestre-harmonie-fanfare", "cinema-video"]
+    assert tags == ["Kamishibaï"]

@@ -1,0 +1,127 @@
+"""Column mapping suggestions on the real partner files, a ministry-portal-like export with
+unseen headers, and columns whose header says nothing."""
+import csv
+import io
+
+import pytest
+
+from importers.mapping import describe_mapping, fold_header, suggest_mapping
+
+
+def read_sample(path, delimiter, rows=200):
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        sample = [row for _, row in zip(range(rows), reader)]
+        return list(reader.fieldnames), sample
+
+
+def test_libraries_file(data_dir):
+    columns, sample = read_sample(data_dir / "partners" / "adresses_des_bibliotheques_publiques_prepared.csv", ",")
+    mapping = suggest_mapping(columns, sample)
+    expected = {"Code_bib": "external_id", "nom_de_l_etablissement": "name", "Adresse": "address",
+                "CP": "postal_code", "Ville": "commune_name", "Longitude": "longitude", "Latitude": "latitude",
+                "site_internet": "website"}
+    assert {column: mapping.get(column) for column in expected} == expected
+    for other in ("code_region", "code_departement", "Département", "Région", "Population commune", "type_adresse",
+                  "site_internet_accessible", "nombre_de_livres", "etp_salaries", "temps_de_travail_des_benevoles"):
+        assert other not in mapping, other
+
+
+def test_cinemas_file_with_bom_and_statistics_columns(data_dir):
+    columns, sample = read_sample(data_dir / "partners" / "etablissements-cinematographiques.csv", ";")
+    mapping = suggest_mapping(columns, sample)
+    expected = {"N° auto": "external_id", "nom": "name", "adresse": "address", "code INSEE": "insee_code",
+                "commune": "commune_name", "latitude": "latitude", "longitude": "longitude",
+                "geolocalisation": "lat_lon"}
+    assert {column: mapping.get(column) for column in expected} == expected
+    for other in ("DEP", "population de la commune", "région administrative", "régionCNC", "N°UU",
+                  "unité urbaine", "population unité urbaine", "zone de la commune", "entrées 2022", "écrans"):
+        assert other not in mapping, other
+
+
+def test_never_two_columns_for_one_field(data_dir):
+    for name, delimiter in (("adresses_des_bibliotheques_publiques_prepared.csv", ","),
+                            ("etablissements-cinematographiques.csv", ";")):
+        mapping = suggest_mapping(*read_sample(data_dir / "partners" / name, delimiter))
+        assert len(set(mapping.values())) == len(mapping)
+
+
+MINISTRY_LIKE = """\ufeff\ufeffIdentifiant_Equipement;Libellé;Type_equipement_ou_lieu;Adresse_postale;Code_Postal;\
+Localité;Code_Insee_commune;N_Departement;Région;Population_commune;coordonnees_GPS;Mél;Tél.;Web;\
+Date de dernière mise à jour;Nb_salles;Surface_m2
+EQ-0001;Le Chaudron;Théâtre;1 rue Edouard Poisson;93300;Aubervilliers;93001;93;Île-de-France;88948;48.9146, 2.3821;\
+contact@chaudron.fr;01 48 39 52 46;www.chaudron.fr;2024-05-01;2;350
+EQ-0002;Salle des fêtes;Salle;2 place de l'Église;02100;Saint-Quentin;2691.0;2;Hauts-de-France;53586;49.8465, 3.2876;\
+mairie@saint-quentin.fr;03 23 06 93 93;https://www.saint-quentin.fr;01/02/2024;1;420
+EQ-0003;Conservatoire;Conservatoire;15 rue Catulienne;93200;Saint-Denis;93066.0;93;Île-de-France;113942;\
+48.9362, 2.3574;conservatoire@ville-saint-denis.fr;+33 1 83 72 20 45;https://ville-saint-denis.fr;2024-03-15;6;1200
+EQ-0004;Le Silo;Tiers-lieu;4 quai de Rive-Neuve;13001;Marseille;13201;13;PACA;861635;43.2965, 5.3698;\
+bonjour@lesilo.fr;04 91 00 00 00;lesilo.fr;2023-11-30;3;800
+"""
+
+
+def test_ministry_portal_export_with_unseen_headers():
+    reader = csv.DictReader(io.StringIO(MINISTRY_LIKE.lstrip("\ufeff")), delimiter=";")
+    sample = list(reader)
+    mapping = suggest_mapping(list(reader.fieldnames), sample)
+    assert mapping == {
+        "Identifiant_Equipement": "external_id", "Libellé": "name", "Type_equipement_ou_lieu": "kind",
+        "Adresse_postale": "address", "Code_Postal": "postal_code", "Localité": "commune_name",
+        "Code_Insee_commune": "insee_code", "coordonnees_GPS": "lat_lon", "Mél": "email", "Tél.": "phone",
+        "Web": "website", "Date de dernière mise à jour": "source_modified_at",
+    }
+
+
+def test_content_rescues_columns_whose_header_means_nothing():
+    sample = [
+        {"col1": "Chorale A", "col2": "93048.0", "col3": "48.8566, 2.3522", "col4": "a@chorale.fr",
+         "col5": "+33 1 48 39 52 46", "col6": "https://chorale.fr", "col7": "48.8566", "col8": "2.3522",
+         "col9": "12034"},
+        {"col1": "Chorale B", "col2": "2691", "col3": "49.8465, 3.2876", "col4": "b@chorale.fr",
+         "col5": "03 23 06 93 93", "col6": "www.chorale-b.fr", "col7": "49.8465", "col8": "3.2876",
+         "col9": "561"},
+        {"col1": "Chorale C", "col2": "75108", "col3": "43.2965, 5.3698", "col4": "c@chorale.fr",
+         "col5": "0491000000", "col6": "http://c.fr/x", "col7": "43.2965", "col8": "5.3698", "col9": "1200345"},
+    ]
+    mapping = suggest_mapping([f"col{i}" for i in range(1, 10)], sample)
+    assert mapping == {"col2": "insee_code", "col3": "lat_lon", "col4": "email", "col5": "phone",
+                       "col6": "website", "col7": "latitude", "col8": "longitude"}
+
+
+def test_content_tells_postal_codes_from_insee_codes():
+    postal = [{"code": value} for value in ("93200", "75008", "02100", "13001", "93300")]
+    insee = [{"code": value} for value in ("93066", "75108", "02691", "13201", "93001")]
+    assert suggest_mapping(["code"], postal) == {"code": "postal_code"}
+    assert suggest_mapping(["valeur"], [{"valeur": r["code"]} for r in postal]) == {"valeur": "postal_code"}
+    assert suggest_mapping(["valeur"], [{"valeur": r["code"]} for r in insee]) == {"valeur": "insee_code"}
+
+
+def test_a_header_that_lies_is_vetoed_by_content():
+    # Lambert-93 metres under "x"/"y" are not longitudes/latitudes.
+    sample = [{"x": "652000.5", "y": "6862000.1", "latitude": "48.85", "longitude": "2.35"}] * 5
+    assert suggest_mapping(["x", "y", "latitude", "longitude"], sample) == {"latitude": "latitude",
+                                                                           "longitude": "longitude"}
+
+
+def test_empty_sample_maps_from_headers_alone_and_canonical_names_map_to_themselves():
+    columns = ["name", "postal_code", "insee_code", "age_min", "is_free", "source_modified_at", "Colonne 12"]
+    assert suggest_mapping(columns, []) == {column: column for column in columns[:-1]}
+
+
+@pytest.mark.parametrize(("header", "folded"), [
+    ("\ufeff\ufeffNom_de_l'Établissement", "nom etablissement"),
+    ("nomEtablissement", "nom etablissement"),
+    ("N° auto", "n auto"),
+    ("  Code   INSEE ", "code insee"),
+])
+def test_fold_header(header, folded):
+    assert fold_header(header) == folded
+
+
+def test_describe_mapping_gives_french_labels_for_the_partner():
+    rows = describe_mapping({"CP": "postal_code", "Ville": "commune_name", "DEP": None})
+    assert rows == [
+        {"column": "CP", "field": "postal_code", "label": "Code postal"},
+        {"column": "Ville", "field": "commune_name", "label": "Commune"},
+        {"column": "DEP", "field": None, "label": "Colonne non utilisée"},
+    ]

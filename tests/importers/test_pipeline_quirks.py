@@ -1,0 +1,158 @@
+"""Files with the real quirks of partner exports, built here from what the real files do."""
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import text
+
+from importers.models import RunStatus
+from portal.listings.enums import ListingType
+from tests.importers.helpers import run_import
+from tests.support.fake_ban import FakeBan
+
+BOM = "\ufeff"
+
+
+def test_a_ministry_portal_export_imports_with_the_automatic_mapping(app, db_session, tmp_path):
+    """Semicolon, doubled BOM, codes without leading zeros, "lat, lon" in one column,
+    integers written as floats, HTML in descriptions, an article-less commune name."""
+    rows = [
+        "Identifiant;Nom du lieu;Adresse postale;Code commune;Ville;Présentation;Coordonnées géographiques",
+        "1.0;Salle Jacques Brel;42 avenue Édouard Vaillant;93048.0;Montreuil;<p>Salle <b>municipale</b><script>alert(1)</script></p>;\"48,8566, 2,4411\"",
+        "2.0;Studio des Lilas;10 rue de Paris;93045;Lilas;Répétitions;\"48.8794, 2.4180\"",
+        "3.0;Maison de l'Aisne;1 rue Pasteur;2408;Laon;;\"49.5641, 3.6199\"",
+        "4.0;;sans nom;93048;Montreuil;;\"48.86, 2.44\"",
+        "5.0;Point perdu;1 rue X;93048;Montreuil;;\"0, 0\"",
+    ]
+    path = tmp_path / "export_ministere.csv"
+    path.write_bytes((BOM + BOM + "\r\n".join(rows) + "\r\n").encode("utf-8"))
+    run = run_import(app, db_session, path, source="ministere")
+    assert run.status is RunStatus.partial
+    assert (run.created_count, run.failed_count) == (4, 1)
+    mapping = run.mapping
+    assert mapping["Nom du lieu"] == "name" and mapping["Code commune"] == "insee_code"
+    assert mapping["Coordonnées géographiques"] == "lat_lon"
+    venues = {r.name: r for r in db_session.execute(text(
+        "SELECT v.name, v.commune_code, v.description, ST_X(v.location::geometry) AS lon, "
+        "ST_Y(v.location::geometry) AS lat, "
+        "v.external_id FROM venue v JOIN import_source s ON s.id = v.source_id WHERE s.name = 'ministere'"
+    ))}
+    brel = venues["Salle Jacques Brel"]
+    assert brel.commune_code == "93048" and brel.external_id == "1"
+    assert (round(brel.lat, 4), round(brel.lon, 4)) == (48.8566, 2.4411)
+    assert "<script" not in brel.description and "<b>municipale</b>" in brel.description
+    assert venues["Studio des Lilas"].commune_code == "93045"
+    assert venues["Maison de l'Aisne"].commune_code == "02408"
+    failures = {item["row_number"]: item["errors"] for item in run.report_items if item["errors"]}
+    assert set(failures) == {5}
+    assert any(e["column"] == "Nom du lieu" and "obligatoire" in e["message"] for e in failures[5])
+    # A point at (0, 0) is refused, never stored: the commune centre takes over, flagged.
+    lost = next(item for item in run.report_items if item["row_number"] == 6)
+    assert any("Coordonnées géographiques" in w for w in lost["warnings"])
+    assert any("approximative" in w for w in lost["warnings"])
+
+
+def test_geocoding_by_ban_then_commune_centroid_flagged_approximate(app, db_session, tmp_path):
+    path = tmp_path / "lieux.csv"
+    path.write_text(
+        "id,nom,adresse,code postal,commune\n"
+        "a,Atelier du Bas Montreuil,12 rue de Paris,93100,Montreuil\n"
+        "b,Local inconnu,rue qui n'existe pas,93100,Montreuil\n", encoding="utf-8")
+    known = {"12 rue de Paris": (2.4265, 48.8563, "housenumber", "93048")}
+    with FakeBan(known) as ban:
+        run = run_import(app, db_session, path, source="geo", config={"BAN_URL": ban.url})
+    assert run.created_count == 2
+    rows = dict(db_session.execute(text(
+        "SELECT external_id, location_precision::text FROM venue WHERE external_id IN ('a', 'b') "
+        "AND source_id = (SELECT id FROM import_source WHERE name = 'geo')")).all())
+    assert rows == {"a": "address", "b": "municipality"}
+    warnings = [w for item in run.report_items for w in item["warnings"]]
+    assert any("approximative" in w for w in warnings)
+
+
+def test_a_down_geocoder_falls_back_to_centroids_and_says_so(app, db_session, tmp_path):
+    from tests.support.services import free_port
+
+    path = tmp_path / "lieux.csv"
+    path.write_text("id,nom,adresse,commune\na,Atelier,3 rue Lenain,Montreuil\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="geo-down",
+                     config={"BAN_URL": f"http://127.0.0.1:{free_port()}", "BAN_TIMEOUT": 2})
+    assert run.status is RunStatus.succeeded and run.created_count == 1
+    assert "Géocodage indisponible" in run.error
+
+
+def test_provenance_newer_date_updates_hand_edits_survive_and_missing_rows_are_archived(app, db_session, tmp_path):
+    path = tmp_path / "flux.csv"
+
+    def write(rows):
+        path.write_text("id,nom,commune,latitude,longitude,mise à jour\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+    write(["1,Chorale du Plateau,Montreuil,48.86,2.45,2026-01-01", "2,Troupe des Murs,Montreuil,48.86,2.44,2026-01-01"])
+    first = run_import(app, db_session, path, source="flux")
+    assert first.created_count == 2
+    db_session.execute(text("UPDATE venue SET name = 'Chorale du Plateau (nom corrigé)', "
+                            "hand_edited_fields = '{name}' WHERE external_id = '1' AND source_id = "
+                            "(SELECT id FROM import_source WHERE name = 'flux')"))
+    write(["1,Chorale du Plateau,Montreuil,48.87,2.45,2026-02-01", "2,Troupe des Murs,Montreuil,48.86,2.44,2025-12-01"])
+    second = run_import(app, db_session, path, source="flux")
+    assert (second.updated_count, second.unchanged_count) == (1, 1)   # row 2 has an older date: kept
+    name, lat = db_session.execute(text(
+        "SELECT name, ST_Y(location::geometry) FROM venue WHERE external_id = '1' AND source_id = "
+        "(SELECT id FROM import_source WHERE name = 'flux')")).one()
+    assert name == "Chorale du Plateau (nom corrigé)" and round(lat, 2) == 48.87
+
+    write(["1,Chorale du Plateau,Montreuil,48.87,2.45,2026-02-01"])
+    third = run_import(app, db_session, path, source="flux")
+    assert third.archived_count == 0                                  # grace period not over
+    db_session.execute(text("UPDATE venue SET missing_since = :t WHERE external_id = '2'"),
+                       {"t": datetime.now(timezone.utc) - timedelta(days=30)})
+    fourth = run_import(app, db_session, path, source="flux")
+    assert fourth.archived_count == 1
+    assert db_session.execute(text("SELECT archived_at IS NOT NULL FROM venue WHERE external_id = '2' AND "
+                                   "source_id = (SELECT id FROM import_source WHERE name = 'flux')")).scalar_one()
+    write(["1,Chorale du Plateau,Montreuil,48.87,2.45,2026-02-01", "2,Troupe des Murs,Montreuil,48.86,2.44,2026-03-01"])
+    fifth = run_import(app, db_session, path, source="flux")
+    assert fifth.updated_count == 1
+    assert db_session.execute(text("SELECT archived_at FROM venue WHERE external_id = '2' AND "
+                                   "source_id = (SELECT id FROM import_source WHERE name = 'flux')")).scalar_one() is None
+
+
+def test_sources_without_ids_get_a_stable_content_key(app, db_session, tmp_path):
+    path = tmp_path / "sans_id.csv"
+    path.write_text("nom;ville;lat;lon\nAtelier Terre;Bagnolet;48.869;2.418\n", encoding="utf-8")
+    assert run_import(app, db_session, path, source="sans-id").created_count == 1
+    assert run_import(app, db_session, path, source="sans-id").unchanged_count == 1
+
+
+def test_dry_run_reports_but_stores_nothing(app, db_session, tmp_path):
+    path = tmp_path / "essai.csv"
+    path.write_text("id,nom,commune\n1,Atelier,Montreuil\n2,,Montreuil\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="essai", dry_run=True)
+    assert (run.created_count, run.failed_count) == (1, 1)
+    assert [item["row_number"] for item in run.report_items if item["errors"]] == [3]
+    assert db_session.execute(text("SELECT count(*) FROM venue WHERE source_id = "
+                                   "(SELECT id FROM import_source WHERE name = 'essai')")).scalar_one() == 0
+
+
+def test_activities_keep_slots_ages_price_and_disciplines(app, db_session, tmp_path):
+    path = tmp_path / "ateliers.csv"
+    path.write_text(
+        "id;titre;discipline;horaires;âge min;âge max;tarif;gratuit\n"
+        "a1;Hip-hop ados;Danse hip hop;mercredi 18h-19h30;12;15;120,00;non\n"
+        "a2;Chœur du dimanche;Chorale, kuduro;dimanche 10h-12h;;;;oui\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="ateliers", kind=ListingType.activity,
+                     mapping={"id": "external_id", "titre": "name", "discipline": "disciplines",
+                              "horaires": "schedule", "âge min": "age_min", "âge max": "age_max",
+                              "tarif": "price_min", "gratuit": "is_free"})
+    assert run.created_count == 2, run.report_items
+    hiphop = db_session.execute(text(
+        "SELECT a.id, a.age_min, a.age_max, a.price_min, a.is_free, s.weekday, s.starts_at::text FROM activity a "
+        "JOIN activity_slot s ON s.activity_id = a.id WHERE a.external_id = 'a1'")).one()
+    assert (hiphop.age_min, hiphop.age_max, float(hiphop.price_min), hiphop.is_free) == (12, 15, 120.0, False)
+    assert (hiphop.weekday, hiphop.starts_at) == (2, "18:00:00")
+    slugs = set(db_session.execute(text(
+        "SELECT d.slug FROM activity_discipline ad JOIN discipline d ON d.id = ad.discipline_id "
+        "JOIN activity a ON a.id = ad.activity_id WHERE a.external_id = 'a2'")).scalars())
+    assert "chant-chorale" in slugs
+    tags = set(db_session.execute(text(
+        "SELECT t.label FROM activity_tag at JOIN tag t ON t.id = at.tag_id "
+        "JOIN activity a ON a.id = at.activity_id WHERE a.external_id = 'a2'")).scalars())
+    assert "kuduro" in tags  # outside the vocabulary: kept as a free tag, never dropped
