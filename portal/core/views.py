@@ -8,7 +8,11 @@ blueprint = Blueprint("core", __name__)
 
 @blueprint.get("/")
 def home():
-    return render_template("core/home.html")
+    """One search box, discipline shortcuts, the latest verified listings."""
+    from portal.discovery import repository
+
+    return render_template("core/home.html", families=repository.discipline_families(),
+                           latest=repository.latest_verified())
 
 
 @blueprint.get("/langue/<lang>")

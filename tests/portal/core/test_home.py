@@ -32,3 +32,13 @@ def test_home_in_chromium_has_no_axe_violation_and_stays_local(live_server, page
     violations = axe_violations(page)
     assert violations == [], describe(violations)
     assert requests.outside() == []
+
+
+def test_home_offers_discipline_shortcuts_and_latest_verified_listings(client, db_session):
+    from tests.portal.discovery.scenario import build
+
+    build()
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/recherche?discipline=danse"' in html and ">Musique</a>" in html
+    assert "Récemment vérifié" in html and "Hip-hop ados" in html
+    assert 'action="/recherche"' in html and 'role="combobox"' in html and 'aria-controls="q-listbox"' in html

@@ -1,0 +1,1 @@
+"""Commune pages: what is practised in a commune and around it, by discipline."""

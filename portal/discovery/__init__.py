@@ -1,0 +1,1 @@
+"""Public discovery: the results page and the detail pages of venues, activities, resources."""

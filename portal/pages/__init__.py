@@ -1,0 +1,1 @@
+"""Site-wide pages: declarations (accessibility, eco-design), error pages, static assets."""

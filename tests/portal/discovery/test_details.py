@@ -1,0 +1,104 @@
+"""Detail pages of venues, activities and resources, built from database rows."""
+import json
+import re
+
+from portal.listings.enums import ModerationStatus
+from tests.portal.discovery.scenario import build
+from tests.support.factories import make_activity, make_venue, point
+
+
+def _jsonld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD"
+    return json.loads(match.group(1))
+
+
+def test_activity_page_tells_what_when_where_for_whom_and_how_much(client, db_session):
+    s = build()
+    response = client.get(f"/activites/{s.hiphop.id}-hip-hop-ados")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<h1>Hip-hop ados</h1>" in html
+    assert "mercredi" in html and "18 h à 19 h 30" in html          # weekly slot
+    assert "de 12 à 15 ans" in html and "Débutant" in html           # for whom
+    assert "90 € pour la saison" in html and "Tarif solidaire" in html  # how much
+    assert "Langue des signes (LSF)" in html and "Handicap moteur" in html  # accessibility
+    assert "12 rue de la Solidarité" in html and "Croix de Chavaux" in html  # where
+    assert "Prochaines dates" in html
+    assert "Vérifié le" in html and "Source : Compagnie Pas de Côté" in html
+    assert 'class="folium-map"' in html                               # its small map
+    assert "Danse contemporaine adultes" in html                      # same venue
+    assert "Danse africaine jeunes" in html                           # similar, nearby
+    assert "Danse classique Tremblay" not in html                     # 15 km away
+
+
+def test_activity_page_has_canonical_url_opengraph_and_course_jsonld(client, db_session):
+    s = build()
+    html = client.get(f"/activites/{s.hiphop.id}-hip-hop-ados").get_data(as_text=True)
+    canonical = f"/activites/{s.hiphop.id}-hip-hop-ados"
+    assert f'<link rel="canonical" href="http://localhost{canonical}">' in html
+    assert '<meta property="og:title" content="Hip-hop ados">' in html
+    data = _jsonld(html)
+    assert data["@type"] == "Course" and data["name"] == "Hip-hop ados"
+    place = data["hasCourseInstance"]["location"]
+    assert place["address"]["postalCode"] == "93100"
+    assert round(place["geo"]["latitude"], 3) == 48.862
+
+
+def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client, db_session):
+    s = build()
+    for wrong in (f"/activites/{s.hiphop.id}", f"/activites/{s.hiphop.id}-old-title"):
+        response = client.get(wrong)
+        assert response.status_code == 301
+        assert response.headers["Location"].endswith(f"/activites/{s.hiphop.id}-hip-hop-ados")
+
+
+def test_merged_venue_redirects_to_its_survivor(client, db_session):
+    survivor = make_venue(name="Théâtre Berthelot", commune_code="93048", location=point(2.44, 48.86))
+    duplicate = make_venue(name="Theatre Berthelot (doublon)")
+    duplicate.merged_into_id = survivor.id
+    db_session.flush()
+    response = client.get(f"/lieux/{duplicate.id}-theatre-berthelot-doublon")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/lieux/{survivor.id}-theatre-berthelot")
+
+
+def test_unpublished_unknown_or_malformed_listing_is_a_404_in_the_layout(client, db_session):
+    draft = make_activity(title="Brouillon", moderation_status=ModerationStatus.draft)
+    for url in (f"/activites/{draft.id}-brouillon", "/activites/99999999-rien", "/lieux/abc", "/ressources/-1"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        html = response.get_data(as_text=True)
+        assert "Page introuvable" in html and 'id="contenu"' in html
+
+
+def test_venue_page_lists_its_activities_and_resources_with_place_jsonld(client, db_session):
+    s = build()
+    html = client.get(f"/lieux/{s.venue.id}-{s.venue.slug}").get_data(as_text=True)
+    assert "Hip-hop ados" in html and "Chorale du quartier" in html
+    assert "Studio de danse à louer" in html
+    assert "Entrée de plain-pied" in html
+    assert _jsonld(html)["@type"] == "Place"
+
+
+def test_resource_page_shows_price_area_and_equipment(client, db_session):
+    s = build()
+    html = client.get(f"/ressources/{s.room.id}-{s.room.slug}").get_data(as_text=True)
+    assert "15 € pour l&#39;heure" in html or "15 € pour l'heure" in html
+    assert "80 m²" in html and "Parquet, miroirs, sono" in html
+    assert _jsonld(html)["@type"] == "Service"
+
+
+def test_activity_without_venue_says_so_and_shows_no_map(client, db_session):
+    lonely = make_activity(title="Atelier d'écriture en ligne")
+    html = client.get(f"/activites/{lonely.id}-{lonely.slug}").get_data(as_text=True)
+    assert "Lieu non précisé." in html and "folium-map" not in html
+    assert "Horaires non précisés" in html
+
+
+def test_detail_page_is_available_in_english(client, db_session):
+    s = build()
+    client.get("/langue/en")
+    html = client.get(f"/activites/{s.hiphop.id}-hip-hop-ados").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Wednesday" in html and "How much" in html
