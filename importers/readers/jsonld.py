@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .base import ImportFileError, safe_map
-from .ldutil import compact, first, node, prop, text, texts, types, when
+from .ldutil import compact, first, local, node, prop, text, texts, types, when
 
 DATATOURISME_KEYS = {"isLocatedAt", "hasDescription", "takesPlaceAt", "hasContact", "lastUpdate", "hasTheme"}
 GENERIC_TYPES = {"PointOfInterest", "resource", "Thing", "Product", "Place", "Event", "EntertainmentAndEvent",
@@ -37,7 +37,7 @@ def nodes_of(data: object) -> list[dict]:
 
 def is_datatourisme(nodes: list[dict]) -> bool:
     return any(
-        {key.split(":")[-1] for key in item} & DATATOURISME_KEYS
+        {local(key) for key in item} & DATATOURISME_KEYS
         or "datatourisme" in str(item.get("@id", ""))
         for item in nodes[:20]
     )

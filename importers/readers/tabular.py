@@ -30,12 +30,15 @@ class CsvTable:
 
     def __init__(self, path: Path, encoding: str, delimiter: str):
         self.path, self.encoding, self.delimiter = path, encoding, delimiter
+        self._header: list[str] = []
         rows = self.rows()
         try:
             first = next(rows, None)
         finally:
             rows.close()
         self.columns = self._header
+        if not self.columns:
+            raise ImportFileError("unreadable", "L'en-tête du fichier CSV est illisible.")
         if first is None:
             raise ImportFileError("empty", NO_DATA)
 
@@ -68,7 +71,6 @@ class CsvTable:
                     continue
                 yield self._row(start, header, cells)
             if header is None:
-                self._header = []
                 raise ImportFileError("empty", "Le fichier ne contient aucune donnée.")
 
     @staticmethod
