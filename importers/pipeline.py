@@ -16,6 +16,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from importers.archive import archive_missing
+from importers.bulk import copy_insert
 from importers.duplicates import find_duplicates
 from importers.geocode import BanGeocoder
 from importers.locate import Location, Locator
@@ -256,7 +257,7 @@ class ImportPipeline:
                 "status": ItemStatus(p.status), "listing_id": p.listing_id,
                 "errors": [e.as_dict() for e in p.record.errors], "warnings": p.record.warnings,
             })
-        self.session.execute(insert(ImportItem), items)
+        copy_insert(self.session, ImportItem.__tablename__, items)
         state.items.extend(item for item in items if item["errors"] or item["warnings"])
         changed = [p.listing_id for p in batch if p.status in ("created", "updated")]
         if changed:

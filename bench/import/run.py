@@ -1,0 +1,96 @@
+"""Import benchmark: the full pipeline on the real libraries file, beside a raw COPY of the
+same file into a bare table, in the same run on the same throwaway PostGIS cluster.
+
+    .venv/bin/python -m bench.import.run [--file PATH] [--repeat N]
+
+Prints rows/s for both, the ratio, the search indexing that follows (timed apart: production
+runs it in the worker), and the process's peak memory (RSS). Not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import time
+from pathlib import Path
+
+from portal.settings import Settings
+
+LIBRARIES = "partners/adresses_des_bibliotheques_publiques_prepared.csv"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def raw_copy(session, path: Path) -> tuple[int, float]:
+    """COPY the file as text into a bare table: the floor any import is compared with."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    connection = session.connection()
+    columns = ", ".join(f'"c{i}" text' for i in range(len(header)))
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS bench_raw; CREATE UNLOGGED TABLE bench_raw ({columns})")
+    raw = connection.connection.driver_connection
+    started = time.perf_counter()
+    with raw.cursor() as cursor, path.open("rb") as handle:
+        with cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            while chunk := handle.read(1 << 16):
+                copy.write(chunk)
+    elapsed = time.perf_counter() - started
+    rows = connection.exec_driver_sql("SELECT count(*) FROM bench_raw").scalar_one()
+    connection.exec_driver_sql("DROP TABLE bench_raw")
+    session.commit()
+    return rows, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--file", type=Path, default=Path(Settings.from_env().DATA_DIR) / LIBRARIES)
+    parser.add_argument("--repeat", type=int, default=1, help="pipeline runs (the first creates, later ones "
+                                                               "find everything unchanged)")
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from importers.pipeline import ImportOptions, ImportPipeline
+    from portal import create_app
+    from portal.extensions import db
+    from portal.geo.loader import load_reference_geography
+    from portal.vocabulary.api import load_disciplines
+    from search.service import process_queue
+    from tests.support.services import PostgisCluster
+
+    cluster = PostgisCluster().start()
+    try:
+        # Search indexing is timed apart: in production it runs in the worker, after commit.
+        app = create_app({"DATABASE_URL": cluster.url, "BAN_URL": "", "REDIS_URL": "",
+                          "SEARCH_PROCESS_AFTER_COMMIT": False})
+        with app.app_context():
+            upgrade()
+            load_reference_geography(db.session, Path(app.config["REFERENCE_DATA_DIR"]))
+            load_disciplines(db.session)
+            baseline_mb = peak_rss_mb()
+            rows, copy_s = raw_copy(db.session, args.file)
+            print(f"raw COPY      : {rows} rows in {copy_s:.2f} s = {rows / copy_s:,.0f} rows/s")
+            for attempt in range(args.repeat):
+                started = time.perf_counter()
+                run = ImportPipeline(db.session, app.config).run(
+                    args.file, ImportOptions(source="bench", constants={"kind": "bibliothèque"}))
+                elapsed = time.perf_counter() - started
+                label = "pipeline" if attempt == 0 else "re-import"
+                print(f"{label:<14}: {run.processed_rows} rows in {elapsed:.2f} s = "
+                      f"{run.processed_rows / elapsed:,.0f} rows/s ({run.created_count} created, "
+                      f"{run.unchanged_count} unchanged, {run.failed_count} failed) — "
+                      f"{elapsed / copy_s:.1f}× COPY")
+                started = time.perf_counter()
+                stats = process_queue()
+                indexing = time.perf_counter() - started
+                print(f"{'  then index':<14}: {indexing:.2f} s for the search outbox ({stats})")
+            print(f"peak RSS      : {peak_rss_mb():.0f} MB (after set-up: {baseline_mb:.0f} MB)")
+            db.session.remove()
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
