@@ -5,9 +5,11 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from portal.geo.commands import geo
     from portal.vocabulary.commands import vocabulary
+    from search.commands import search
 
     app.cli.add_command(geo)
     app.cli.add_command(vocabulary)
+    app.cli.add_command(search)
 
     from importers.commands import imports
     from importers.demo import demo

@@ -52,6 +52,7 @@ class SearchQuery:
     communes: list[str] = field(default_factory=list)         # INSEE codes
     departement: str | None = None
     age: int | None = None                                    # fits age_min ≤ age ≤ age_max
+    age_range: tuple[int, int] | None = None                  # (min, max) overlaps [age_min, age_max]
     audiences: list[str] = field(default_factory=list)
     weekdays: list[int] = field(default_factory=list)
     day_periods: list[str] = field(default_factory=list)

@@ -1,0 +1,282 @@
+"""Search latency over 100 000 listings scaled up from real records.
+
+    .venv/bin/python bench/search/run.py [--database-url URL] [--listings 100000]
+
+Venues are the libraries and cinemas of Île-de-France from the partner files (or, without
+them, commune centroids), copied with jittered points and varied names until the count is
+reached; activities and resources hang off them with varied disciplines, slots and prices.
+Everything goes through the real path (rows → documents.py → postgres backend), into a
+throwaway cluster unless --database-url is given. Prints p50/p95 per query class for the
+service and for the HTTP endpoint under 20 concurrent clients, beside a primary-key lookup.
+"""
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, time as dtime, timezone
+from pathlib import Path
+
+from common import percentiles, rng, start_database, make_app, partner_seeds
+
+TEXTS = ["théâtre", "chorale", "danse hip hop", "piano", "atelier d'écriture", "photo", "impro", "téâtre",
+         "chorle", "bande dessinée", "poterie", "guitare", "slam", "cirque", "peinture", "jazz", "chant",
+         "musique", "danse contemporaine", "mao", "cinéma", "médiathèque", "stage", "ados", "conte"]
+PREFIXES = ["Espace", "Studio", "Salle", "Maison des pratiques", "Atelier", "Annexe", "Pôle culturel"]
+TEMPLATES = ["Atelier de {l}", "Cours de {l}", "Stage de {l}", "{l} pour débutants", "{l} ados",
+             "Initiation : {l}", "{l} adultes", "Ensemble {l} amateur", "Séance d'essai {l}", "{l} en famille"]
+RESOURCE_TEMPLATES = [("rehearsal_room", "Salle de répétition {n}"), ("equipment_loan", "Prêt de matériel {l}"),
+                      ("funding", "Aide aux pratiques {l}"), ("training", "Formation {l}"),
+                      ("advice", "Conseils {l}"), ("network", "Réseau {l}")]
+ACTIVITY_KINDS = ["regular_class", "short_course", "trial_session", "recruiting_group", "open_practice",
+                  "amateur_event"]
+
+
+def generate(app, total: int) -> dict:
+    from sqlalchemy import insert, text
+
+    from portal.activities.models import Activity, ActivitySlot, activity_discipline
+    from portal.extensions import db
+    from portal.resources.models import Resource, resource_discipline
+    from portal.venues.models import Venue, venue_discipline
+
+    r = rng()
+    session = db.session
+    communes = session.execute(text("""
+        SELECT insee_code, name, postal_codes, ST_X(centroid), ST_Y(centroid) FROM commune
+        WHERE departement_code IN ('75','77','78','91','92','93','94','95') AND centroid IS NOT NULL""")).all()
+    by_code = {c[0]: c for c in communes}
+    by_postal = {}
+    for c in communes:
+        for postal in c[2]:
+            by_postal.setdefault(postal, c[0])
+    seeds = partner_seeds(Path(app.config["DATA_DIR"]))
+    source = "partner files"
+    if not seeds:
+        source = "commune centroids"
+        seeds = [{"name": f"Maison des pratiques de {c[1]}", "kind": "cultural_centre", "lon": c[3], "lat": c[4],
+                  "insee": c[0], "postal_code": None, "address": None} for c in communes]
+    disciplines = session.execute(text("SELECT id, slug, label_fr, parent_id FROM discipline")).all()
+    children = [d for d in disciplines if d.parent_id is not None] + [d for d in disciplines if d.slug in
+                                                                         ("cirque-rue", "photographie", "cinema-video")]
+    now = datetime.now(timezone.utc)
+    n_venues, n_resources = total // 5, total // 10
+    n_activities = total - n_venues - n_resources
+    venues = []
+    for i in range(n_venues):
+        seed = seeds[i % len(seeds)]
+        code = seed["insee"] if seed["insee"] in by_code else by_postal.get(seed["postal_code"])
+        if i < len(seeds):
+            name, lon, lat = seed["name"], seed["lon"], seed["lat"]
+        else:
+            commune_name = by_code[code][1] if code else ""
+            name = f"{r.choice(PREFIXES)} {seed['name'].split(' - ')[-1]} {commune_name}".strip()
+            lon, lat = seed["lon"] + r.uniform(-0.02, 0.02), seed["lat"] + r.uniform(-0.015, 0.015)
+        venues.append({"name": name[:200], "slug": f"lieu-{i}", "kind": seed["kind"], "commune_code": code,
+                       "address": seed["address"], "location": f"SRID=4326;POINT({lon} {lat})",
+                       "location_precision": "given", "moderation_status": "published", "last_verified_at": now,
+                       "access_motor": r.random() < 0.3, "access_hearing": r.random() < 0.1})
+    venue_ids = []
+    for start in range(0, len(venues), 2000):
+        venue_ids += session.execute(insert(Venue).returning(Venue.id), venues[start:start + 2000]).scalars().all()
+    session.execute(insert(venue_discipline), [{"venue_id": v, "discipline_id": r.choice(children).id}
+                                               for v in venue_ids if r.random() < 0.5])
+    activity_ids = []
+    for start in range(0, n_activities, 2000):
+        batch, chosen = [], []
+        for j in range(start, min(n_activities, start + 2000)):
+            d = r.choice(children)
+            label = d.label_fr.split(" & ")[0]
+            title = r.choice(TEMPLATES).format(l=label if not r.random() < 0.5 else label.lower())
+            title = title[0].upper() + title[1:]
+            age_min = r.choice([None, 3, 6, 8, 12, 15, 18])
+            price = r.choice([None, 0, 5, 8, 15, 30, 60, 120, 250])
+            batch.append({"title": title, "slug": f"activite-{j}", "kind": r.choice(ACTIVITY_KINDS),
+                          "venue_id": r.choice(venue_ids), "moderation_status": "published",
+                          "last_verified_at": now, "age_min": age_min,
+                          "age_max": None if age_min is None else age_min + r.choice([5, 10, 80]),
+                          "is_free": price == 0, "price_min": price or None,
+                          "level": r.choice([None, "beginner", "intermediate", "advanced", "all_levels"]),
+                          "has_lsf": r.random() < 0.03,
+                          "description": f"{title} : une pratique de {d.label_fr.lower()} en amateur, "
+                                         f"encadrée par des artistes, pour progresser en groupe et se faire plaisir."})
+            chosen.append(d)
+        ids = session.execute(insert(Activity).returning(Activity.id), batch).scalars().all()
+        activity_ids += ids
+        session.execute(insert(activity_discipline), [{"activity_id": a, "discipline_id": d.id}
+                                                      for a, d in zip(ids, chosen)])
+        session.execute(insert(ActivitySlot), [{"activity_id": a, "weekday": r.randrange(7),
+                                                "starts_at": dtime(r.choice([9, 10, 14, 16, 18, 19, 20]), 0)}
+                                               for a in ids])
+    resources = []
+    for k in range(n_resources):
+        kind, template = r.choice(RESOURCE_TEMPLATES)
+        d = r.choice(children)
+        resources.append({"title": template.format(n=k, l=d.label_fr.lower()), "slug": f"ressource-{k}",
+                          "kind": kind, "venue_id": r.choice(venue_ids), "moderation_status": "published",
+                          "last_verified_at": now, "price_min": r.choice([None, 10, 15, 25])})
+    resource_ids = []
+    for start in range(0, len(resources), 2000):
+        resource_ids += session.execute(insert(Resource).returning(Resource.id),
+                                        resources[start:start + 2000]).scalars().all()
+    session.execute(insert(resource_discipline), [{"resource_id": i, "discipline_id": r.choice(children).id}
+                                                  for i in resource_ids])
+    session.commit()
+    return {"source": source, "seeds": len(seeds), "venues": len(venue_ids), "activities": len(activity_ids),
+            "resources": len(resource_ids), "points": [(v["location"]) for v in venues[:5000]]}
+
+
+def _points(generated) -> list[tuple[float, float]]:
+    out = []
+    for wkt in generated["points"]:
+        lon, lat = wkt.split("(")[1].rstrip(")").split()
+        out.append((float(lon), float(lat)))
+    return out
+
+
+def query_classes(points, r):
+    from search.backends.base import SearchQuery
+
+    def text_q():
+        return SearchQuery(text=r.choice(TEXTS))
+
+    def radius_q():
+        return SearchQuery(text=r.choice(TEXTS), point=r.choice(points), radius_km=3)
+
+    def facets_q():
+        return SearchQuery(disciplines=[r.choice(["musique", "danse", "theatre", "arts-visuels"])],
+                           day_periods=[r.choice(["morning", "afternoon", "evening"])], free=r.choice([None, True]))
+
+    def bbox_q():
+        lon, lat = r.choice(points)
+        return SearchQuery(bbox=(lon - 0.03, lat - 0.02, lon + 0.03, lat + 0.02))
+    return {"text": text_q, "text+radius": radius_q, "facets": facets_q, "bbox": bbox_q}
+
+
+def to_args(q) -> dict:
+    args = {}
+    if q.text:
+        args["q"] = q.text
+    if q.point:
+        args.update(lon=q.point[0], lat=q.point[1], radius_km=q.radius_km)
+    if q.bbox:
+        args["bbox"] = ",".join(f"{v:.5f}" for v in q.bbox)
+    if q.disciplines:
+        args["discipline"] = ",".join(q.disciplines)
+    if q.day_periods:
+        args["period"] = ",".join(q.day_periods)
+    if q.free:
+        args["free"] = "oui"
+    return args
+
+
+def bench_service(app, classes, runs: int) -> dict:
+    from sqlalchemy import text
+
+    from portal.extensions import db
+    from search import service
+
+    results = {}
+    with app.test_request_context():
+        ids = db.session.execute(text("SELECT id FROM search_document ORDER BY random() LIMIT 500")).scalars().all()
+        for name, make in classes.items():
+            for _ in range(20):
+                service.search(make())
+            samples = []
+            for _ in range(runs):
+                query = make()
+                start = time.perf_counter()
+                service.search(query)
+                samples.append((time.perf_counter() - start) * 1000)
+            results[name] = percentiles(samples)
+        samples = []
+        for doc_id in ids[:runs]:
+            start = time.perf_counter()
+            db.session.execute(text("SELECT document FROM search_document WHERE id = :id"), {"id": doc_id}).one()
+            samples.append((time.perf_counter() - start) * 1000)
+        results["primary-key lookup"] = percentiles(samples)
+        db.session.remove()
+    return results
+
+
+def bench_http(app, classes, clients: int, per_client: int) -> dict:
+    import requests
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    results = {}
+    try:
+        for name, make in classes.items():
+            queries = [to_args(make()) for _ in range(clients * per_client)]
+
+            def worker(chunk):
+                session, samples = requests.Session(), []
+                for args in chunk:
+                    start = time.perf_counter()
+                    response = session.get(f"{base}/api/v1/search", params=args, timeout=30)
+                    response.raise_for_status()
+                    samples.append((time.perf_counter() - start) * 1000)
+                return samples
+
+            chunks = [queries[i::clients] for i in range(clients)]
+            started = time.perf_counter()
+            with ThreadPoolExecutor(clients) as pool:
+                samples = [s for part in pool.map(worker, chunks) for s in part]
+            elapsed = time.perf_counter() - started
+            results[name] = (*percentiles(samples), len(samples) / elapsed)
+    finally:
+        server.shutdown()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    args = parser.parse_args()
+    url, cluster = start_database(args.database_url)
+    try:
+        app = make_app(url)
+        from sqlalchemy import text
+
+        from portal.extensions import db
+        from search.backends.postgres import PostgresBackend
+        from search.indexer import rebuild
+
+        with app.app_context():
+            started = time.perf_counter()
+            generated = generate(app, args.listings)
+            print(f"generated {generated['venues']} venues (seeds: {generated['seeds']} from "
+                  f"{generated['source']}), {generated['activities']} activities, {generated['resources']} "
+                  f"resources in {time.perf_counter() - started:.0f} s")
+            started = time.perf_counter()
+            count = rebuild(db.session, PostgresBackend(lambda: db.session), batch_size=1000)
+            db.session.commit()
+            print(f"indexed {count} documents through documents.py in {time.perf_counter() - started:.0f} s")
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE search_document"))
+                connection.execute(text("VACUUM ANALYZE search_term"))
+            db.session.remove()
+        r = rng(11)
+        classes = query_classes(_points(generated), r)
+        service = bench_service(app, classes, args.runs)
+        print(f"\nservice (search.service.search, 1 client, {args.runs} queries per class)")
+        for name, (p50, p95) in service.items():
+            print(f"  {name:20s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+        http = bench_http(app, classes, args.clients, per_client=10)
+        print(f"\nHTTP GET /api/v1/search (werkzeug threaded, {args.clients} concurrent clients)")
+        for name, (p50, p95, rate) in http.items():
+            print(f"  {name:20s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   {rate:5.0f} req/s")
+    finally:
+        if cluster:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
