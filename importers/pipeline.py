@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from importers.archive import archive_missing
@@ -24,12 +24,13 @@ from importers.mapping import suggest_mapping
 from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, ItemStatus, RunStatus
 from importers.readers import ImportFileError, open_records
 from importers.records import CanonicalRecord, RowError, map_row, normalise, stable_key
-from importers.upsert import Writer
+from importers.upsert import MODELS, Writer
 from portal.geo.lookup import CommuneIndex
 from portal.listings.enums import ListingType
 from search.queue import enqueue
 
 BATCH_SIZE = 1000
+ANALYZE_AFTER = 500
 FIELD_LABELS_REQUIRED = {"name": "Nom / titre"}
 
 
@@ -214,6 +215,10 @@ class ImportPipeline:
             if locator.geocoder_error:
                 state.error = f"Géocodage indisponible ({locator.geocoder_error}) : centres de communes utilisés."
             if not options.dry_run:
+                if state.created_count + state.updated_count >= ANALYZE_AFTER:
+                    # Fresh statistics, or the planner may scan instead of using the GiST index
+                    # when the duplicate search joins thousands of new rows.
+                    self.session.execute(text(f"ANALYZE {MODELS[source.listing_type].__tablename__}"))
                 find_duplicates(self.session, source.listing_type, run_id)
 
     def _prepare(self, row, mapping, column_of, options, seen) -> PendingRow | None:

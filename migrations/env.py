@@ -68,6 +68,19 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+# Tables of the embedded search engine are created by migration 0002 with raw SQL (generated
+# columns, a text search configuration); autogenerate must not try to drop them.
+UNMAPPED_TABLES = {"search_document", "search_term"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    if type_ == "table" and name in UNMAPPED_TABLES:
+        return False
+    if type_ in ("index", "column") and getattr(getattr(obj, "table", None), "name", None) in UNMAPPED_TABLES:
+        return False
+    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -99,7 +112,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            include_object=alembic_helpers.include_object,
+            include_object=include_object,
             render_item=alembic_helpers.render_item,
             **conf_args
         )

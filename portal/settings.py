@@ -51,6 +51,8 @@ class Settings:
     MEILI_INDEX: str = "listings"
     # Seconds before a Meilisearch request is given up and the postgres backend answers.
     MEILI_TIMEOUT: float = 2.0
+    # Index changed listings right after each commit (in-process, or an RQ job with REDIS_URL).
+    SEARCH_PROCESS_AFTER_COMMIT: bool = True
     # Redis URL for background jobs (RQ); empty runs jobs in-process.
     REDIS_URL: str = ""
     # Base URL of the BAN geocoder (batch CSV endpoint is BAN_URL + /search/csv/).

@@ -86,11 +86,13 @@ def db_session(app):
         try:
             yield db.session
         finally:
-            db.session.remove()
-            db.session = original
-            engines[None] = engine
-            outer.rollback()
-            connection.close()
+            # Restore the app first: a broken connection must not leak into the next tests.
+            scoped, db.session, engines[None] = db.session, original, engine
+            try:
+                scoped.remove()
+                outer.rollback()
+            finally:
+                connection.close()
 
 
 @pytest.fixture

@@ -88,12 +88,24 @@ def similar_activities_nearby(activity: Activity, radius_m: float = 5000, limit:
     return db.session.scalars(query).all()
 
 
-def latest_verified(limit: int = 6) -> list[Activity]:
-    return db.session.scalars(
+def latest_verified(limit: int = 6) -> list:
+    """The most recently verified public listings: activities first (what amateurs come for),
+    then venues and resources, so that a portal holding only imported places is not empty."""
+    listings: list = list(db.session.scalars(
         select(Activity).where(*_public(Activity), Activity.last_verified_at.is_not(None))
         .order_by(Activity.last_verified_at.desc(), Activity.id.desc()).limit(limit)
         .options(selectinload(Activity.venue).selectinload(Venue.commune))
-    ).all()
+    ))
+    for model, options in ((Venue, selectinload(Venue.commune)),
+                           (Resource, selectinload(Resource.venue).selectinload(Venue.commune))):
+        if len(listings) >= limit:
+            break
+        listings += db.session.scalars(
+            select(model).where(*_public(model), model.last_verified_at.is_not(None))
+            .order_by(model.last_verified_at.desc(), model.id.desc()).limit(limit - len(listings))
+            .options(options)
+        ).all()
+    return listings
 
 
 def discipline_families() -> list[Discipline]:

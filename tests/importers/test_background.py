@@ -1,10 +1,11 @@
 """Long imports run as RQ jobs on the suite's real Redis; a page polls their progress."""
 import redis
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import create_engine, text
 
 from importers.api import start_background_import
 from importers.pipeline import ImportOptions
+from tests.support.rq_worker import work_burst
 
 
 def test_a_background_import_runs_in_a_worker_and_its_progress_can_be_polled(app, redis_url, tmp_path):
@@ -17,7 +18,7 @@ def test_a_background_import_runs_in_a_worker_and_its_progress_can_be_polled(app
             job = start_background_import(str(path), ImportOptions(source="arriere-plan"))
         connection = redis.Redis.from_url(redis_url)
         assert Queue("imports", connection=connection).count == 1
-        SimpleWorker([Queue("imports", connection=connection)], connection=connection).work(burst=True)
+        work_burst(["imports"], connection)
         job.refresh()
         run_id = job.return_value()
         assert run_id

@@ -83,7 +83,9 @@ def test_unpublishing_removes_the_listing_from_the_index(db_session, backend, in
 
 def test_with_redis_an_rq_job_processes_the_queue(db_session, backend, app, redis_url):
     import redis
-    from rq import Queue, SimpleWorker
+    from rq import Queue
+
+    from tests.support.rq_worker import work_burst
 
     connection = redis.Redis.from_url(redis_url)
     queue = Queue("search", connection=connection)
@@ -92,7 +94,7 @@ def test_with_redis_an_rq_job_processes_the_queue(db_session, backend, app, redi
     db_session.commit()
     assert backend.search(SearchQuery(text="batucada")).total == 0  # not yet: a job waits
     assert queue.count >= 1
-    SimpleWorker([queue], connection=connection).work(burst=True)
+    work_burst(["search"], connection)
     assert backend.search(SearchQuery(text="batucada")).total == 1
 
 

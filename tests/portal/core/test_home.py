@@ -42,3 +42,12 @@ def test_home_offers_discipline_shortcuts_and_latest_verified_listings(client, d
     assert 'href="/recherche?discipline=danse"' in html and ">Musique</a>" in html
     assert "Récemment vérifié" in html and "Hip-hop ados" in html
     assert 'action="/recherche"' in html and 'role="combobox"' in html and 'aria-controls="q-listbox"' in html
+
+
+def test_home_shows_verified_places_when_no_activity_is_published_yet(client, db_session):
+    from tests.support.factories import make_venue
+
+    make_venue(name="Médiathèque du Centre", commune_code="93048")
+    html = client.get("/").get_data(as_text=True)
+    assert "Médiathèque du Centre" in html and "Montreuil" in html
+    assert "arrivent bientôt" not in html
