@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
 from flask import current_app
 
-from importers.models import ImportItem, ImportRun
-from importers.pipeline import ImportOptions, ImportPipeline
+from importers.models import ImportItem, ImportRun, RunStatus
+from importers.pipeline import ImportOptions, ImportPipeline, get_or_create_source
 
 
 class FetchError(Exception):
@@ -20,28 +21,49 @@ class FetchError(Exception):
 
 def fetch_to_file(url: str, max_bytes: int, timeout: float = 60.0) -> Path:
     """Download a partner feed to a temporary file, refusing more than max_bytes."""
+    suffix = Path(url.split("?")[0]).suffix[:8]
+    handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
+    path = Path(handle.name)
     try:
-        with requests.get(url, stream=True, timeout=timeout) as response:
-            response.raise_for_status()
-            suffix = Path(url.split("?")[0]).suffix[:8]
-            handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
+        with handle, requests.get(url, stream=True, timeout=timeout) as response:
+            if response.status_code != 200:
+                raise FetchError(f"Le flux {url} a répondu {response.status_code}.")
             size = 0
-            with handle:
-                for chunk in response.iter_content(64 * 1024):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FetchError(f"Le flux dépasse la taille maximale ({max_bytes // (1024 * 1024)} Mo).")
-                    handle.write(chunk)
-            return Path(handle.name)
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"Le flux dépasse la taille maximale de {max_bytes / 1_048_576:.1f} Mo.")
+                handle.write(chunk)
     except requests.RequestException as exc:
+        path.unlink(missing_ok=True)
         raise FetchError(f"Flux injoignable : {url} ({exc.__class__.__name__}).") from exc
+    except FetchError:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _failed_run(session, location: str, options: ImportOptions, message: str) -> ImportRun:
+    """A feed that could not be fetched is a failed run like any other (and not due again
+    before its next scheduled time)."""
+    source = get_or_create_source(session, options.source, options.listing_type)
+    now = datetime.now(timezone.utc)
+    run = ImportRun(source_id=source.id, location=location, dry_run=options.dry_run, status=RunStatus.failed,
+                    error=message, started_at=now, finished_at=now)
+    session.add(run)
+    session.commit()
+    run.report_items = []
+    return run
 
 
 def run_import(session, location: str, options: ImportOptions, progress=None) -> ImportRun:
     config = current_app.config
     path = location
     if location.startswith(("http://", "https://")):
-        path = str(fetch_to_file(location, int(config["IMPORT_MAX_BYTES"])))
+        try:
+            path = str(fetch_to_file(location, int(config["IMPORT_MAX_BYTES"])))
+        except FetchError as exc:
+            return _failed_run(session, location, options, str(exc))
     run = ImportPipeline(session, config, progress).run(path, options)
     if path != location:
         run.location = location

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from tqdm import tqdm
 
-from importers.api import FetchError, run_import, run_report
+from importers.api import run_import, run_report
 from importers.models import ImportRun, ImportSource
 from importers.pipeline import ImportOptions
 from portal.extensions import db
@@ -40,10 +40,7 @@ def _run(location, source, kind, profile, dry_run, limit, report, set_values, sa
             if total:
                 bar.total = total
             bar.update(done - bar.n)
-        try:
-            run = run_import(db.session, location, options, progress)
-        except FetchError as exc:
-            raise click.ClickException(str(exc)) from exc
+        run = run_import(db.session, location, options, progress)
     data = run_report(db.session, run, run.report_items if run.dry_run else None)
     click.echo(
         f"{'[simulation] ' if dry_run else ''}{run.status.value} — {run.processed_rows} lignes : "
@@ -114,3 +111,60 @@ def sources():
     for source, run in rows:
         status = f"{run.status.value} le {run.started_at:%Y-%m-%d %H:%M}" if run else "jamais importée"
         click.echo(f"{source.name}\t{source.listing_type.value}\t{source.format or '-'}\t{status}")
+
+
+@imports.command("source")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([t.value for t in ListingType]), default=None)
+@click.option("--feed-url", default=None, help="URL du flux à tirer périodiquement.")
+@click.option("--schedule", default=None, help="Expression cron du tirage, ex. « 0 3 * * * ».")
+@click.option("--partial-feed", is_flag=True, default=None,
+              help="Le flux ne liste pas tout : ne jamais archiver les absents.")
+@with_appcontext
+def configure_source(name, kind, feed_url, schedule, partial_feed):
+    """Crée ou modifie une source (flux, planification)."""
+    from importers.pipeline import get_or_create_source
+    from importers.schedule import ScheduleError, check_schedule
+
+    if feed_url is not None and not feed_url.startswith(("http://", "https://")):
+        raise click.BadParameter("une URL http(s) est attendue.", param_hint="--feed-url")
+    if schedule is not None:
+        try:
+            check_schedule(schedule)
+        except ScheduleError as exc:
+            raise click.BadParameter(str(exc), param_hint="--schedule") from exc
+    source = get_or_create_source(db.session, name, ListingType(kind or "venue"))
+    if kind:
+        source.listing_type = ListingType(kind)
+    if feed_url is not None:
+        source.feed_url = feed_url
+    if schedule is not None:
+        source.schedule = schedule
+    if partial_feed:
+        source.is_full_feed = False
+    db.session.commit()
+    click.echo(f"{source.name} : {source.listing_type.value}, flux {source.feed_url or '-'}, "
+               f"planification {source.schedule or '-'}.")
+
+
+@imports.command("pull-due")
+@with_appcontext
+def pull_due():
+    """Tire les flux dont l'heure planifiée est passée (à lancer chaque minute par cron)."""
+    from importers.schedule import due_sources
+
+    sources = due_sources(db.session)
+    if not sources:
+        click.echo("Aucun flux à tirer.")
+    failed = False
+    for source in sources:
+        options = ImportOptions(source=source.name, listing_type=source.listing_type)
+        run = run_import(db.session, source.feed_url, options)
+        if run.error:
+            click.echo(f"{source.name} : {run.error}", err=True)
+        click.echo(f"{source.name} : {run.status.value}, {run.created_count} créées, {run.updated_count} mises "
+                   f"à jour, {run.unchanged_count} inchangées, {run.archived_count} archivées, "
+                   f"{run.failed_count} en erreur.")
+        failed = failed or run.status.value == "failed"
+    if failed:
+        raise SystemExit(1)
