@@ -13,6 +13,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "disciplines": ("Disciplines", "Disciplines"),
     "tags": ("Mots-clés", "Tags"),
     "organization": ("Organisme", "Organisation"),
+    "venue_name": ("Lieu (nom)", "Venue name"),
     "address": ("Adresse", "Address"),
     "postal_code": ("Code postal", "Postal code"),
     "commune_name": ("Commune", "Town"),

@@ -40,6 +40,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "mots cles", "mot cle", "keywords", "keywords fr", "etiquettes", "thematiques"),
     "organization": ("organisme", "organisation", "organization", "structure", "association", "porteur",
                      "gestionnaire", "organisateur", "operateur", "proprietaire", "structure porteuse"),
+    "venue_name": ("lieu", "salle", "location name", "nom salle", "lieu de pratique", "lieu activite",
+                   "venue", "venue name", "etablissement d accueil"),
     "address": ("adresse", "address", "adresse postale", "rue", "voie", "adresse 1", "adresse ligne 1",
                 "location address", "street", "street address", "numero et voie", "adresse complete",
                 "adresse lieu"),

@@ -30,6 +30,8 @@ from portal.listings.enums import ListingType
 from search.queue import enqueue
 
 BATCH_SIZE = 1000
+# Location fields an activity or resource row lends to the venue it takes place in.
+VENUE_FIELDS = ("address", "postal_code", "commune_name", "insee_code", "point")
 ANALYZE_AFTER = 500
 FIELD_LABELS_REQUIRED = {"name": "Nom / titre"}
 
@@ -129,6 +131,7 @@ class ImportPipeline:
         self.session = session
         self.config = config
         self.progress = progress or (lambda done, total: None)
+        self._venue_writer: Writer | None = None
 
     def run(self, location: str | Path, options: ImportOptions) -> ImportRun:
         now = datetime.now(timezone.utc)
@@ -244,7 +247,10 @@ class ImportPipeline:
         if valid:
             try:
                 with self.session.begin_nested():
-                    locator.locate(valid)
+                    if writer.listing_type is ListingType.venue:
+                        locator.locate(valid)
+                    else:
+                        self._attach_venues(valid, locator, writer)
                     writer.write(valid)
             except (IntegrityError, DBAPIError) as exc:
                 for p in valid:
@@ -267,6 +273,35 @@ class ImportPipeline:
         changed = [p.listing_id for p in batch if p.status in ("created", "updated")]
         if changed:
             enqueue(self.session, writer.listing_type, changed)
+
+    def _attach_venues(self, rows: list[PendingRow], locator: Locator, writer: Writer) -> None:
+        """Activities and resources take place somewhere: their location fields become a venue
+        of the same source (one per distinct place), located like any venue, and linked."""
+        if self._venue_writer is None:
+            self._venue_writer = Writer(self.session, writer.source_id, ListingType.venue, writer.now)
+        places: dict[str, PendingRow] = {}
+        owners: list[tuple[PendingRow, str]] = []
+        for row in rows:
+            values = row.record.values
+            if not (values.get("venue_name") or values.get("address") or values.get("point")):
+                continue
+            place = {key: values.get(key) for key in VENUE_FIELDS}
+            place["name"] = values.get("venue_name") or values.get("address") or values.get("commune_name")
+            key = "lieu:" + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
+            if key not in places:
+                places[key] = PendingRow(row.number, CanonicalRecord(place), key)
+            owners.append((row, key))
+        if not places:
+            return
+        venues = list(places.values())
+        locator.locate(venues)
+        self._venue_writer.write(venues)
+        changed = [v.listing_id for v in venues if v.status in ("created", "updated")]
+        if changed:
+            enqueue(self.session, ListingType.venue, changed)
+        for row, key in owners:
+            row.record.values["venue_id"] = places[key].listing_id
+            row.record.warnings.extend(w for w in places[key].record.warnings if w not in row.record.warnings)
 
     def _save_profile(self, source, name, mapping, records) -> None:
         profile = self.session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,

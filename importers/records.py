@@ -77,6 +77,7 @@ PARSERS = {
     "name": lambda v: _text(v, "name"),
     "description": lambda v: sanitise_html(clean_text(v, "description", MAX_DESCRIPTION)),
     "organization": lambda v: _text(v, "organization"),
+    "venue_name": lambda v: _text(v, "venue_name"),
     "address": lambda v: _text(v, "address"),
     "commune_name": lambda v: _text(v, "commune_name", 200),
     "website": lambda v: clean_url(v, "website"),

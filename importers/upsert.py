@@ -60,14 +60,14 @@ def _columns(listing_type: ListingType, values: dict, location, now: datetime) -
              "price_max": values.get("price_max")}
     if listing_type is ListingType.activity:
         return {
-            **common, **price, "title": name,
+            **common, **price, "title": name, "venue_id": values.get("venue_id"),
             "kind": ActivityKind(values.get("kind") or ActivityKind.regular_class),
             "age_min": values.get("age_min"), "age_max": values.get("age_max"),
             "level": Level(values["level"]) if values.get("level") else None,
             "status": ActivityStatus(values.get("status") or ActivityStatus.scheduled),
             "registration_url": values.get("registration_url"),
         }
-    return {**common, **price, "title": name,
+    return {**common, **price, "title": name, "venue_id": values.get("venue_id"),
             "kind": ResourceKind(values.get("kind") or ResourceKind.advice)}
 
 

@@ -239,6 +239,9 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --database-url: keep the listings already indexed there (skip the build)")
+    parser.add_argument("--skip-http", action="store_true", help="service figures only")
     args = parser.parse_args()
     url, cluster = start_database(args.database_url)
     try:
@@ -246,29 +249,27 @@ def main() -> None:
         from sqlalchemy import text
 
         from portal.extensions import db
-        from search.backends.postgres import PostgresBackend
-        from search.indexer import rebuild
 
         with app.app_context():
-            started = time.perf_counter()
-            generated = generate(app, args.listings)
-            print(f"generated {generated['venues']} venues (seeds: {generated['seeds']} from "
-                  f"{generated['source']}), {generated['activities']} activities, {generated['resources']} "
-                  f"resources in {time.perf_counter() - started:.0f} s")
-            started = time.perf_counter()
-            count = rebuild(db.session, PostgresBackend(lambda: db.session), batch_size=1000)
-            db.session.commit()
-            print(f"indexed {count} documents through documents.py in {time.perf_counter() - started:.0f} s")
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text("VACUUM ANALYZE search_document"))
-                connection.execute(text("VACUUM ANALYZE search_term"))
+            indexed = db.session.execute(text("SELECT count(*) FROM search_document")).scalar_one()
             db.session.remove()
+        if args.reuse and indexed:
+            print(f"reusing the {indexed} documents already indexed")
+            with app.app_context():
+                generated = {"points": existing_points(db.session)}
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.execute(text("VACUUM ANALYZE search_document"))
+                db.session.remove()
+        else:
+            generated = build(app, args.listings)
         r = rng(11)
         classes = query_classes(_points(generated), r)
         service = bench_service(app, classes, args.runs)
         print(f"\nservice (search.service.search, 1 client, {args.runs} queries per class)")
         for name, (p50, p95) in service.items():
             print(f"  {name:20s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+        if args.skip_http:
+            return
         http = bench_http(app, classes, args.clients, per_client=10)
         print(f"\nHTTP GET /api/v1/search (werkzeug threaded, {args.clients} concurrent clients)")
         for name, (p50, p95, rate) in http.items():
@@ -276,6 +277,40 @@ def main() -> None:
     finally:
         if cluster:
             cluster.stop()
+
+
+def existing_points(session) -> list[str]:
+    """The first venues' points, as `generate` returns them, from an already built database."""
+    from sqlalchemy import text
+
+    rows = session.execute(text("SELECT ST_AsText(location) FROM venue WHERE location IS NOT NULL "
+                                "ORDER BY id LIMIT 5000")).scalars().all()
+    return [f"SRID=4326;{wkt}" for wkt in rows]
+
+
+def build(app, listings: int) -> dict:
+    """Generate and index the listings, then refresh the planner statistics."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+    from search.backends.postgres import PostgresBackend
+    from search.indexer import rebuild
+
+    with app.app_context():
+        started = time.perf_counter()
+        generated = generate(app, listings)
+        print(f"generated {generated['venues']} venues (seeds: {generated['seeds']} from "
+              f"{generated['source']}), {generated['activities']} activities, {generated['resources']} "
+              f"resources in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        count = rebuild(db.session, PostgresBackend(lambda: db.session), batch_size=1000)
+        db.session.commit()
+        print(f"indexed {count} documents through documents.py in {time.perf_counter() - started:.0f} s")
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE search_document"))
+            connection.execute(text("VACUUM ANALYZE search_term"))
+        db.session.remove()
+    return generated
 
 
 if __name__ == "__main__":
