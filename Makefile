@@ -6,8 +6,9 @@ VENV := .venv/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
-# Where the private cluster lives unless DATABASE_URL is given.
-DB_URL = $(if $(DATABASE_URL),$(DATABASE_URL),$(shell scripts/pg.sh url))
+# The database: DATABASE_URL when given, else the private cluster (read when each line runs,
+# after scripts/pg.sh has started it and chosen its port).
+DB_URL = $${DATABASE_URL:-$$(scripts/pg.sh url)}
 FLASK = DATABASE_URL="$(DB_URL)" $(VENV)/flask --app portal
 
 .PHONY: run test stop setup install install-test db data serve clean lock

@@ -31,14 +31,16 @@ fi
 stamp=.venv/.boussole-installed
 want=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
-  echo "==> installing Python dependencies"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  echo "==> installing Python dependencies (log: .venv/install.log)"
+  {
+    .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+    .venv/bin/python -m pip install --disable-pip-version-check -r requirements.lock &&
+    .venv/bin/python -m pip install --disable-pip-version-check --no-deps -e .
+  } > .venv/install.log 2>&1 || { tail -20 .venv/install.log; echo "pip install failed" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi
 
 # Compiled translations are build output, not sources.
 if compgen -G "portal/translations/*/LC_MESSAGES/messages.po" >/dev/null; then
-  .venv/bin/pybabel compile -q -d portal/translations 2>/dev/null || .venv/bin/pybabel compile -d portal/translations
+  .venv/bin/pybabel compile -d portal/translations >/dev/null
 fi

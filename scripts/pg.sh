@@ -14,7 +14,8 @@ portfile=$data/pg.port
 dbname=${PG_DB_NAME:-boussole}
 
 as_pg() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which the postgres user can always enter (the checkout may be private).
+  if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 free_port() {
@@ -81,6 +82,7 @@ stop() {
 }
 
 url() {
+  [[ -f $portfile ]] || { echo "no private cluster yet: run scripts/pg.sh start" >&2; exit 1; }
   echo "postgresql+psycopg://postgres@127.0.0.1:$(cat "$portfile")/$dbname"
 }
 
