@@ -70,7 +70,7 @@ def run_migrations_offline():
 
 # Tables of the embedded search engine are created by migration 0002 with raw SQL (generated
 # columns, a text search configuration); autogenerate must not try to drop them.
-UNMAPPED_TABLES = {"search_document", "search_term"}
+UNMAPPED_TABLES = {"search_document", "search_payload", "search_term"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -193,7 +193,7 @@ def bench_service(app, classes, runs: int) -> dict:
         samples = []
         for doc_id in ids[:runs]:
             start = time.perf_counter()
-            db.session.execute(text("SELECT document FROM search_document WHERE id = :id"), {"id": doc_id}).one()
+            db.session.execute(text("SELECT document FROM search_payload WHERE id = :id"), {"id": doc_id}).one()
             samples.append((time.perf_counter() - start) * 1000)
         results["primary-key lookup"] = percentiles(samples)
         db.session.remove()

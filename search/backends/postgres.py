@@ -13,7 +13,7 @@ from collections.abc import Callable
 from sqlalchemy import text
 
 from search.backends.base import SearchHit, SearchQuery, SearchResult, Suggestion
-from search.backends.postgres_sql import build_filters, facets_sql, hits_sql
+from search.backends.postgres_sql import CANDIDATE_WINDOW, build_filters, facets_sql, hits_sql
 from search.text import Unit, analyse, highlight, highlight_stems, tsquery_source, words
 
 MIN_CORRECTED_LENGTH = 4
@@ -34,7 +34,7 @@ UPSERT = text("""
     INSERT INTO search_document (id, listing_type, listing_id, kind, title, title_folded, disciplines,
         audiences, weekdays, day_periods, accessibility, level, is_free, price_band, age_min, age_max,
         commune_code, departement_code, ept_code, status, next_date, last_verified_at, geog,
-        search_vector, document)
+        search_vector)
     VALUES (:id, :listing_type, :listing_id, :kind, :title, search_fold(:title), :disciplines,
         :audiences, :weekdays, :day_periods, :accessibility, :level, :is_free, :price_band, :age_min,
         :age_max, :commune_code, :departement_code, :ept_code, :status, :next_date, :last_verified_at,
@@ -43,8 +43,7 @@ UPSERT = text("""
         setweight(to_tsvector('fr_unaccent', :title), 'A')
           || setweight(to_tsvector('fr_unaccent', :labels), 'B')
           || setweight(to_tsvector('fr_unaccent', :context), 'C')
-          || setweight(to_tsvector('fr_unaccent', :description), 'D'),
-        CAST(:document AS jsonb))
+          || setweight(to_tsvector('fr_unaccent', :description), 'D'))
     ON CONFLICT (id) DO UPDATE SET listing_type = EXCLUDED.listing_type, listing_id = EXCLUDED.listing_id,
         kind = EXCLUDED.kind, title = EXCLUDED.title, title_folded = EXCLUDED.title_folded,
         disciplines = EXCLUDED.disciplines, audiences = EXCLUDED.audiences, weekdays = EXCLUDED.weekdays,
@@ -54,8 +53,13 @@ UPSERT = text("""
         departement_code = EXCLUDED.departement_code, ept_code = EXCLUDED.ept_code,
         status = EXCLUDED.status, next_date = EXCLUDED.next_date,
         last_verified_at = EXCLUDED.last_verified_at, geog = EXCLUDED.geog,
-        search_vector = EXCLUDED.search_vector, document = EXCLUDED.document
+        search_vector = EXCLUDED.search_vector
 """)
+PAYLOAD = text("""
+    INSERT INTO search_payload (id, document) VALUES (:id, CAST(:document AS jsonb))
+    ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document
+""")
+PAYLOADS = text("SELECT id, document FROM search_payload WHERE id = ANY(:ids)")
 TERMS = text("""
     INSERT INTO search_term (word) SELECT DISTINCT unnest(CAST(:words AS text[]))
     ON CONFLICT (word) DO UPDATE SET weight = search_term.weight + 1
@@ -114,7 +118,9 @@ class PostgresBackend:
         if not documents:
             return
         session = self._session()
-        session.execute(UPSERT, [_row(doc) for doc in documents])
+        rows = [_row(doc) for doc in documents]
+        session.execute(UPSERT, rows)
+        session.execute(PAYLOAD, [{"id": row["id"], "document": row["document"]} for row in rows])
         vocabulary = set().union(*(_terms(doc) for doc in documents))
         if vocabulary:
             session.execute(TERMS, {"words": sorted(vocabulary)})
@@ -125,7 +131,7 @@ class PostgresBackend:
 
     def clear(self) -> None:
         session = self._session()
-        session.execute(text("DELETE FROM search_document"))
+        session.execute(text("DELETE FROM search_document"))  # payloads go with them (cascade)
         session.execute(text("DELETE FROM search_term"))
 
     def document_ids(self) -> set[str]:
@@ -176,8 +182,11 @@ class PostgresBackend:
         per_page = max(1, min(query.per_page, 100))
         page = max(1, query.page)
         session = self._session()
+        offset = (page - 1) * per_page
         rows = session.execute(text(hits_sql(query, filters, has_text)),
-                               {**params, "limit": per_page, "offset": (page - 1) * per_page}).all()
+                               {**params, "limit": per_page, "offset": offset,
+                                "window": max(CANDIDATE_WINDOW, offset + per_page)}).all()
+        documents = dict(session.execute(PAYLOADS, {"ids": [row.id for row in rows]}).all()) if rows else {}
         facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
         total = 0
         for facet, value, count in session.execute(text(facets_sql(query, filters)), params):
@@ -186,13 +195,12 @@ class PostgresBackend:
             else:
                 facets.setdefault(facet, {})[value] = count
         stems = highlight_stems(units) if (has_text and query.highlight) else []
-        hits = [self._hit(row, stems) for row in rows]
+        hits = [self._hit(row, documents[row.id], stems) for row in rows if row.id in documents]
         return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,
                             backend=self.name)
 
     @staticmethod
-    def _hit(row, stems: list[str]) -> SearchHit:
-        doc = row.document
+    def _hit(row, doc: dict, stems: list[str]) -> SearchHit:
         highlights = {}
         if stems:
             for field, value, window in (("title", doc.get("title"), None),

@@ -105,6 +105,14 @@ SCORE = """(CASE WHEN title_folded = :folded THEN 10 ELSE 0 END
   + ts_rank('{0.05, 0.2, 0.4, 1.0}', search_vector, to_tsquery('fr_unaccent', :tsquery)))"""
 
 
+# Relevance in two phases: the full score (exact title, title similarity, weighted rank) is
+# costly per row, and a broad word ("musique") matches a fifth of the index. Candidates are
+# the best CANDIDATE_WINDOW rows by the weighted rank alone (title words weigh most) plus exact
+# title matches; only they get the full score. Deeper pages widen the window.
+CANDIDATE_WINDOW = 200
+RANK = "ts_rank('{0.05, 0.2, 0.4, 1.0}', search_vector, to_tsquery('fr_unaccent', :tsquery))"
+
+
 def hits_sql(query: SearchQuery, filters: Filters, has_text: bool) -> str:
     distance = f"ST_Distance(geog, {POINT}, false)" if query.point is not None else "NULL"
     score = SCORE if has_text else "NULL"
@@ -121,11 +129,19 @@ def hits_sql(query: SearchQuery, filters: Filters, has_text: bool) -> str:
         order = "distance ASC NULLS LAST, id"
     else:
         order = "title_folded, id"
+    where = filters.where()
+    source = f"SELECT * FROM search_document WHERE {where}"
+    if has_text and sort == "relevance":
+        source = f"""
+            SELECT d.* FROM search_document d JOIN (
+                (SELECT id FROM search_document WHERE {where} ORDER BY {RANK} DESC LIMIT :window)
+                UNION
+                (SELECT id FROM search_document WHERE {where} AND title_folded = :folded)
+            ) AS candidate USING (id)"""
     return f"""
-        SELECT id, document, score, distance FROM (
-            SELECT id, document, title_folded, next_date, {score} AS score, {distance} AS distance
-            FROM search_document
-            WHERE {filters.where()}
+        SELECT id, score, distance FROM (
+            SELECT id, title_folded, next_date, {score} AS score, {distance} AS distance
+            FROM ({source}) AS filtered
         ) AS matched
         ORDER BY {order}
         LIMIT :limit OFFSET :offset
@@ -133,35 +149,47 @@ def hits_sql(query: SearchQuery, filters: Filters, has_text: bool) -> str:
 
 
 def facets_sql(query: SearchQuery, filters: Filters) -> str:
-    """One statement: the matching rows once (MATERIALIZED), every facet counted from them
-    with the other facets' filters applied, plus the total."""
+    """One statement: the candidate rows once (MATERIALIZED), every facet counted from them
+    with the other facets' filters applied, plus the total.
+
+    Rows passing every filter are materialised apart: facets without a filter of their own
+    (most of them) count from that smaller set; only a filtered facet needs the rows that
+    fail its own filter alone."""
     flags = {name: f"f_{name}_ok" for name in filters.facets}
     flag_columns = "".join(f", ({sql}) AS {flags[name]}" for name, sql in filters.facets.items())
     columns = sorted({FACET_COLUMNS[name][0] for name in query.facets if name in FACET_COLUMNS})
 
-    def others(exclude: str | None) -> str:
+    def others(exclude: str) -> str:
         return " AND ".join(flag for name, flag in flags.items() if name != exclude) or "TRUE"
 
-    parts = [f"SELECT '__total__' AS facet, '' AS value, count(*) AS n FROM matched WHERE {others(None)}"]
+    def source(name: str | None) -> tuple[str, str]:
+        if name in flags:
+            return "matched", others(name)
+        return "passing", "TRUE"
+
+    parts = ["SELECT '__total__' AS facet, '' AS value, count(*) AS n FROM passing"]
     for name in query.facets:
         if name not in FACET_COLUMNS:
             continue
         column, is_array, _cast = FACET_COLUMNS[name]
+        table, condition = source(name)
         if is_array:
-            parts.append(f"SELECT '{name}', CAST(v AS text), count(*) FROM matched, unnest({column}) AS v "
-                         f"WHERE {others(name)} GROUP BY 2")
+            parts.append(f"SELECT '{name}', CAST(v AS text), count(*) FROM {table}, unnest({column}) AS v "
+                         f"WHERE {condition} GROUP BY 2")
         else:
-            parts.append(f"SELECT '{name}', CAST({column} AS text), count(*) FROM matched "
-                         f"WHERE {column} IS NOT NULL AND {others(name)} GROUP BY 2")
+            parts.append(f"SELECT '{name}', CAST({column} AS text), count(*) FROM {table} "
+                         f"WHERE {column} IS NOT NULL AND {condition} GROUP BY 2")
     select_columns = ", ".join(columns) if columns else "id"
     # A row failing two facet filters counts nowhere: leave it out before materialising.
     failing = " + ".join(f"(CASE WHEN {sql} THEN 0 ELSE 1 END)" for sql in filters.facets.values())
     prefilter = " AND ".join(filters.common + ([f"({failing}) <= 1"] if len(filters.facets) > 1 else [])) or "TRUE"
+    passing = (f"passing AS MATERIALIZED (SELECT {select_columns} FROM matched WHERE "
+               f"{' AND '.join(flags.values())})" if flags else "passing AS (SELECT * FROM matched)")
     return f"""
         WITH matched AS MATERIALIZED (
             SELECT {select_columns}{flag_columns}
             FROM search_document
             WHERE {prefilter}
-        )
+        ), {passing}
         {" UNION ALL ".join(parts)}
     """
