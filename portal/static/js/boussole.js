@@ -1,7 +1,8 @@
 /* Boussole: small enhancements only; every form and link works without this file.
    1. search box autocomplete (ARIA 1.2 combobox + listbox pattern),
    2. "près de moi" with the browser's geolocation, when the person allows it,
-   3. "rechercher dans cette zone": the map viewport becomes the bbox of the URL. */
+   3. "rechercher dans cette zone": the map viewport becomes the bbox of the URL,
+   4. on a phone, the filters start folded so that the results come first on screen. */
 (function () {
   'use strict';
 
@@ -114,6 +115,9 @@
     });
   }
 
+  if (window.matchMedia && window.matchMedia('(max-width: 59.99rem)').matches) {
+    document.querySelectorAll('details[data-collapse-narrow]').forEach(function (d) { d.open = false; });
+  }
   document.querySelectorAll('input[data-autocomplete]').forEach(combobox);
   document.querySelectorAll('button[data-near-me]').forEach(nearMe);
   document.querySelectorAll('button[data-map-var]').forEach(searchInArea);
