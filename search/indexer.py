@@ -95,11 +95,15 @@ def process_queue(session, backends: list[SearchBackend], batch_size: int = 500,
 
 
 def rebuild(session, backend: SearchBackend, batch_size: int = 500) -> int:
-    """Full rebuild. For the postgres backend the caller commits once, so searchers see the
-    old index until the new one is complete."""
+    """Full rebuild; searchers see the old index until the new one is complete (postgres:
+    the caller commits once; meilisearch: a temporary index swapped in)."""
+    batches = iter_documents(session, batch_size, release=True)
+    if hasattr(backend, "rebuild"):
+        # Meilisearch: a fresh index beside the live one, swapped in when complete.
+        return backend.rebuild(document for batch in batches for document in batch)["documents"]
     backend.clear()
     count = 0
-    for documents in iter_documents(session, batch_size, release=True):
+    for documents in batches:
         backend.index(documents)
         count += len(documents)
     return count
