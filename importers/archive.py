@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text
 
 from importers.models import ImportItem, ItemStatus
 from importers.upsert import MODELS
 from search.queue import enqueue
 
 
-def archive_missing(session, run_id: int, source, seen: set[str], now: datetime, grace_days: int) -> int:
-    model = MODELS[source.listing_type]
-    active = (model.source_id == source.id) & model.archived_at.is_(None) & model.external_id.is_not(None)
-    not_seen = ~model.external_id.in_(seen) if seen else True
-    session.execute(update(model).where(active, not_seen, model.missing_since.is_(None)).values(missing_since=now))
-    archived = session.execute(
-        update(model)
-        .where(active, not_seen, model.missing_since <= now - timedelta(days=grace_days))
-        .values(archived_at=now)
-        .returning(model.id, model.external_id)
-    ).all()
+def archive_missing(session, run_id: int, source, missing_ids: list[int], now: datetime,
+                    grace_days: int) -> int:
+    """Flag the records of `missing_ids` (known to the source, absent from this full run) as
+    missing, and archive those missing for longer than the grace period."""
+    if not missing_ids:
+        return 0
+    table = MODELS[source.listing_type].__tablename__
+    params = {"ids": sorted(missing_ids), "now": now, "cutoff": now - timedelta(days=grace_days)}
+    session.execute(text(f"UPDATE {table} SET missing_since = :now WHERE id = ANY(CAST(:ids AS integer[])) "
+                         "AND archived_at IS NULL AND missing_since IS NULL"), params)
+    archived = session.execute(text(
+        f"UPDATE {table} SET archived_at = :now WHERE id = ANY(CAST(:ids AS integer[])) "
+        "AND archived_at IS NULL AND missing_since <= :cutoff RETURNING id, external_id"), params).all()
     if archived:
         session.execute(insert(ImportItem), [
             {"run_id": run_id, "row_number": 0, "external_id": external_id, "status": ItemStatus.archived,

@@ -212,7 +212,8 @@ class ImportPipeline:
             self._publish_progress(run_id, state)
             if (source.is_full_feed and options.limit is None and options.only_external_id is None
                     and state.processed_rows and state.failed_count < state.processed_rows):
-                state.archived_count = archive_missing(self.session, run_id, source, seen, now,
+                missing = [found[0] for external_id, found in writer.existing().items() if external_id not in seen]
+                state.archived_count = archive_missing(self.session, run_id, source, missing, now,
                                                        int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"]))
             state.status = RunStatus.partial if state.failed_count else RunStatus.succeeded
             if locator.geocoder_error:

@@ -37,7 +37,10 @@ def enqueue(session, listing_type: str, ids) -> int:
     ids = sorted({int(i) for i in ids})
     if not ids:
         return 0
-    session.execute(insert(SearchOutbox.__table__), [{"listing_type": listing_type, "listing_id": i} for i in ids])
+    # One statement for the whole batch (an import queues thousands of ids at once).
+    session.execute(text("INSERT INTO search_outbox (listing_type, listing_id) "
+                         "SELECT CAST(:listing_type AS listing_type), unnest(CAST(:ids AS integer[]))"),
+                    {"listing_type": getattr(listing_type, "value", listing_type), "ids": ids})
     session.info[PENDING] = True
     return len(ids)
 
