@@ -46,34 +46,31 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "fr")
 
-    from portal.core.views import blueprint as core_blueprint
-
-    app.register_blueprint(core_blueprint)
-
-    from portal import maps, pages
-    from portal.communes.views import blueprint as communes_blueprint
-    from portal.discovery import jinja as discovery_jinja
-    from portal.discovery.views import blueprint as discovery_blueprint
-    from portal.pages import views as pages_views
-    from portal.seo.views import blueprint as seo_blueprint
-
-    pages_views.init_app(app)  # hashed gzip assets, declarations, 404/500 pages
-    maps.init_app(app)  # folium served from local assets, once
-    discovery_jinja.init_app(app)
-    app.register_blueprint(discovery_blueprint)
-    app.register_blueprint(communes_blueprint)
-    app.register_blueprint(seo_blueprint)
-    from portal.api.views import blueprint as api_blueprint
-    from search.queue import install as install_search_queue
-
-    app.register_blueprint(api_blueprint)
-    install_search_queue()
-
-    from importers.views import blueprint as imports_blueprint
-
-    app.register_blueprint(imports_blueprint)
+    _register_features(app)
 
     from portal.cli import register_commands
 
     register_commands(app)
     return app
+
+
+def _register_features(app: Flask) -> None:
+    """Blueprints, template helpers, static assets and the search outbox hook."""
+    from importers.views import blueprint as imports_blueprint
+    from portal import maps
+    from portal.api.views import blueprint as api_blueprint
+    from portal.communes.views import blueprint as communes_blueprint
+    from portal.core.views import blueprint as core_blueprint
+    from portal.discovery import jinja as discovery_jinja
+    from portal.discovery.views import blueprint as discovery_blueprint
+    from portal.pages import views as pages_views
+    from portal.seo.views import blueprint as seo_blueprint
+    from search.queue import install as install_search_queue
+
+    pages_views.init_app(app)  # hashed gzip assets, declarations, 404/500 pages
+    maps.init_app(app)  # folium served from local assets, once
+    discovery_jinja.init_app(app)
+    for blueprint in (core_blueprint, discovery_blueprint, communes_blueprint, seo_blueprint, api_blueprint,
+                      imports_blueprint):
+        app.register_blueprint(blueprint)
+    install_search_queue()  # idempotent: listens on every ORM session
