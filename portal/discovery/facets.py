@@ -26,6 +26,9 @@ PARAM_TITLES = {param: title for param, title in FACET_PARAMS.values()}
 PARAM_TITLES.update({"age": _l("Âge"), "free": _l("Gratuit"), "sort": _l("Tri"), "radius_km": _l("Distance")})
 
 OPEN_BY_DEFAULT = {"disciplines", "weekdays", "day_periods", "audiences", "price_band"}
+# Long facets (communes of a national search…) show their most frequent values and the
+# checked ones; the rest is one line, so that the page stays within its weight budget.
+MAX_OPTIONS = 12
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Facet:
     title: str
     options: list[Option]
     open: bool
+    hidden: int = 0
 
 
 def _labeller(name: str):
@@ -91,7 +95,6 @@ def build_facets(engine_facets: dict[str, dict[str, int]], args) -> list[Facet]:
         chosen = set(args.getlist(param))
         if not counts and not chosen:
             continue
-        names = _names(name, list(counts) + list(chosen))
         label_of = _labeller(name)
         values = list(counts)
         values += [v for v in chosen if v not in counts]
@@ -99,9 +102,12 @@ def build_facets(engine_facets: dict[str, dict[str, int]], args) -> list[Facet]:
             values.sort(key=lambda v: int(v) if str(v).isdigit() else 99)
         elif name not in ("day_periods",):
             values.sort(key=lambda v: -counts.get(v, 0))
-        options = [Option(str(v), names.get(v) or label_of(v), counts.get(v, 0), str(v) in chosen)
-                   for v in values if v not in ("", None)]
+        values = [v for v in values if v not in ("", None)]
+        shown = [v for i, v in enumerate(values) if i < MAX_OPTIONS or str(v) in chosen]
         if name == "is_free":
             continue
-        facets.append(Facet(name, param, str(title), options, name in OPEN_BY_DEFAULT or bool(chosen)))
+        labelled = _names(name, shown) if name in ("disciplines", "commune_code") else {}
+        options = [Option(str(v), labelled.get(v) or label_of(v), counts.get(v, 0), str(v) in chosen) for v in shown]
+        facets.append(Facet(name, param, str(title), options, name in OPEN_BY_DEFAULT or bool(chosen),
+                            hidden=len(values) - len(shown)))
     return facets

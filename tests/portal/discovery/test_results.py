@@ -102,3 +102,21 @@ def test_five_hundred_results_stay_within_the_page_budget(client, db_session):
     assert "500 résultats" in html
     assert html.count('"Salle de musique num') == 500         # all on the map, one row each
     assert len(response.data) < 40_000, len(response.data)    # HTML; assets are measured in Chromium
+
+
+def test_a_long_facet_shows_its_most_frequent_values_and_says_how_many_more(client, db_session):
+    from portal.discovery.facets import MAX_OPTIONS
+    from tests.support.factories import make_venue
+
+    codes = ["93001", "93005", "93006", "93007", "93008", "93010", "93013", "93014", "93015", "93027",
+             "93029", "93030", "93031", "93032", "93033", "93039", "93045", "93046"]
+    for number, code in enumerate(codes):
+        make_venue(name=f"Médiathèque test {number}", commune_code=code)
+    from search.service import process_queue
+
+    process_queue(bind=db_session.connection())
+    html = client.get("/recherche?q=m%C3%A9diath%C3%A8que+test&commune=93046").get_data(as_text=True)
+    commune_boxes = html.count('name="commune"')
+    assert commune_boxes <= MAX_OPTIONS + 1
+    assert 'value="93046" checked' in html          # a checked value is always shown
+    assert "autres valeurs, moins fréquentes" in html
