@@ -49,23 +49,22 @@ class Facet:
     hidden: int = 0
 
 
+LABEL_TABLES = {
+    "listing_type": labels.LISTING_TYPES, "kind": labels.KINDS, "audiences": labels.AUDIENCES,
+    "price_band": labels.PRICE_BANDS, "day_periods": labels.DAY_PERIODS, "level": labels.LEVELS,
+    "accessibility": labels.ACCESSIBILITY,
+}
+
+
+def _weekday(value) -> str:
+    return str(labels.WEEKDAYS[int(value)]).capitalize() if str(value).isdigit() and int(value) < 7 else str(value)
+
+
 def _labeller(name: str):
-    if name == "listing_type":
-        return lambda v: labels.label(labels.LISTING_TYPES, v)
-    if name == "kind":
-        return lambda v: labels.label(labels.KINDS, v)
-    if name == "audiences":
-        return lambda v: labels.label(labels.AUDIENCES, v)
-    if name == "price_band":
-        return lambda v: labels.label(labels.PRICE_BANDS, v)
     if name == "weekdays":
-        return lambda v: str(labels.WEEKDAYS[int(v)]).capitalize() if str(v).isdigit() and int(v) < 7 else str(v)
-    if name == "day_periods":
-        return lambda v: labels.label(labels.DAY_PERIODS, v)
-    if name == "level":
-        return lambda v: labels.label(labels.LEVELS, v)
-    if name == "accessibility":
-        return lambda v: labels.label(labels.ACCESSIBILITY, v)
+        return _weekday
+    if name in LABEL_TABLES:
+        return lambda v: labels.label(LABEL_TABLES[name], v)
     return str
 
 
