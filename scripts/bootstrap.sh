@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql-15-postgis-3 redis-server python3-venv ca-certificates)
+packages=(postgresql-15-postgis-3 redis-server python3-venv ca-certificates curl)
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)
 fi
