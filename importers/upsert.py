@@ -35,6 +35,10 @@ LINKS = {
     ListingType.resource: (resource_discipline, resource_tag, "resource_id"),
 }
 VERIFY_REFRESH = timedelta(days=1)
+# Part of every content hash: bump it when records are stored differently (a new column
+# filled from an existing field), so that the next import rewrites rows instead of
+# reporting them unchanged.
+STORAGE_VERSION = 2
 
 
 def _columns(listing_type: ListingType, values: dict, location, now: datetime) -> dict:
@@ -49,6 +53,7 @@ def _columns(listing_type: ListingType, values: dict, location, now: datetime) -
             **common, "name": name,
             "kind": VenueKind(values.get("kind") or VenueKind.other),
             "address": values.get("address"), "postal_code": values.get("postal_code"),
+            "is_free": values.get("is_free"),
             "commune_code": location.commune_code if location else None,
             "location": f"SRID=4326;POINT({point[0]} {point[1]})" if point else None,
             "location_precision": location.precision if point else None,
@@ -102,7 +107,8 @@ class Writer:
         existing = self.existing()
         to_insert, to_update, to_touch = [], [], []
         for row in rows:
-            digest = content_hash({**row.record.values, "_loc": row.location and row.location.__dict__})
+            digest = content_hash({**row.record.values, "_loc": row.location and row.location.__dict__,
+                                   "_version": STORAGE_VERSION})
             columns = _columns(self.listing_type, row.record.values, row.location, self.now)
             provenance = {"source_modified_at": row.record.values.get("source_modified_at"),
                           "last_imported_at": self.now, "content_hash": digest}

@@ -199,7 +199,8 @@ def venue_document(venue: Venue, now: datetime | None = None) -> dict:
     doc.update(_venue_place(venue))
     doc.update({
         "kind": venue.kind.value, "age_min": None, "age_max": None, "audiences": [], "level": None,
-        "is_free": None, "price_min": None, "price_band": None, "weekdays": [], "day_periods": [],
+        "is_free": venue.is_free, "price_min": None, "price_band": price_band(venue.is_free, None),
+        "weekdays": [], "day_periods": [],
         "status": None, "next_date": None,
     })
     return doc

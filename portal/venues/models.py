@@ -28,6 +28,8 @@ class Venue(ListingMixin, db.Model):
     # The commune the point lies in, kept when it differs from the declared one.
     location_commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.insee_code"))
     transit: Mapped[str | None] = mapped_column(Text)
+    # Free access to the place and its services (a library's "gratuité des services").
+    is_free: Mapped[bool | None] = mapped_column(Boolean)
     # Venue-level accessibility, acceslibre families; NULL means "not said".
     access_motor: Mapped[bool | None] = mapped_column(Boolean)
     access_visual: Mapped[bool | None] = mapped_column(Boolean)

@@ -156,3 +156,17 @@ def test_activities_keep_slots_ages_price_and_disciplines(app, db_session, tmp_p
         "SELECT t.label FROM activity_tag at JOIN tag t ON t.id = at.tag_id "
         "JOIN activity a ON a.id = at.activity_id WHERE a.external_id = 'a2'")).scalars())
     assert "kuduro" in tags  # outside the vocabulary: kept as a free tag, never dropped
+
+
+def test_free_access_of_a_place_is_kept_and_found_by_gratuit(app, db_session, tmp_path):
+    from search.backends.base import SearchQuery
+    from search.service import process_queue, search
+
+    path = tmp_path / "lieux.csv"
+    path.write_text("id,nom,commune,latitude,longitude,gratuite_des_services\n"
+                    "g1,Médiathèque Ouverte,Montreuil,48.861,2.441,Oui\n"
+                    "g2,Médiathèque Payante,Montreuil,48.862,2.442,Non\n", encoding="utf-8")
+    run_import(app, db_session, path, source="gratuite")
+    process_queue(bind=db_session.connection())
+    titles = [hit.document["title"] for hit in search(SearchQuery(text="médiathèque gratuit")).hits]
+    assert "Médiathèque Ouverte" in titles and "Médiathèque Payante" not in titles
