@@ -102,3 +102,11 @@ def test_detail_page_is_available_in_english(client, db_session):
     html = client.get(f"/activites/{s.hiphop.id}-hip-hop-ados").get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Wednesday" in html and "How much" in html
+
+
+def test_a_free_venue_says_so(client, db_session):
+    from tests.support.factories import make_venue
+
+    venue = make_venue(name="Médiathèque Libre", commune_code="93048", is_free=True)
+    html = client.get(f"/lieux/{venue.id}-{venue.slug}").get_data(as_text=True)
+    assert "Accès et services gratuits." in html
