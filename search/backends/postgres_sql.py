@@ -26,6 +26,38 @@ FACET_COLUMNS = {
 }
 
 
+def _known_values() -> dict[str, tuple[str, ...]]:
+    """Facets whose values are a small closed set: counted together in one scan with
+    `count(*) FILTER`, instead of one scan (and one unnest) each."""
+    from portal.listings.enums import ActivityKind, Level, ListingType, ResourceKind, VenueKind
+    from search.backends.base import ACCESSIBILITY
+    from portal.listings.enums import AUDIENCES
+
+    kinds = tuple(dict.fromkeys(m.value for e in (VenueKind, ActivityKind, ResourceKind) for m in e))
+    return {
+        "listing_type": tuple(m.value for m in ListingType),
+        "kind": kinds,
+        "audiences": tuple(AUDIENCES),
+        "price_band": ("free", "under_10", "10_50", "50_200", "over_200"),
+        "is_free": ("true", "false"),
+        "weekdays": tuple(str(d) for d in range(7)),
+        "day_periods": ("morning", "afternoon", "evening"),
+        "level": tuple(m.value for m in Level),
+        "accessibility": tuple(ACCESSIBILITY),
+    }
+
+
+KNOWN_VALUES = _known_values()
+
+
+def _has_value(facet: str, value: str) -> str:
+    column, is_array, cast = FACET_COLUMNS[facet]
+    literal = value if cast in ("smallint", "boolean") else "'" + value.replace("'", "''") + "'"
+    if is_array:
+        return f"{literal} = ANY({column})"
+    return f"{column} = {literal}"
+
+
 @dataclass
 class Filters:
     """`common` holds conditions every count shares; `facets` the per-facet conditions."""
@@ -168,17 +200,26 @@ def facets_sql(query: SearchQuery, filters: Filters) -> str:
         return "passing", "TRUE"
 
     parts = ["SELECT '__total__' AS facet, '' AS value, count(*) AS n FROM passing"]
+    together = []  # (facet, value) counted in the single FILTER scan of `passing`
     for name in query.facets:
         if name not in FACET_COLUMNS:
             continue
         column, is_array, _cast = FACET_COLUMNS[name]
         table, condition = source(name)
-        if is_array:
+        if table == "passing" and name in KNOWN_VALUES:
+            together += [(name, value) for value in KNOWN_VALUES[name]]
+        elif is_array:
             parts.append(f"SELECT '{name}', CAST(v AS text), count(*) FROM {table}, unnest({column}) AS v "
                          f"WHERE {condition} GROUP BY 2")
         else:
             parts.append(f"SELECT '{name}', CAST({column} AS text), count(*) FROM {table} "
                          f"WHERE {column} IS NOT NULL AND {condition} GROUP BY 2")
+    if together:
+        aggregates = ", ".join(f"count(*) FILTER (WHERE {_has_value(name, value)}) AS c{i}"
+                               for i, (name, value) in enumerate(together))
+        rows = ", ".join(f"('{name}', '{value}', c{i})" for i, (name, value) in enumerate(together))
+        parts.append(f"SELECT u.facet, u.value, u.n FROM (SELECT {aggregates} FROM passing) AS counted "
+                     f"CROSS JOIN LATERAL (VALUES {rows}) AS u(facet, value, n) WHERE u.n > 0")
     select_columns = ", ".join(columns) if columns else "id"
     # A row failing two facet filters counts nowhere: leave it out before materialising.
     failing = " + ".join(f"(CASE WHEN {sql} THEN 0 ELSE 1 END)" for sql in filters.facets.values())
