@@ -5,6 +5,8 @@ found gives None, and the caller keeps its default.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from portal.listings.enums import ActivityKind, ActivityStatus, Level, ListingType, ResourceKind, VenueKind
 
 VENUE_KIND_WORDS = {
@@ -33,32 +35,41 @@ LEVEL_WORDS = {"débutant": Level.beginner, "intermédiaire": Level.intermediate
 STATUS_WORDS = {"complet": ActivityStatus.full, "annul": ActivityStatus.cancelled,
                 "report": ActivityStatus.postponed}
 
-KIND_WORDS = {ListingType.venue: (VenueKind, VENUE_KIND_WORDS),
-              ListingType.activity: (ActivityKind, ACTIVITY_KIND_WORDS),
-              ListingType.resource: (ResourceKind, RESOURCE_KIND_WORDS)}
+# Which words to look for, per resolver: (enum, (word, member) pairs), hashable for the cache.
+VOCABULARIES = {
+    ListingType.venue: (VenueKind, tuple(VENUE_KIND_WORDS.items())),
+    ListingType.activity: (ActivityKind, tuple(ACTIVITY_KIND_WORDS.items())),
+    ListingType.resource: (ResourceKind, tuple(RESOURCE_KIND_WORDS.items())),
+    "level": (Level, tuple(LEVEL_WORDS.items())),
+    "status": (ActivityStatus, tuple(STATUS_WORDS.items())),
+}
 
 
-def _match(value, enum_cls, words: dict):
+def _match(value, vocabulary):
     if value in (None, ""):
         return None
-    lowered = str(value).strip().lower()
+    return _match_text(str(value).strip().lower(), vocabulary)
+
+
+@lru_cache(maxsize=4096)  # a file repeats the same few words on every row
+def _match_text(lowered: str, vocabulary):
+    enum_cls, words = VOCABULARIES[vocabulary]
     for member in enum_cls:
         if lowered == member.value:
             return member
-    for word, member in words.items():
+    for word, member in words:
         if word in lowered:
             return member
     return None
 
 
 def resolve_kind(listing_type: ListingType, value):
-    enum_cls, words = KIND_WORDS[listing_type]
-    return _match(value, enum_cls, words)
+    return _match(value, listing_type)
 
 
 def resolve_level(value):
-    return _match(value, Level, LEVEL_WORDS)
+    return _match(value, "level")
 
 
 def resolve_status(value):
-    return _match(value, ActivityStatus, STATUS_WORDS)
+    return _match(value, "status")

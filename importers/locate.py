@@ -46,6 +46,8 @@ class Locator:
             elif values.get("address") and self.geocoder and not self.geocoder_error:
                 to_geocode.append(row)
         self._geocode(to_geocode)
+        self._load_centroids({row.location.commune_code for row in batch
+                              if row.location.point is None and row.location.commune_code})
         for row in batch:
             if row.location.point is None and row.location.commune_code:
                 centroid = self._centroid(row.location.commune_code)
@@ -85,10 +87,19 @@ class Locator:
             if point:
                 row.location.point, row.location.precision = (point.lon, point.lat), point.precision
 
+    def _load_centroids(self, codes: set[str]) -> None:
+        """One query per batch for the centroids it needs and has not seen yet."""
+        missing = sorted(codes - self._centroids.keys())
+        if not missing:
+            return
+        self._centroids.update(dict.fromkeys(missing))
+        for code, lon, lat in self.session.execute(text(
+            "SELECT insee_code, ST_X(centroid), ST_Y(centroid) FROM commune "
+            "WHERE insee_code = ANY(:codes) AND centroid IS NOT NULL"
+        ), {"codes": missing}):
+            self._centroids[code] = (lon, lat)
+
     def _centroid(self, code: str) -> tuple[float, float] | None:
         if code not in self._centroids:
-            found = self.session.execute(text(
-                "SELECT ST_X(centroid), ST_Y(centroid) FROM commune WHERE insee_code = :code AND centroid IS NOT NULL"
-            ), {"code": code}).first()
-            self._centroids[code] = (found[0], found[1]) if found else None
+            self._load_centroids({code})
         return self._centroids[code]

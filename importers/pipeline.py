@@ -117,6 +117,10 @@ class RunState:
     mapping: dict | None = None
     items: list[dict] = field(default_factory=list)
 
+    @property
+    def written_rows(self) -> int:
+        return self.created_count + self.updated_count + self.unchanged_count + self.failed_count
+
     def apply_to(self, run: ImportRun) -> None:
         for name in ("processed_rows", "total_rows", "created_count", "updated_count", "unchanged_count",
                      "archived_count", "failed_count", "status", "error", "mapping"):
@@ -163,12 +167,12 @@ class ImportPipeline:
         return run
 
     def _publish_progress(self, run_id: int, state: RunState) -> None:
-        self.progress(state.processed_rows, state.total_rows)
+        done = state.written_rows
+        self.progress(done, state.total_rows)
         bind = self.session.get_bind()
         if isinstance(bind, Engine):
             with bind.begin() as connection:
-                connection.execute(update(ImportRun).where(ImportRun.id == run_id)
-                                   .values(processed_rows=state.processed_rows))
+                connection.execute(update(ImportRun).where(ImportRun.id == run_id).values(processed_rows=done))
 
     def _process(self, run_id: int, state: RunState, source: ImportSource, path: Path,
                  options: ImportOptions, now) -> None:
@@ -188,13 +192,14 @@ class ImportPipeline:
             if options.save_profile and not options.dry_run:
                 self._save_profile(source, options.save_profile, mapping, records)
             column_of = {target: column for column, target in mapping.items()}
-            index = CommuneIndex.load(self.session)
+            index = CommuneIndex.cached(self.session)
             geocoder = BanGeocoder(self.config["BAN_URL"], float(self.config["BAN_TIMEOUT"])) \
                 if self.config.get("BAN_URL") else None
             locator = Locator(self.session, index, geocoder)
             writer = Writer(self.session, source.id, source.listing_type, now)
             seen: set[str] = set()
             batch: list[PendingRow] = []
+
             for row in records:
                 if options.limit is not None and state.processed_rows >= options.limit:
                     break

@@ -102,28 +102,40 @@ def _check_value(rule: _FieldRule, value: object) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _rule_positions() -> tuple[dict[str, tuple[int, _FieldRule]], tuple[_FieldRule, ...]]:
+    rules = _rules()
+    return {rule.name: (position, rule) for position, rule in enumerate(rules)}, \
+        tuple(rule for rule in rules if rule.required)
+
+
 def validate_record(record: dict) -> list[FieldError]:
     """Every constraint a normalised record breaks (required, type, pattern, enum, bounds,
     length), one FieldError per field, in schema order. Unknown keys are ignored."""
-    errors: list[FieldError] = []
-    for rule in _rules():
+    by_name, required = _rule_positions()
+    found: list[tuple[int, FieldError]] = []
+    for rule in required:
         value = record.get(rule.name)
         if value is None or value == "" or value == []:
-            if rule.required:
-                errors.append(FieldError(rule.name, value, f"Le champ « {rule.title} » est obligatoire."))
+            found.append((by_name[rule.name][0],
+                          FieldError(rule.name, value, f"Le champ « {rule.title} » est obligatoire.")))
+    for name, value in record.items():  # only the fields present: most records fill a few
+        if name not in by_name or value is None or value == "" or value == []:
             continue
+        position, rule = by_name[name]
         if rule.name in LIST_FIELDS and isinstance(value, (list, tuple)):
             if rule.type != "string" or rule.name in ("schedule", "timings"):
                 continue  # structured values, already checked by their normaliser
             for item in value:
                 message = _check_value(rule, item)
                 if message:
-                    errors.append(FieldError(rule.name, value, message))
+                    found.append((position, FieldError(rule.name, value, message)))
                     break
             continue
         message = _check_value(rule, value)
         if message:
-            errors.append(FieldError(rule.name, value, message))
+            found.append((position, FieldError(rule.name, value, message)))
+    errors = [error for _, error in sorted(found, key=lambda pair: pair[0])]
     broken = {error.field for error in errors}
     if not broken & {"age_min", "age_max"} and _before(record.get("age_max"), record.get("age_min")):
         errors.append(FieldError("age_max", record.get("age_max"),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Integer, any_, delete, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from importers.bulk import copy_insert
@@ -34,6 +35,11 @@ LINKS = {
     ListingType.activity: (activity_discipline, activity_tag, "activity_id"),
     ListingType.resource: (resource_discipline, resource_tag, "resource_id"),
 }
+
+
+def _any(ids: list[int]):
+    """`= ANY(array)`: one parameter, however many ids (an IN list renders one per id)."""
+    return any_(literal(ids, ARRAY(Integer)))
 VERIFY_REFRESH = timedelta(days=1)
 # Part of every content hash: bump it when records are stored differently (a new column
 # filled from an existing field), so that the next import rewrites rows instead of
@@ -109,11 +115,11 @@ class Writer:
         for row in rows:
             digest = content_hash({**row.record.values, "_loc": row.location and row.location.__dict__,
                                    "_version": STORAGE_VERSION})
-            columns = _columns(self.listing_type, row.record.values, row.location, self.now)
             provenance = {"source_modified_at": row.record.values.get("source_modified_at"),
                           "last_imported_at": self.now, "content_hash": digest}
             found = existing.get(row.external_id)
             if found is None:
+                columns = _columns(self.listing_type, row.record.values, row.location, self.now)
                 to_insert.append((row, {**columns, **provenance, "source_id": self.source_id,
                                         "external_id": row.external_id,
                                         "moderation_status": ModerationStatus.published,
@@ -130,23 +136,21 @@ class Writer:
                     to_update.append((row, {"archived_at": None, "missing_since": None}))
                     row.status = "updated"
                 continue
+            columns = _columns(self.listing_type, row.record.values, row.location, self.now)
             kept = {k: v for k, v in columns.items() if k not in set(hand_edited or [])}
             to_update.append((row, {**kept, **provenance, "archived_at": None, "missing_since": None,
                                     "last_verified_at": self.now}))
             row.status = "updated"
         if to_insert:
-            # Core insert, one multi-row statement per batch; ids are matched back by external id
-            # (unique per source), so no ordered RETURNING is needed.
-            created = dict(copy_insert(self.session, self.model.__tablename__,
-                                       [values for _, values in to_insert], ("external_id", "id")))
-            for row, _ in to_insert:
-                row.listing_id, row.status = created[row.external_id], "created"
+            ids = copy_insert(self.session, self.model.__tablename__, [values for _, values in to_insert], ("id",))
+            for (row, _), (listing_id,) in zip(to_insert, ids):
+                row.listing_id, row.status = listing_id, "created"
         for row, values in to_update:
             self.session.execute(update(self.model).where(self.model.id == row.listing_id).values(**values))
         if to_touch:
             self.session.execute(
                 update(self.model)
-                .where(self.model.id.in_(to_touch), self.model.last_imported_at < self.now - VERIFY_REFRESH)
+                .where(self.model.id == _any(to_touch), self.model.last_imported_at < self.now - VERIFY_REFRESH)
                 .values(last_imported_at=self.now, last_verified_at=self.now)
             )
         changed = [row for row in rows if row.status in ("created", "updated") and row.record.values.get("name")]
@@ -158,22 +162,22 @@ class Writer:
         if not rows:
             return
         discipline_table, tag_table, key = LINKS[self.listing_type]
-        ids = [row.listing_id for row in rows]
-        self.session.execute(delete(discipline_table).where(discipline_table.c[key].in_(ids)))
-        self.session.execute(delete(tag_table).where(tag_table.c[key].in_(ids)))
-        discipline_rows, tag_rows = [], []
+        updated = [row.listing_id for row in rows if row.status == "updated"]  # new rows have no links yet
+        if updated:
+            self.session.execute(delete(discipline_table).where(discipline_table.c[key] == _any(updated)))
+            self.session.execute(delete(tag_table).where(tag_table.c[key] == _any(updated)))
+        discipline_pairs, tag_pairs = {}, {}  # (listing, discipline or tag) once each
         for row in rows:
-            for slug in dict.fromkeys(row.record.values.get("disciplines") or []):
+            for slug in row.record.values.get("disciplines") or []:
                 if slug in self.disciplines:
-                    discipline_rows.append({key: row.listing_id, "discipline_id": self.disciplines[slug]})
-            for label in dict.fromkeys(row.record.values.get("tags") or []):
-                tag_id = self._tag(label)
+                    discipline_pairs[(row.listing_id, self.disciplines[slug])] = None
+            for label in row.record.values.get("tags") or []:
+                tag_id = self._tag(label)  # two labels may share a slug, hence a tag
                 if tag_id:
-                    tag_rows.append({key: row.listing_id, "tag_id": tag_id})
-        if discipline_rows:
-            self.session.execute(insert(discipline_table), discipline_rows)
-        if tag_rows:
-            self.session.execute(pg_insert(tag_table).on_conflict_do_nothing(), tag_rows)
+                    tag_pairs[(row.listing_id, tag_id)] = None
+        copy_insert(self.session, discipline_table.name,
+                    [{key: listing, "discipline_id": other} for listing, other in discipline_pairs])
+        copy_insert(self.session, tag_table.name, [{key: listing, "tag_id": other} for listing, other in tag_pairs])
 
     def _tag(self, label: str) -> int | None:
         slug = slugify(label)[:80]
@@ -185,14 +189,13 @@ class Writer:
         return self.tag_ids[slug]
 
     def _times(self, rows: list) -> None:
-        ids = [row.listing_id for row in rows]
-        self.session.execute(delete(ActivitySlot).where(ActivitySlot.activity_id.in_(ids)))
-        self.session.execute(delete(ActivityTiming).where(ActivityTiming.activity_id.in_(ids)))
+        updated = [row.listing_id for row in rows if row.status == "updated"]
+        if updated:
+            self.session.execute(delete(ActivitySlot).where(ActivitySlot.activity_id == _any(updated)))
+            self.session.execute(delete(ActivityTiming).where(ActivityTiming.activity_id == _any(updated)))
         slots = [{"activity_id": row.listing_id, "weekday": d, "starts_at": s, "ends_at": e}
                  for row in rows for d, s, e in row.record.values.get("schedule") or []]
         timings = [{"activity_id": row.listing_id, "begins_at": b, "ends_at": e}
                    for row in rows for b, e in row.record.values.get("timings") or []]
-        if slots:
-            self.session.execute(insert(ActivitySlot), slots)
-        if timings:
-            self.session.execute(insert(ActivityTiming), timings)
+        copy_insert(self.session, ActivitySlot.__tablename__, slots)
+        copy_insert(self.session, ActivityTiming.__tablename__, timings)

@@ -52,5 +52,7 @@ def is_blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
+        if value[:1].isalnum():
+            return False
         return not value.replace("\ufeff", "").replace("\x00", "").strip()
     return False

@@ -65,8 +65,9 @@ def plain_text(value: object) -> str | None:
     """Text without markup, for titles, search documents and map popups."""
     if is_blank(value):
         return None
-    text = _BLOCK_TAG.sub(r" <\1", _scrub(value))
-    text = html.unescape(_STRIPPER.clean(text))
+    text = _scrub(value)
+    if "<" in text or "&" in text:  # most names and addresses have neither: no parsing then
+        text = html.unescape(_STRIPPER.clean(_BLOCK_TAG.sub(r" <\1", text)))
     text = _WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip()
     return text or None
 
@@ -82,7 +83,7 @@ _NAME_ARITHMETIC = re.compile(r"^[A-Za-z]+\d+\s*[-+*/^]")  # +A1+B2, -A1*2
 def reject_formula(value: object, field: str) -> None:
     """Raise when a cell would run as a formula if the file is opened in a spreadsheet again
     (exports of Boussole data go back to partners). Phones, prices and dashes are left alone."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value or value[0].isalnum():
         return
     text = _CONTROL.sub("", value).lstrip(" \t\r\n")
     if not text or text[0] not in "=+-@":

@@ -7,20 +7,23 @@ resolved in SQL, in batches, where the GiST index on boundaries does the work.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import text
 
 from portal.geo.names import match_name, normalise_insee_code, normalise_postal_code
 
 
-@dataclass(frozen=True)
-class CommuneRef:
+class CommuneRef(NamedTuple):  # a tuple: 35 000 of them are built per index
     insee_code: str
     name: str
     departement_code: str
     postal_codes: tuple[str, ...]
     has_boundary: bool
+    match_name: str
+
+
+_CACHE: dict = {}
 
 
 class CommuneIndex:
@@ -32,18 +35,28 @@ class CommuneIndex:
         for commune in communes:
             for postal in commune.postal_codes:
                 self.by_postal.setdefault(postal, []).append(commune)
-            self.by_name.setdefault(match_name(commune.name), []).append(commune)
+            self.by_name.setdefault(commune.match_name, []).append(commune)
 
     @classmethod
     def load(cls, session, where: str = "true", params: dict | None = None) -> "CommuneIndex":
         """All communes, or only the candidates `where` selects (single look-ups)."""
         rows = session.execute(text(
-            "SELECT insee_code, name, departement_code, postal_codes, former_codes, boundary IS NOT NULL "
+            "SELECT insee_code, name, departement_code, postal_codes, former_codes, boundary IS NOT NULL, match_name "
             f"FROM commune WHERE {where}"
         ), params or {}).all()
-        communes = [CommuneRef(r[0], r[1], r[2], tuple(r[3]), r[5]) for r in rows]
+        communes = [CommuneRef(r[0], r[1], r[2], tuple(r[3]), r[5], r[6]) for r in rows]
         former = {old: r[0] for r in rows for old in r[4]}
         return cls(communes, former)
+
+    @classmethod
+    def cached(cls, session) -> "CommuneIndex":
+        """All communes, built once per process and rebuilt when the table changes (a geography
+        load): every import needs the whole index, and building it costs more than a query."""
+        fingerprint = tuple(session.execute(text(
+            "SELECT count(*), max(xmin::text::bigint) FROM commune")).one())
+        if _CACHE.get("fingerprint") != fingerprint:
+            _CACHE.update(fingerprint=fingerprint, index=cls.load(session))
+        return _CACHE["index"]
 
     def by_insee(self, raw: object) -> CommuneRef | None:
         code = normalise_insee_code(raw)

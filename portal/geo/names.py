@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ARTICLES = ("les ", "le ", "la ", "l'", "l ")
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur"}
 
 
 def strip_accents(value: str) -> str:
+    if value.isascii():
+        return value
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
 
 
+# Imports ask for the same few thousand commune names again and again.
+@lru_cache(maxsize=65536)
 def match_name(name: str) -> str:
     """'Le Bourget' and 'Bourget' → 'bourget'; "L'Île-Saint-Denis" → 'ile saint denis'."""
     value = strip_accents(name).lower().replace("’", "'").strip()
