@@ -36,9 +36,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "portal" / "translations")
 
     from portal import models  # noqa: F401  (register every table)
-    from portal.extensions import babel, db, migrate
+    from portal.extensions import babel, cache, db, migrate
 
     db.init_app(app)
+    cache.init_app(app, config=_cache_config(app.config))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
 
@@ -52,6 +53,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def _cache_config(config) -> dict:
+    """Search results: Redis when configured (shared by every worker), else in-process."""
+    seconds = int(config.get("SEARCH_CACHE_SECONDS") or 0)
+    if seconds <= 0:
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+    if config.get("REDIS_URL"):
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": config["REDIS_URL"],
+                "CACHE_KEY_PREFIX": "boussole:", "CACHE_DEFAULT_TIMEOUT": seconds}
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000, "CACHE_DEFAULT_TIMEOUT": seconds}
 
 
 def _register_features(app: Flask) -> None:

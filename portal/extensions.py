@@ -1,5 +1,6 @@
 """Extensions created unbound; `create_app` binds them with `init_app`."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -16,3 +17,4 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 babel = Babel()
+cache = Cache()  # configured in create_app from SEARCH_CACHE_SECONDS and REDIS_URL

@@ -53,6 +53,8 @@ class Settings:
     MEILI_TIMEOUT: float = 2.0
     # Index changed listings right after each commit (in-process, or an RQ job with REDIS_URL).
     SEARCH_PROCESS_AFTER_COMMIT: bool = True
+    # Seconds a search result is reused for the same query (Redis when REDIS_URL is set, else per process); any index change invalidates it; 0 disables.
+    SEARCH_CACHE_SECONDS: int = 300
     # Redis URL for background jobs (RQ); empty runs jobs in-process.
     REDIS_URL: str = ""
     # Base URL of the BAN geocoder (batch CSV endpoint is BAN_URL + /search/csv/).

@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.geo.names import match_name
 from search.backends.base import SearchQuery, SearchResult, SearchUnavailable, Suggestion
 from search.backends.postgres import PostgresBackend
+from search.cache import cached_search
 from search.understanding import CommuneMatch, Understanding, understand
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,11 @@ def understood_query(query: SearchQuery) -> tuple[SearchQuery, Understanding]:
 def search(query: SearchQuery, understand_text: bool = True) -> SearchResult:
     if understand_text and query.text:
         query, _meaning = understood_query(query)
+    if configured_name() == "postgres":
+        # The embedded engine's results are reused while its index is unchanged (search/cache.py);
+        # Meilisearch applies writes asynchronously and answers fast enough on its own.
+        backend = postgres_backend()
+        return cached_search(db.session, query, lambda: backend.search(query))
     return _with_fallback(lambda backend: backend.search(query))
 
 

@@ -60,6 +60,9 @@ def app(postgis_url, redis_url, data_dir):
         "REFERENCE_DATA_DIR": str(data_dir / "reference"),
         "SECRET_KEY": "test",
         "BAN_URL": "http://127.0.0.1:9",  # tests that geocode start their own server
+        # Every test's writes are rolled back: results cached from them would outlive them.
+        # tests/search/test_cache.py runs its own app with the cache on.
+        "SEARCH_CACHE_SECONDS": 0,
     })
     with app.app_context():
         upgrade()

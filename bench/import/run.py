@@ -4,7 +4,8 @@ same file into a bare table, in the same run on the same throwaway PostGIS clust
     .venv/bin/python -m bench.import.run [--file PATH] [--repeat N]
 
 Prints rows/s for both, the ratio, the search indexing that follows (timed apart: production
-runs it in the worker), and the process's peak memory (RSS). Not a test.
+runs it in the worker), the server's own floor (the same venues inserted again, in SQL only,
+into the indexed venue table) and the process's peak memory (RSS). Not a test.
 """
 from __future__ import annotations
 
@@ -40,6 +41,21 @@ def raw_copy(session, path: Path) -> tuple[int, float]:
     rows = connection.exec_driver_sql("SELECT count(*) FROM bench_raw").scalar_one()
     connection.exec_driver_sql("DROP TABLE bench_raw")
     session.commit()
+    return rows, elapsed
+
+
+def indexed_floor(session, source: str) -> tuple[int, float]:
+    """The same venues inserted again into the real venue table (its indexes, constraints and
+    foreign keys), in SQL only, then rolled back: what storing them costs the server alone."""
+    connection = session.connection()
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE bench_venues AS SELECT v.* FROM venue v JOIN import_source s ON s.id = v.source_id "
+        "WHERE s.name = %(source)s", {"source": source})
+    connection.exec_driver_sql("UPDATE bench_venues SET id = nextval('venue_id_seq'), external_id = external_id || '-again'")
+    started = time.perf_counter()
+    rows = connection.exec_driver_sql("INSERT INTO venue SELECT * FROM bench_venues").rowcount
+    elapsed = time.perf_counter() - started
+    session.rollback()
     return rows, elapsed
 
 
@@ -86,6 +102,11 @@ def main() -> None:
                 stats = process_queue()
                 indexing = time.perf_counter() - started
                 print(f"{'  then index':<14}: {indexing:.2f} s for the search outbox ({stats})")
+                if attempt == 0:
+                    floor_rows, floor_s = indexed_floor(db.session, "bench")
+                    print(f"{'  server floor':<14}: {floor_rows} rows in {floor_s:.2f} s = {floor_rows / floor_s:,.0f} "
+                          f"rows/s — INSERT … SELECT of the same venues into the indexed venue table "
+                          f"({floor_s / copy_s:.1f}× COPY into a bare table)")
             print(f"peak RSS      : {peak_rss_mb():.0f} MB (after set-up: {baseline_mb:.0f} MB)")
             db.session.remove()
     finally:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from search.backends.base import SearchHit, SearchQuery, SearchResult, Suggestion
 from search.backends.postgres_sql import CANDIDATE_WINDOW, build_filters, facets_sql, hits_sql
+from search.cache import mark_changed
 from search.text import Unit, analyse, highlight, highlight_stems, tsquery_source, words
 
 MIN_CORRECTED_LENGTH = 4
@@ -119,6 +120,7 @@ class PostgresBackend:
             return
         session = self._session()
         rows = [_row(doc) for doc in documents]
+        mark_changed(session)
         session.execute(UPSERT, rows)
         session.execute(PAYLOAD, [{"id": row["id"], "document": row["document"]} for row in rows])
         vocabulary = set().union(*(_terms(doc) for doc in documents))
@@ -127,10 +129,13 @@ class PostgresBackend:
 
     def delete(self, ids: list[str]) -> None:
         if ids:
-            self._session().execute(text("DELETE FROM search_document WHERE id = ANY(:ids)"), {"ids": list(ids)})
+            session = self._session()
+            mark_changed(session)
+            session.execute(text("DELETE FROM search_document WHERE id = ANY(:ids)"), {"ids": list(ids)})
 
     def clear(self) -> None:
         session = self._session()
+        mark_changed(session)
         session.execute(text("DELETE FROM search_document"))  # payloads go with them (cascade)
         session.execute(text("DELETE FROM search_term"))
 

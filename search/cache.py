@@ -1,0 +1,80 @@
+"""Search results reused for the same query while the index has not changed.
+
+Popular searches (the home page, a discipline page, the default map view) repeat far more
+often than the index changes. A result is stored under the query and the index *generation*,
+a database sequence that every write to the embedded index advances twice: inside the
+writing transaction, and again after it commits, so that a search run while the write was
+in flight (and so still seeing the old rows) is never served afterwards. Results also expire
+after SEARCH_CACHE_SECONDS, which bounds what time alone changes (dates that pass, listings
+that turn stale).
+
+The cache is an optimisation only: when Redis is down, searches are computed as if it was
+empty.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Callable
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from portal.extensions import cache
+from search.backends.base import SearchQuery, SearchResult
+
+log = logging.getLogger(__name__)
+
+CHANGED = "search_index_changed"
+BUMP = text("SELECT nextval('search_generation')")
+
+
+def mark_changed(session) -> None:
+    """Called by the embedded backend on every write, in the writing transaction."""
+    session.execute(BUMP)
+    session.info[CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _bump_after_transaction(session) -> None:
+    """After a commit (the new rows are now visible to all) or a rollback (a search in the
+    writing transaction saw rows that never were), the generation moves on again."""
+    if not session.info.pop(CHANGED, False):
+        return
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):  # a session inside an outer transaction (tests): no commit yet
+        return
+    try:
+        with bind.connect() as connection:
+            connection.execute(BUMP)
+            connection.commit()
+    except Exception as exc:  # results expire on their own
+        log.warning("search generation not advanced after the transaction: %s", exc)
+
+
+def generation(session) -> int:
+    return session.execute(text("SELECT last_value FROM search_generation")).scalar_one()
+
+
+def _key(session, query: SearchQuery) -> str:
+    digest = hashlib.sha256(repr(query).encode("utf-8")).hexdigest()[:32]
+    return f"search:{generation(session)}:{digest}"
+
+
+def cached_search(session, query: SearchQuery, compute: Callable[[], SearchResult]) -> SearchResult:
+    key = _key(session, query)
+    try:
+        found = cache.get(key)
+    except Exception as exc:  # Redis down: compute
+        log.warning("search cache unavailable: %s", exc)
+        return compute()
+    if found is not None:
+        return found
+    result = compute()
+    try:
+        cache.set(key, result)
+    except Exception as exc:
+        log.warning("search cache unavailable: %s", exc)
+    return result
