@@ -117,10 +117,6 @@ class RunState:
     mapping: dict | None = None
     items: list[dict] = field(default_factory=list)
 
-    @property
-    def written_rows(self) -> int:
-        return self.created_count + self.updated_count + self.unchanged_count + self.failed_count
-
     def apply_to(self, run: ImportRun) -> None:
         for name in ("processed_rows", "total_rows", "created_count", "updated_count", "unchanged_count",
                      "archived_count", "failed_count", "status", "error", "mapping"):
@@ -167,12 +163,12 @@ class ImportPipeline:
         return run
 
     def _publish_progress(self, run_id: int, state: RunState) -> None:
-        done = state.written_rows
-        self.progress(done, state.total_rows)
+        self.progress(state.processed_rows, state.total_rows)
         bind = self.session.get_bind()
         if isinstance(bind, Engine):
             with bind.begin() as connection:
-                connection.execute(update(ImportRun).where(ImportRun.id == run_id).values(processed_rows=done))
+                connection.execute(update(ImportRun).where(ImportRun.id == run_id)
+                                   .values(processed_rows=state.processed_rows))
 
     def _process(self, run_id: int, state: RunState, source: ImportSource, path: Path,
                  options: ImportOptions, now) -> None:
@@ -199,7 +195,6 @@ class ImportPipeline:
             writer = Writer(self.session, source.id, source.listing_type, now)
             seen: set[str] = set()
             batch: list[PendingRow] = []
-
             for row in records:
                 if options.limit is not None and state.processed_rows >= options.limit:
                     break

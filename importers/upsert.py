@@ -35,16 +35,16 @@ LINKS = {
     ListingType.activity: (activity_discipline, activity_tag, "activity_id"),
     ListingType.resource: (resource_discipline, resource_tag, "resource_id"),
 }
-
-
-def _any(ids: list[int]):
-    """`= ANY(array)`: one parameter, however many ids (an IN list renders one per id)."""
-    return any_(literal(ids, ARRAY(Integer)))
 VERIFY_REFRESH = timedelta(days=1)
 # Part of every content hash: bump it when records are stored differently (a new column
 # filled from an existing field), so that the next import rewrites rows instead of
 # reporting them unchanged.
 STORAGE_VERSION = 2
+
+
+def _any(ids: list[int]):
+    """`= ANY(array)`: one parameter, however many ids (an IN list renders one per id)."""
+    return any_(literal(ids, ARRAY(Integer)))
 
 
 def _columns(listing_type: ListingType, values: dict, location, now: datetime) -> dict:

@@ -3,8 +3,8 @@
 Popular searches (the home page, a discipline page, the default map view) repeat far more
 often than the index changes. A result is stored under the query and the index *generation*,
 a database sequence that every write to the embedded index advances twice: inside the
-writing transaction, and again after it commits, so that a search run while the write was
-in flight (and so still seeing the old rows) is never served afterwards. Results also expire
+writing transaction, and again when that transaction ends (commit or rollback), so that a
+search run while the write was in flight is never served afterwards. Results also expire
 after SEARCH_CACHE_SECONDS, which bounds what time alone changes (dates that pass, listings
 that turn stale).
 
