@@ -11,6 +11,8 @@ _json_columns: dict[str, frozenset[str]] = {}
 
 
 def _json_text(value) -> str:
+    if value == []:  # most import items have no errors and no warnings
+        return "[]"
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

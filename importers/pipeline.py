@@ -7,6 +7,8 @@ too large, required column missing) stores nothing but the failed run and its Fr
 """
 from __future__ import annotations
 
+import multiprocessing
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,31 +21,22 @@ from importers.archive import archive_missing
 from importers.bulk import copy_insert
 from importers.duplicates import find_duplicates
 from importers.geocode import BanGeocoder
-from importers.locate import Location, Locator
+from importers.locate import Locator
 from importers.mapping import suggest_mapping
-from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, ItemStatus, RunStatus
+from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
+from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, RunStatus
 from importers.readers import ImportFileError, open_records
-from importers.records import CanonicalRecord, RowError, map_row, normalise, stable_key
+from importers.records import CanonicalRecord, RowError, stable_key
 from importers.upsert import MODELS, Writer
 from portal.geo.lookup import CommuneIndex
 from portal.listings.enums import ListingType
 from search.queue import enqueue
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000
 # Location fields an activity or resource row lends to the venue it takes place in.
 VENUE_FIELDS = ("address", "postal_code", "commune_name", "insee_code", "point")
 ANALYZE_AFTER = 500
 FIELD_LABELS_REQUIRED = {"name": "Nom / titre"}
-
-
-@dataclass
-class PendingRow:
-    number: int
-    record: CanonicalRecord
-    external_id: str | None = None
-    location: Location | None = None
-    status: str = "failed"
-    listing_id: int | None = None
 
 
 @dataclass
@@ -149,7 +142,7 @@ class ImportPipeline:
             self._process(run.id, state, source, Path(location), options, now)
         except DryRunRollback:
             pass
-        except (ImportFileError, ImportAbort) as exc:
+        except (ImportFileError, ImportAbort, WorkerStopped) as exc:
             self.session.rollback()
             failed = RunState(status=RunStatus.failed, error=exc.message, items=state.items)
             state = failed
@@ -188,25 +181,35 @@ class ImportPipeline:
             if options.save_profile and not options.dry_run:
                 self._save_profile(source, options.save_profile, mapping, records)
             column_of = {target: column for column, target in mapping.items()}
-            index = CommuneIndex.cached(self.session)
-            geocoder = BanGeocoder(self.config["BAN_URL"], float(self.config["BAN_TIMEOUT"])) \
-                if self.config.get("BAN_URL") else None
-            locator = Locator(self.session, index, geocoder)
-            writer = Writer(self.session, source.id, source.listing_type, now)
-            seen: set[str] = set()
-            batch: list[PendingRow] = []
-            for row in records:
-                if options.limit is not None and state.processed_rows >= options.limit:
-                    break
-                pending = self._prepare(row, mapping, column_of, options, seen)
-                if pending is None:
-                    continue
-                state.processed_rows += 1
-                batch.append(pending)
-                if len(batch) >= BATCH_SIZE:
-                    self._flush(run_id, state, batch, locator, writer)
-                    batch = []
-                    self._publish_progress(run_id, state)
+            preparer = RowPreparer(mapping, options.constants, options.listing_type)
+            threshold = int(self.config["IMPORT_WORKER_MIN_BYTES"])
+            in_worker = (0 <= threshold <= path.stat().st_size and options.only_external_id is None
+                         and not multiprocessing.current_process().daemon)
+            batches = prepared_batches(records, preparer, BATCH_SIZE, in_worker)
+            with closing(batches):
+                index = CommuneIndex.cached(self.session)
+                geocoder = BanGeocoder(self.config["BAN_URL"], float(self.config["BAN_TIMEOUT"])) \
+                    if self.config.get("BAN_URL") else None
+                locator = Locator(self.session, index, geocoder)
+                writer = Writer(self.session, source.id, source.listing_type, now)
+                writer.existing()
+                seen: set[str] = set()
+                batch: list[PendingRow] = []
+                for prepared in batches:
+                    for pending in prepared:
+                        if options.limit is not None and state.processed_rows >= options.limit:
+                            break
+                        if not self._admit(pending, column_of, options, seen):
+                            continue
+                        state.processed_rows += 1
+                        batch.append(pending)
+                        if len(batch) >= BATCH_SIZE:
+                            self._flush(run_id, state, batch, locator, writer)
+                            batch = []
+                            self._publish_progress(run_id, state)
+                    else:
+                        continue
+                    break  # --limit reached: the rest of the file is not read
             self._flush(run_id, state, batch, locator, writer)
             state.total_rows = state.processed_rows
             self._publish_progress(run_id, state)
@@ -225,20 +228,20 @@ class ImportPipeline:
                     self.session.execute(text(f"ANALYZE {MODELS[source.listing_type].__tablename__}"))
                 find_duplicates(self.session, source.listing_type, run_id)
 
-    def _prepare(self, row, mapping, column_of, options, seen) -> PendingRow | None:
-        if row.error:
-            return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, row.error)]))
-        record = normalise(map_row(row.values, mapping, options.constants), column_of, options.listing_type)
-        external_id = record.values.get("external_id") or stable_key(record.values)
+    @staticmethod
+    def _admit(pending: PendingRow, column_of, options, seen) -> bool:
+        """Keep the row (run-one keeps one); the second row with an id already seen fails."""
+        external_id = pending.external_id
         if options.only_external_id is not None and external_id != options.only_external_id:
-            return None
-        pending = PendingRow(row.number, record, external_id)
+            return False
+        if external_id is None:
+            return True
         if external_id in seen:
-            record.errors.append(RowError(column_of.get("external_id"), external_id,
-                                          f"Identifiant « {external_id} » en double dans le fichier : "
-                                          "seule sa première ligne est importée."))
+            pending.record.errors.append(RowError(column_of.get("external_id"), external_id,
+                                                  f"Identifiant « {external_id} » en double dans le fichier : "
+                                                  "seule sa première ligne est importée."))
         seen.add(external_id)
-        return pending
+        return True
 
     def _flush(self, run_id: int, state: RunState, batch: list[PendingRow], locator: Locator,
                writer: Writer) -> None:
@@ -266,7 +269,7 @@ class ImportPipeline:
             setattr(state, counter, getattr(state, counter) + 1)
             items.append({
                 "run_id": run_id, "row_number": p.number, "external_id": p.external_id,
-                "status": ItemStatus(p.status), "listing_id": p.listing_id,
+                "status": p.status, "listing_id": p.listing_id,
                 "errors": [e.as_dict() for e in p.record.errors], "warnings": p.record.warnings,
             })
         copy_insert(self.session, ImportItem.__tablename__, items)

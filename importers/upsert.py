@@ -6,6 +6,7 @@ Writes are Core statements (one per kind of change per batch), not one ORM objec
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, any_, delete, literal, select, update
@@ -39,7 +40,23 @@ VERIFY_REFRESH = timedelta(days=1)
 # Part of every content hash: bump it when records are stored differently (a new column
 # filled from an existing field), so that the next import rewrites rows instead of
 # reporting them unchanged.
-STORAGE_VERSION = 2
+STORAGE_VERSION = 3
+
+
+def listing_slug(name: str) -> str:
+    return slugify(name)[:120]
+
+
+def values_digest(values: dict) -> str:
+    """Hash of a record's normalised values, computed where the record is prepared."""
+    return content_hash(values)
+
+
+def row_digest(values_hash: str, values: dict, location) -> str:
+    """What is stored for a row: its values, where it was located, the venue it belongs to."""
+    placed = tuple(sorted(location.__dict__.items())) if location else None
+    payload = repr((values_hash, placed, values.get("venue_id"), STORAGE_VERSION))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _any(ids: list[int]):
@@ -47,10 +64,10 @@ def _any(ids: list[int]):
     return any_(literal(ids, ARRAY(Integer)))
 
 
-def _columns(listing_type: ListingType, values: dict, location, now: datetime) -> dict:
+def _columns(listing_type: ListingType, values: dict, location, slug: str | None) -> dict:
     name = values.get("name") or ""
     common = {
-        "slug": slugify(name)[:120], "description": values.get("description"),
+        "slug": slug or listing_slug(name), "description": values.get("description"),
         "website": values.get("website"), "email": values.get("email"), "phone": values.get("phone"),
     }
     if listing_type is ListingType.venue:
@@ -113,13 +130,13 @@ class Writer:
         existing = self.existing()
         to_insert, to_update, to_touch = [], [], []
         for row in rows:
-            digest = content_hash({**row.record.values, "_loc": row.location and row.location.__dict__,
-                                   "_version": STORAGE_VERSION})
+            values = row.record.values
+            digest = row_digest(row.digest or values_digest(values), values, row.location)
             provenance = {"source_modified_at": row.record.values.get("source_modified_at"),
                           "last_imported_at": self.now, "content_hash": digest}
             found = existing.get(row.external_id)
             if found is None:
-                columns = _columns(self.listing_type, row.record.values, row.location, self.now)
+                columns = _columns(self.listing_type, values, row.location, row.slug)
                 to_insert.append((row, {**columns, **provenance, "source_id": self.source_id,
                                         "external_id": row.external_id,
                                         "moderation_status": ModerationStatus.published,
@@ -136,7 +153,7 @@ class Writer:
                     to_update.append((row, {"archived_at": None, "missing_since": None}))
                     row.status = "updated"
                 continue
-            columns = _columns(self.listing_type, row.record.values, row.location, self.now)
+            columns = _columns(self.listing_type, values, row.location, row.slug)
             kept = {k: v for k, v in columns.items() if k not in set(hand_edited or [])}
             to_update.append((row, {**kept, **provenance, "archived_at": None, "missing_since": None,
                                     "last_verified_at": self.now}))

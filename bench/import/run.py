@@ -5,7 +5,8 @@ same file into a bare table, in the same run on the same throwaway PostGIS clust
 
 Prints rows/s for both, the ratio, the search indexing that follows (timed apart: production
 runs it in the worker), the server's own floor (the same venues inserted again, in SQL only,
-into the indexed venue table) and the process's peak memory (RSS). Not a test.
+into the indexed venue table) and peak memory (RSS) of the process and of the worker process
+that reads and normalises the file beside it. Not a test.
 """
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from portal.settings import Settings
 LIBRARIES = "partners/adresses_des_bibliotheques_publiques_prepared.csv"
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def raw_copy(session, path: Path) -> tuple[int, float]:
@@ -107,7 +108,8 @@ def main() -> None:
                     print(f"{'  server floor':<14}: {floor_rows} rows in {floor_s:.2f} s = {floor_rows / floor_s:,.0f} "
                           f"rows/s — INSERT … SELECT of the same venues into the indexed venue table "
                           f"({floor_s / copy_s:.1f}× COPY into a bare table)")
-            print(f"peak RSS      : {peak_rss_mb():.0f} MB (after set-up: {baseline_mb:.0f} MB)")
+            print(f"peak RSS      : {peak_rss_mb():.0f} MB (after set-up: {baseline_mb:.0f} MB); largest child "
+                  f"process (the reading worker): {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
             db.session.remove()
     finally:
         cluster.stop()

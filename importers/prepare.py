@@ -1,0 +1,152 @@
+"""Reading, mapping and normalising rows: the half of an import that is pure Python.
+
+For a big file it runs in a worker process, so that normalising the next batch overlaps
+with the database writing the previous one (two threads would take turns on one
+interpreter lock). The worker only reads the file and computes: it never touches the
+database, and it sends back whole batches, or the file-level error that stops the run.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from importers.readers import ImportFileError, Records
+from importers.records import CanonicalRecord, RowError, map_row, normalise, stable_key
+from importers.upsert import listing_slug, values_digest
+from portal.listings.enums import ListingType
+
+
+class WorkerStopped(Exception):
+    """The worker process died without a word (killed, out of memory)."""
+
+    def __init__(self, exitcode: int | None):
+        self.code = "worker"
+        self.message = (f"La lecture du fichier s'est interrompue (processus arrêté, code {exitcode}) : "
+                        "rien n'a été enregistré, relancez l'import.")
+        super().__init__(self.message)
+
+
+@dataclass
+class PendingRow:
+    """One row on its way through the pipeline; `digest` hashes its normalised values."""
+
+    number: int
+    record: CanonicalRecord
+    external_id: str | None = None
+    digest: str | None = None
+    slug: str | None = None
+    location: object | None = None
+    status: str = "failed"
+    listing_id: int | None = None
+
+
+@dataclass
+class RowPreparer:
+    mapping: dict[str, str]
+    constants: dict[str, object] = field(default_factory=dict)
+    listing_type: ListingType = ListingType.venue
+
+    def __post_init__(self) -> None:
+        self.column_of = {target: column for column, target in self.mapping.items()}
+
+    def __call__(self, row) -> PendingRow:
+        if row.error:
+            return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, row.error)]))
+        record = normalise(map_row(row.values, self.mapping, self.constants), self.column_of, self.listing_type)
+        external_id = record.values.get("external_id") or stable_key(record.values)
+        return PendingRow(row.number, record, external_id, values_digest(record.values),
+                          listing_slug(record.values.get("name") or ""))
+
+
+def prepared_batches(records: Records, preparer: RowPreparer, size: int,
+                     in_worker: bool):
+    """The file's rows, prepared, in batches of `size`, in this process or a worker's.
+    The result is an iterator with close(): close it when done, even on error."""
+    if not in_worker:
+        return _batches(records, preparer, size)
+    return _FromWorker(records, preparer, size)
+
+
+def _batches(records: Records, preparer: RowPreparer, size: int) -> Iterator[list[PendingRow]]:
+    rows = iter(records)
+    while batch := [preparer(row) for row in islice(rows, size)]:
+        yield batch
+
+
+# Rows cross the pipe as plain tuples: unpickling dataclasses costs ten times more.
+def _flat(row: PendingRow) -> tuple:
+    errors = [(e.column, e.value, e.message) for e in row.record.errors]
+    return row.number, row.record.values, errors, row.record.warnings, row.external_id, row.digest, row.slug
+
+
+def _rebuilt(flat: tuple) -> PendingRow:
+    number, values, errors, warnings, external_id, digest, slug = flat
+    return PendingRow(number, CanonicalRecord(values, [RowError(*e) for e in errors], warnings), external_id,
+                      digest, slug)
+
+
+def _work(connection, records: Records, preparer: RowPreparer, size: int) -> None:
+    """The worker: every batch, then "end"; or the error that stopped it."""
+    try:
+        for batch in _batches(records, preparer, size):
+            connection.send(("rows", [_flat(row) for row in batch]))
+        connection.send(("end", None))
+    except ImportFileError as error:
+        connection.send(("file_error", (error.code, error.message)))
+    except BaseException as error:  # anything else is re-raised in the importing process
+        try:
+            pickle.dumps(error)
+            connection.send(("error", error))
+        except Exception:
+            connection.send(("error", RuntimeError("".join(traceback.format_exception(error)))))
+    finally:
+        connection.close()
+
+
+class _FromWorker:
+    """Batches received from a worker started at once: it reads ahead while the importing
+    process gets ready (commune index, stored records). Close it to stop the worker."""
+
+    def __init__(self, records: Records, preparer: RowPreparer, size: int):
+        # fork: the worker starts with the modules and vocabularies already loaded.
+        context = multiprocessing.get_context("fork")
+        self._receiving, sending = context.Pipe(duplex=False)
+        self._worker = context.Process(target=_work, args=(sending, records, preparer, size), daemon=True,
+                                       name="import-prepare")
+        self._worker.start()
+        sending.close()
+        self._done = False
+
+    def __iter__(self) -> Iterator[list[PendingRow]]:
+        return self
+
+    def __next__(self) -> list[PendingRow]:
+        if self._done:
+            raise StopIteration
+        try:
+            kind, payload = self._receiving.recv()
+        except EOFError:
+            self.close()
+            raise WorkerStopped(self._worker.exitcode) from None
+        if kind == "rows":
+            return [_rebuilt(row) for row in payload]
+        self.close()
+        if kind == "end":
+            raise StopIteration
+        if kind == "file_error":
+            raise ImportFileError(*payload)
+        raise payload
+
+    def close(self) -> None:
+        """Stop the worker; a run that ends early (--limit, an error) does not wait for the file."""
+        if self._done:
+            return
+        self._done = True
+        self._receiving.close()
+        if self._worker.is_alive():
+            self._worker.terminate()
+        self._worker.join()

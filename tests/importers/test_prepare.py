@@ -1,0 +1,142 @@
+"""Big files are read and normalised in a worker process: same result as in-process, and a
+worker that fails or dies stops the run cleanly."""
+import multiprocessing
+import os
+
+import pytest
+from sqlalchemy import text
+
+from importers.models import RunStatus
+from importers.prepare import RowPreparer, WorkerStopped, prepared_batches
+from importers.readers import ImportFileError, Records, Row
+from tests.importers.helpers import fingerprint, run_import
+
+WORKER = {"IMPORT_WORKER_MIN_BYTES": 0}
+IN_PROCESS = {"IMPORT_WORKER_MIN_BYTES": -1}
+
+
+def _partner_file(path, rows=2500):
+    lines = ["id;nom;adresse;code commune;commune;site;coordonnées"]
+    for i in range(rows):
+        lines.append(f"{i};Atelier n°{i} « Les Lilas »;{i} rue de Paris;93045;Les Lilas;"
+                     f"https://exemple.fr/{i};\"48,{8794 + i % 90}, 2,{4180 + i % 70}\"")
+    lines.append("9000;=cmd|' /C calc'!A0;1 rue X;93045;Les Lilas;;")   # formula injection: fails
+    lines.append("7;Atelier doublon;1 rue Y;93045;Les Lilas;;")           # id already seen: fails
+    lines.append("9001;Atelier sans site;2 rue Z;93045;Les Lilas;pas de site;")  # warning only
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _stored(session, source):
+    venues = session.execute(text(
+        "SELECT v.external_id, v.name, v.slug, v.commune_code, v.website, v.content_hash, "
+        "ST_AsText(v.location) AS point, v.location_precision FROM venue v "
+        "JOIN import_source s ON s.id = v.source_id WHERE s.name = :source ORDER BY v.external_id"),
+        {"source": source}).all()
+    return [tuple(row) for row in venues]
+
+
+def _report(run):
+    return sorted((item["row_number"], item["external_id"], item["status"],
+                   [e["message"] for e in item["errors"]], item["warnings"]) for item in run.report_items)
+
+
+def test_a_file_read_in_a_worker_imports_exactly_as_in_process(app, db_session, tmp_path):
+    path = _partner_file(tmp_path / "ateliers.csv")
+    alone = run_import(app, db_session, path, source="seul", config=IN_PROCESS)
+    helped = run_import(app, db_session, path, source="aide", config=WORKER)
+    assert (helped.created_count, helped.failed_count) == (alone.created_count, alone.failed_count) == (2501, 2)
+    assert _report(helped) == _report(alone)
+    assert _stored(db_session, "aide") == _stored(db_session, "seul")
+    # Hashes computed across the process boundary still recognise unchanged rows.
+    again = run_import(app, db_session, path, source="aide", config=WORKER)
+    assert (again.unchanged_count, again.created_count, again.updated_count) == (2501, 0, 0)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_limited_run_stops_the_worker_without_reading_the_whole_file(app, db_session, tmp_path):
+    path = _partner_file(tmp_path / "ateliers.csv")
+    run = run_import(app, db_session, path, source="limite", config=WORKER, limit=1200)
+    assert run.processed_rows == 1200 and run.created_count == 1200
+    assert multiprocessing.active_children() == []
+
+
+class _Table:
+    """A reader that yields `good` rows, then does `then` (raise, or kill its process)."""
+
+    columns = ["id", "nom"]
+
+    def __init__(self, good, then):
+        self.good, self.then = good, then
+
+    def rows(self):
+        for i in range(self.good):
+            yield Row(i + 2, {"id": str(i), "nom": f"Lieu {i}"})
+        self.then()
+
+
+def _collect(then, good=2500):
+    records = Records(_Table(good, then), format="csv")
+    preparer = RowPreparer({"id": "external_id", "nom": "name"})
+    received = []
+    batches = prepared_batches(records, preparer, 1000, in_worker=True)
+    try:
+        for batch in batches:
+            received += batch
+    finally:
+        batches.close()
+    return received
+
+
+def _file_error():
+    raise ImportFileError("encoding", "Le fichier change d'encodage à la ligne 2 502.")
+
+
+def _bug():
+    raise ValueError("bogue de lecture")
+
+
+def _killed():
+    os._exit(9)
+
+
+def test_the_workers_file_error_reaches_the_run_with_its_message():
+    with pytest.raises(ImportFileError) as caught:
+        _collect(_file_error)
+    assert caught.value.code == "encoding" and "ligne 2 502" in caught.value.message
+
+
+def test_an_unexpected_error_in_the_worker_is_raised_in_the_importer():
+    with pytest.raises(ValueError, match="bogue de lecture"):
+        _collect(_bug)
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_french_message():
+    with pytest.raises(WorkerStopped) as caught:
+        _collect(_killed)
+    assert "code 9" in caught.value.message and "relancez" in caught.value.message
+    assert multiprocessing.active_children() == []
+
+
+def test_rows_cross_the_process_boundary_intact():
+    rows = _collect(lambda: None, good=1500)
+    assert [row.number for row in rows] == list(range(2, 1502))
+    assert rows[7].external_id == "7" and rows[7].record.values["name"] == "Lieu 7"
+    assert rows[7].slug == "lieu-7" and len(rows[7].digest) == 64
+
+
+def test_a_dying_worker_fails_the_run_and_stores_nothing(app, db_session, tmp_path, monkeypatch):
+    """Killed mid-file (say by the kernel, out of memory): the run fails, nothing is half-written."""
+    path = _partner_file(tmp_path / "ateliers.csv")
+    real = RowPreparer.__call__
+
+    def dies_at_row_1800(self, row):
+        if row.number == 1800:
+            os._exit(9)
+        return real(self, row)
+
+    monkeypatch.setattr(RowPreparer, "__call__", dies_at_row_1800)
+    before = fingerprint(db_session)
+    run = run_import(app, db_session, path, source="interrompu", config=WORKER)
+    assert run.status is RunStatus.failed and "relancez" in run.error
+    assert fingerprint(db_session) == before
