@@ -55,6 +55,8 @@ class Settings:
     SEARCH_PROCESS_AFTER_COMMIT: bool = True
     # Seconds a search result is reused for the same query (Redis when REDIS_URL is set, else per process); any index change invalidates it; 0 disables.
     SEARCH_CACHE_SECONDS: int = 300
+    # Embedded engine: filter, facet and sort columns held in memory per process ("background": reloaded in a thread after each index change, SQL answers meanwhile; "sync": reloaded by the next search; "off").
+    SEARCH_SNAPSHOT: str = "background"
     # Redis URL for background jobs (RQ); empty runs jobs in-process.
     REDIS_URL: str = ""
     # Base URL of the BAN geocoder (batch CSV endpoint is BAN_URL + /search/csv/).

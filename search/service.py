@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.geo.names import match_name
 from search.backends.base import SearchQuery, SearchResult, SearchUnavailable, Suggestion
 from search.backends.postgres import PostgresBackend
+from search.backends.snapshot import SnapshotStore
 from search.cache import cached_search
 from search.understanding import CommuneMatch, Understanding, understand
 
@@ -29,8 +30,16 @@ def _state() -> dict:
     return current_app.extensions.setdefault(STATE, {})
 
 
+def snapshots() -> SnapshotStore:
+    """The app's in-memory columns of the embedded index (one copy per process)."""
+    state = _state()
+    if "snapshots" not in state:
+        state["snapshots"] = SnapshotStore(engine=lambda: db.engine, mode=current_app.config["SEARCH_SNAPSHOT"])
+    return state["snapshots"]
+
+
 def postgres_backend(session_factory=None) -> PostgresBackend:
-    return PostgresBackend(session_factory or (lambda: db.session))
+    return PostgresBackend(session_factory or (lambda: db.session), snapshots())
 
 
 def meilisearch_backend():

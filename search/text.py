@@ -26,6 +26,10 @@ def fold(value: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
 
 
+# Highlighting folds every displayed word: the same few thousand, again and again.
+_fold_word = lru_cache(maxsize=65536)(fold)
+
+
 def words(value: str) -> list[str]:
     return WORD.findall(fold(value))
 
@@ -132,7 +136,7 @@ def highlight(text: str | None, stems: list[str], window: int | None = None) -> 
         return None
     pieces, last, marked = [], 0, []
     for match in TOKEN.finditer(text):
-        token = fold(match.group())
+        token = _fold_word(match.group())
         hit = any(token.startswith(stem) for stem in stems)
         pieces.append((text[last:match.start()], match.group(), hit))
         last = match.end()

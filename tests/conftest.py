@@ -63,6 +63,8 @@ def app(postgis_url, redis_url, data_dir):
         # Every test's writes are rolled back: results cached from them would outlive them.
         # tests/search/test_cache.py runs its own app with the cache on.
         "SEARCH_CACHE_SECONDS": 0,
+        # The in-memory columns, loaded by the search that needs them (each test's own view).
+        "SEARCH_SNAPSHOT": "sync",
     })
     with app.app_context():
         upgrade()

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
+import numpy as np
 from sqlalchemy import text
 
 from search.backends.base import SearchHit, SearchQuery, SearchResult, Suggestion
-from search.backends.postgres_sql import CANDIDATE_WINDOW, build_filters, facets_sql, hits_sql
+from search.backends.postgres_sql import CANDIDATE_WINDOW, RANK, SCORE, build_filters, facets_sql, hits_sql
+from search.backends.snapshot import Snapshot, SnapshotStore
 from search.cache import mark_changed
 from search.text import Unit, analyse, highlight, highlight_stems, tsquery_source, words
 
@@ -80,6 +84,20 @@ CORRECT = text("""
     ) AS c
 """)
 
+TEXT_MATCHES = text(f"SELECT id, {RANK} FROM search_document WHERE search_vector @@ to_tsquery('fr_unaccent', :tsquery)")
+SCORES = text(f"SELECT id, {SCORE} FROM search_document WHERE id = ANY(:ids)")
+
+
+class Ranked(NamedTuple):
+    id: str
+    score: float | None
+    distance: float | None
+
+
+def _rounded(score: float) -> Decimal:
+    """round(CAST(score AS numeric), 2) as PostgreSQL computes it (15 digits, half up)."""
+    return Decimal(f"{score:.15g}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
 
 def _row(doc: dict) -> dict:
     geo = doc.get("_geo") or {}
@@ -110,8 +128,9 @@ def _terms(doc: dict) -> set[str]:
 class PostgresBackend:
     name = "postgres"
 
-    def __init__(self, session_factory: Callable):
+    def __init__(self, session_factory: Callable, snapshots: SnapshotStore | None = None):
         self._session = session_factory
+        self._snapshots = snapshots
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -174,9 +193,27 @@ class PostgresBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         units = analyse(query.text or "")
-        has_text = bool(units)
-        if has_text:
+        if units:
             self._correct(units)
+        per_page = max(1, min(query.per_page, 100))
+        page = max(1, query.page)
+        offset = (page - 1) * per_page
+        session = self._session()
+        snapshot = self._snapshots.current(session) if self._snapshots is not None else None
+        if snapshot is not None:
+            ranked, total, counts = self._from_snapshot(snapshot, session, query, units, offset, per_page)
+        else:
+            ranked, total, counts = self._from_sql(session, query, units, offset, per_page)
+        facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
+        facets.update(counts)
+        documents = dict(session.execute(PAYLOADS, {"ids": [row.id for row in ranked]}).all()) if ranked else {}
+        stems = highlight_stems(units) if (units and query.highlight) else []
+        hits = [self._hit(row, documents[row.id], stems) for row in ranked if row.id in documents]
+        return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,
+                            backend=self.name)
+
+    def _from_sql(self, session, query: SearchQuery, units: list[Unit], offset: int, per_page: int):
+        has_text = bool(units)
         filters = build_filters(query, has_text)
         params = dict(filters.params)
         if has_text:
@@ -184,25 +221,66 @@ class PostgresBackend:
             params["folded"] = " ".join(words(query.text))
         params.setdefault("lon", None)
         params.setdefault("lat", None)
-        per_page = max(1, min(query.per_page, 100))
-        page = max(1, query.page)
-        session = self._session()
-        offset = (page - 1) * per_page
         rows = session.execute(text(hits_sql(query, filters, has_text)),
                                {**params, "limit": per_page, "offset": offset,
                                 "window": max(CANDIDATE_WINDOW, offset + per_page)}).all()
-        documents = dict(session.execute(PAYLOADS, {"ids": [row.id for row in rows]}).all()) if rows else {}
-        facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
+        ranked = [Ranked(row.id, row.score, row.distance) for row in rows]
+        counts: dict[str, dict[str, int]] = {}
         total = 0
         for facet, value, count in session.execute(text(facets_sql(query, filters)), params):
             if facet == "__total__":
                 total = count
             else:
-                facets.setdefault(facet, {})[value] = count
-        stems = highlight_stems(units) if (has_text and query.highlight) else []
-        hits = [self._hit(row, documents[row.id], stems) for row in rows if row.id in documents]
-        return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facets,
-                            backend=self.name)
+                counts.setdefault(facet, {})[value] = count
+        return ranked, total, counts
+
+    def _from_snapshot(self, snapshot: Snapshot, session, query: SearchQuery, units: list[Unit],
+                       offset: int, per_page: int):
+        """The same answer as _from_sql, from the in-memory columns (see snapshot.py)."""
+        common, facets = snapshot.filters(query)
+        tsquery = folded = matches = None
+        if units:
+            tsquery, folded = tsquery_source(units), " ".join(words(query.text))
+            matches = snapshot.text_matches(
+                tsquery, lambda: session.execute(TEXT_MATCHES, {"tsquery": tsquery}).all())
+            in_text = np.zeros(snapshot.size, dtype=bool)
+            in_text[matches.positions] = True
+            common = common & in_text
+        passing = common.copy()
+        for rows in facets.values():
+            passing &= rows
+        counts = snapshot.facet_counts(query.facets, common, facets, passing)
+        sort = "relevance" if query.sort == "distance" and query.point is None else query.sort
+        if matches is not None and sort == "relevance":
+            keep = passing[matches.positions]
+            window = max(CANDIDATE_WINDOW, offset + per_page)
+            positions, ranks = matches.positions[keep], matches.ranks[keep]
+            if len(positions) > window:
+                positions = positions[np.argpartition(-ranks, window - 1)[:window]]
+            candidates = {*positions.tolist(), *(p for p in snapshot.titled(folded) if passing[p])}
+            chosen = list(candidates)
+        else:
+            rows = np.flatnonzero(passing)
+            if sort == "date":
+                primary = snapshot.next_date[rows]
+            elif query.point is not None:
+                primary = snapshot.distances(query.point, rows)
+            else:
+                primary = snapshot.title_rank[rows].astype(np.float64)
+            chosen = snapshot.first(rows, primary, offset + per_page)[offset:].tolist()
+        ids = [snapshot.ids[p] for p in chosen]
+        scores = dict(session.execute(SCORES, {"ids": ids, "tsquery": tsquery, "folded": folded}).all()) \
+            if matches is not None and ids else {}
+        distances = snapshot.distances(query.point, np.array(chosen, dtype=np.int64)).tolist() \
+            if query.point is not None and chosen else [None] * len(chosen)
+        ranked = [Ranked(doc_id, scores.get(doc_id), None if d is None or d != d else d)
+                  for doc_id, d in zip(ids, distances)]
+        if matches is not None and sort == "relevance":
+            far = float("inf")
+            ranked.sort(key=lambda r: (-_rounded(r.score or 0.0),
+                                       (far if r.distance is None else r.distance) if query.point else 0, r.id))
+            ranked = ranked[offset:offset + per_page]
+        return ranked, int(passing.sum()), counts
 
     @staticmethod
     def _hit(row, doc: dict, stems: list[str]) -> SearchHit:

@@ -1,5 +1,6 @@
-"""The `backend` fixture: every contract test runs against each engine. Meilisearch runs
-only when MEILI_URL points at a server (none can be installed on the build machines)."""
+"""The `backend` fixture: every contract test runs against each engine (the embedded one
+both ways it answers). Meilisearch runs only when MEILI_URL points at a server (none can be
+installed on the build machines)."""
 from __future__ import annotations
 
 import os
@@ -10,12 +11,15 @@ import pytest
 from tests.search.contract.dataset import build, index_all
 
 
-@pytest.fixture(params=["postgres", "meilisearch"])
+@pytest.fixture(params=["postgres-sql", "postgres-memory", "meilisearch"])
 def backend(request, app, db_session):
-    if request.param == "postgres":
+    if request.param.startswith("postgres"):
         from search.backends.postgres import PostgresBackend
+        from search.backends.snapshot import SnapshotStore
 
-        engine = PostgresBackend(lambda: db_session)
+        # The embedded engine answers in SQL, or from its in-memory columns: both the same.
+        snapshots = SnapshotStore(mode="sync") if request.param == "postgres-memory" else None
+        engine = PostgresBackend(lambda: db_session, snapshots)
         engine.clear()
         yield engine
         return

@@ -1,0 +1,328 @@
+"""An in-memory, columnar copy of the embedded index's filter, facet and sort columns.
+
+PostgreSQL answers a search by visiting every matching row: a broad word ("musique") or a
+facet filter over the whole index means tens of thousands of rows, read and counted one at
+a time, for each search. While the index does not change, the same columns held as arrays
+(one entry per document) answer filters, facet counts, distances and sorts with vector
+operations in a few milliseconds. Full text stays in PostgreSQL: the documents matching a
+set of words, with their rank, are asked once per index generation and kept beside the
+arrays; the final relevance score of the best candidates too.
+
+A snapshot belongs to one index generation (search/cache.py). When the generation moves
+on, searches are answered in SQL until a fresh snapshot is loaded: in a background thread
+by default, or at once (``mode="sync"``, used by tests, where the data lives in the test's
+transaction). A search inside a transaction that wrote to the index always uses SQL.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from search.backends.postgres_sql import FACET_COLUMNS
+from search.cache import CHANGED, generation
+
+log = logging.getLogger(__name__)
+
+# PostGIS computes sphere distances (use_spheroid = false) on this radius.
+EARTH_RADIUS_M = 6371008.7714
+TEXT_SETS = 256  # word sets whose matches are kept per snapshot
+PRIVATE = "search_private_snapshot"  # session.info key: a writing transaction's own snapshot
+
+SINGLE = [name for name, (_column, is_array, _cast) in FACET_COLUMNS.items() if not is_array]
+MULTI = [name for name, (_column, is_array, _cast) in FACET_COLUMNS.items() if is_array]
+LOAD = text(f"""
+    SELECT id, title_folded, departement_code, age_min, age_max, next_date,
+           ST_X(CAST(geog AS geometry)) AS lon, ST_Y(CAST(geog AS geometry)) AS lat,
+           {", ".join(f"CAST({FACET_COLUMNS[name][0]} AS text) AS {name}" for name in SINGLE)},
+           {", ".join(f"CAST({FACET_COLUMNS[name][0]} AS text[]) AS {name}" for name in MULTI)}
+    FROM search_document
+""")
+
+
+def _codes(values: list) -> tuple[np.ndarray, list[str]]:
+    """Each document's value as 1 + its index in the list of distinct values; 0 for none."""
+    labels: dict[str, int] = {}
+    codes = np.fromiter((0 if v is None else 1 + labels.setdefault(v, len(labels)) for v in values),
+                        dtype=np.intp, count=len(values))
+    return codes, list(labels)
+
+
+@dataclass
+class Pairs:
+    """A multi-valued column as (document, value) pairs: one entry per value a document has."""
+
+    documents: np.ndarray   # document positions
+    values: np.ndarray      # index into labels
+    labels: list[str]
+
+
+def _pairs(values: list[list[str]]) -> Pairs:
+    labels: dict[str, int] = {}
+    documents = [row for row, items in enumerate(values) for _ in items or ()]
+    codes = [labels.setdefault(v, len(labels)) for items in values for v in items or ()]
+    return Pairs(np.array(documents, dtype=np.intp), np.array(codes, dtype=np.intp), list(labels))
+
+
+def _equal_any(codes: np.ndarray, chosen: list[int]) -> np.ndarray:
+    if len(chosen) > 4:
+        return np.isin(codes, chosen)
+    found = np.zeros(len(codes), dtype=bool)
+    for code in chosen:
+        found |= codes == code
+    return found
+
+
+def _floats(values: list) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _ranks(keys: list) -> np.ndarray:
+    """Position of each document in the order of `keys` (the SQL sort, collation C)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[order] = np.arange(len(keys))
+    return ranks
+
+
+@dataclass
+class TextMatches:
+    positions: np.ndarray   # documents matching the words
+    ranks: np.ndarray       # their weighted full-text rank
+
+
+class Snapshot:
+    def __init__(self, rows: list, generation_: int):
+        self.generation = generation_
+        columns = list(zip(*rows)) if rows else [[] for _ in range(8 + len(SINGLE) + len(MULTI))]
+        (ids, titles, departements, age_min, age_max, next_date, lon, lat), rest = columns[:8], columns[8:]
+        self.ids = list(ids)
+        self.size = len(self.ids)
+        self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        self.titles = list(titles)
+        self.departement, self.departement_labels = _codes(list(departements))
+        self.age_min, self.age_max = _floats(list(age_min)), _floats(list(age_max))
+        self.next_date = _floats(list(next_date))
+        self.lon, self.lat = _floats(list(lon)), _floats(list(lat))
+        self.id_rank = _ranks(self.ids)
+        self.title_rank = _ranks(list(zip(self.titles, self.ids)))
+        self.single = {name: _codes(list(values)) for name, values in zip(SINGLE, rest[:len(SINGLE)])}
+        self.multi = {name: _pairs(list(values)) for name, values in zip(MULTI, rest[len(SINGLE):])}
+        self._text: OrderedDict[str, TextMatches] = OrderedDict()
+        self._by_title: dict[str, list[int]] | None = None
+        self._lock = threading.Lock()
+
+    def titled(self, folded: str) -> list[int]:
+        """Documents whose folded title is exactly `folded`."""
+        if self._by_title is None:
+            by_title: dict[str, list[int]] = {}
+            for position, title in enumerate(self.titles):
+                by_title.setdefault(title, []).append(position)
+            self._by_title = by_title
+        return self._by_title.get(folded, [])
+
+    # --- words (asked of PostgreSQL once per word set and generation) ----------------------
+
+    def text_matches(self, key: str, fetch: Callable[[], list[tuple[str, float]]]) -> TextMatches:
+        with self._lock:
+            found = self._text.get(key)
+            if found is not None:
+                self._text.move_to_end(key)
+                return found
+        pairs = [(self.position[doc_id], rank) for doc_id, rank in fetch() if doc_id in self.position]
+        positions = np.fromiter((p for p, _ in pairs), dtype=np.int64, count=len(pairs))
+        ranks = np.fromiter((r for _, r in pairs), dtype=np.float64, count=len(pairs))
+        found = TextMatches(positions, ranks)
+        with self._lock:
+            self._text[key] = found
+            while len(self._text) > TEXT_SETS:
+                self._text.popitem(last=False)
+        return found
+
+    # --- filters ----------------------------------------------------------------------------
+
+    def _in(self, name: str, wanted) -> np.ndarray:
+        codes, labels = self.single[name]
+        wanted = {str(w) for w in wanted}
+        return _equal_any(codes, [1 + i for i, label in enumerate(labels) if label in wanted])
+
+    def _overlaps(self, name: str, wanted, every: bool = False) -> np.ndarray:
+        """Documents having one of the wanted values (`every`: all of them)."""
+        pairs = self.multi[name]
+        wanted = {str(w) for w in wanted}
+        chosen = [i for i, label in enumerate(pairs.labels) if label in wanted]
+        if not chosen or (every and len(chosen) < len(wanted)):
+            return np.zeros(self.size, dtype=bool)
+        hits = np.bincount(pairs.documents[_equal_any(pairs.values, chosen)], minlength=self.size)
+        return hits >= len(chosen) if every else hits > 0
+
+    def distances(self, point: tuple[float, float], rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        lon0, lat0 = np.radians(point[0]), np.radians(point[1])
+        lon, lat = np.radians(self.lon[rows]), np.radians(self.lat[rows])
+        a = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
+        return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+    def filters(self, query) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """(rows passing every common condition, facet → rows passing that facet's filter):
+        the same split as postgres_sql.build_filters."""
+        common = np.ones(self.size, dtype=bool)
+        facets: dict[str, np.ndarray] = {}
+        for name, wanted in (("listing_type", query.listing_types), ("kind", query.kinds),
+                             ("price_band", query.price_bands), ("commune_code", query.communes)):
+            if wanted:
+                facets[name] = self._in(name, wanted)
+        if query.levels:
+            facets["level"] = self._in("level", {*query.levels, "all_levels"})
+        for name, wanted in (("disciplines", query.disciplines), ("audiences", query.audiences),
+                             ("weekdays", query.weekdays), ("day_periods", query.day_periods)):
+            if wanted:
+                facets[name] = self._overlaps(name, wanted)
+        if query.accessibility:
+            facets["accessibility"] = self._overlaps("accessibility", query.accessibility, every=True)
+        if query.free is not None:
+            free = self._in("is_free", ["true"])
+            facets["is_free"] = free if query.free else ~free
+        if query.departement:
+            labels = self.departement_labels
+            common &= self.departement == (1 + labels.index(query.departement) if query.departement in labels else -1)
+        if query.age is not None:
+            common &= _open_below(self.age_min, query.age) & _open_above(self.age_max, query.age)
+        if query.age_range is not None:
+            low, high = query.age_range
+            common &= _open_below(self.age_min, high) & _open_above(self.age_max, low)
+        if query.point is not None and query.radius_km:
+            with np.errstate(invalid="ignore"):
+                common &= self.distances(query.point) <= float(query.radius_km) * 1000
+        if query.bbox is not None:
+            min_lon, min_lat, max_lon, max_lat = query.bbox
+            with np.errstate(invalid="ignore"):
+                common &= (self.lon >= min_lon) & (self.lon <= max_lon) & (self.lat >= min_lat) & (self.lat <= max_lat)
+        return common, facets
+
+    # --- order -----------------------------------------------------------------------------
+
+    def first(self, rows: np.ndarray, primary: np.ndarray, k: int) -> np.ndarray:
+        """The first `k` of `rows` ordered by `primary` (NaN last), then by id: the SQL order,
+        without sorting every row."""
+        primary = np.where(np.isnan(primary), np.inf, primary)
+        if len(rows) > k > 0:
+            kth = np.partition(primary, k - 1)[k - 1]
+            keep = np.flatnonzero(primary <= kth)  # ties at the k-th value stay, ordered by id
+            rows, primary = rows[keep], primary[keep]
+        order = np.lexsort((self.id_rank[rows], primary))
+        return rows[order][:k]
+
+    # --- facet counts -----------------------------------------------------------------------
+
+    def facet_counts(self, names, common: np.ndarray, facets: dict[str, np.ndarray],
+                     passing: np.ndarray) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        weights = {}  # rows as 0/1 weights, once per distinct set of rows
+        for name in names:
+            if name not in FACET_COLUMNS:
+                continue
+            key, rows = None, passing
+            if name in facets:  # counted with every filter but its own
+                key, rows = name, common.copy()
+                for other, other_rows in facets.items():
+                    if other != name:
+                        rows &= other_rows
+            if key not in weights:
+                weights[key] = rows.astype(np.float64)
+            counts[name] = self._count(name, weights[key])
+        return counts
+
+    def _count(self, name: str, weights: np.ndarray) -> dict[str, int]:
+        if name in self.single:
+            codes, labels = self.single[name]
+            tally = np.bincount(codes, weights=weights, minlength=len(labels) + 1)[1:]
+        else:
+            pairs = self.multi[name]
+            labels = pairs.labels
+            tally = np.bincount(pairs.values, weights=weights[pairs.documents], minlength=len(labels))
+        present = np.flatnonzero(tally > 0.5)
+        return dict(zip([labels[i] for i in present], np.rint(tally[present]).astype(np.int64).tolist()))
+
+
+def _open_below(values: np.ndarray, bound: float) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.isnan(values) | (values <= bound)
+
+
+def _open_above(values: np.ndarray, bound: float) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.isnan(values) | (values >= bound)
+
+
+def load(connection_or_session) -> Snapshot:
+    """Read the columns (one statement) at the current generation."""
+    current = generation(connection_or_session)
+    rows = connection_or_session.execute(LOAD).all()
+    return Snapshot(rows, current)
+
+
+class SnapshotStore:
+    """The process's snapshot of the embedded index, for the searches of every session."""
+
+    def __init__(self, engine: Callable | None = None, mode: str = "background"):
+        self.mode = mode          # "background", "sync" or "off"
+        self._engine = engine     # gives the engine background loads connect to
+        self._snapshot: Snapshot | None = None
+        self._loading = False
+        self._lock = threading.Lock()
+
+    def current(self, session) -> Snapshot | None:
+        """The snapshot for this session's generation, or None: answer in SQL."""
+        if self.mode == "off":
+            return None
+        current = generation(session)
+        if session.info.get(CHANGED) or not isinstance(session.get_bind(), Engine):
+            # This transaction wrote to the index (or will never commit: an outer transaction
+            # holds it, as in tests): only its own view is right, never shared.
+            if self.mode != "sync":
+                return None
+            private = session.info.get(PRIVATE)
+            if private is None or private.generation != current:
+                private = session.info[PRIVATE] = load(session)
+            return private
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.generation == current:
+            return snapshot
+        if self.mode == "sync":
+            self._snapshot = load(session)
+            return self._snapshot
+        self._load_in_background()
+        return None
+
+    def _load_in_background(self) -> None:
+        if self._engine is None:
+            return
+        engine = self._engine()  # here, where the app is at hand; not in the thread
+        with self._lock:
+            if self._loading:
+                return
+            self._loading = True
+        threading.Thread(target=self._background_load, args=(engine,), name="search-snapshot", daemon=True).start()
+
+    def _background_load(self, engine) -> None:
+        try:
+            with engine.connect() as connection:
+                self._snapshot = load(connection)
+        except Exception as exc:  # searches go on in SQL
+            log.warning("search snapshot not loaded: %s", exc)
+        finally:
+            with self._lock:
+                self._loading = False
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_private(session) -> None:
+    session.info.pop(PRIVATE, None)
