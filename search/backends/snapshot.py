@@ -59,16 +59,26 @@ def _codes(values: list) -> tuple[np.ndarray, list[str]]:
 class Pairs:
     """A multi-valued column as (document, value) pairs: one entry per value a document has."""
 
-    documents: np.ndarray   # document positions
+    documents: np.ndarray   # document positions, in order
     values: np.ndarray      # index into labels
     labels: list[str]
+    offsets: np.ndarray     # a document's pairs are values[offsets[d]:offsets[d + 1]]
+
+    def values_of(self, positions: np.ndarray) -> np.ndarray:
+        """The values of a few documents, without touching the others' pairs."""
+        starts, ends = self.offsets[positions], self.offsets[positions + 1]
+        lengths = ends - starts
+        firsts = np.repeat(ends - np.cumsum(lengths), lengths)
+        return self.values[firsts + np.arange(int(lengths.sum()))]
 
 
 def _pairs(values: list[list[str]]) -> Pairs:
     labels: dict[str, int] = {}
     documents = [row for row, items in enumerate(values) for _ in items or ()]
     codes = [labels.setdefault(v, len(labels)) for items in values for v in items or ()]
-    return Pairs(np.array(documents, dtype=np.intp), np.array(codes, dtype=np.intp), list(labels))
+    counts = np.fromiter((len(items or ()) for items in values), dtype=np.intp, count=len(values))
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.intp)
+    return Pairs(np.array(documents, dtype=np.intp), np.array(codes, dtype=np.intp), list(labels), offsets)
 
 
 def _equal_any(codes: np.ndarray, chosen: list[int]) -> np.ndarray:
@@ -169,6 +179,22 @@ class Snapshot:
         a = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
         return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
+    def within(self, point: tuple[float, float], radius_m: float) -> np.ndarray:
+        """Documents at most `radius_m` from the point: a box around it first (cheap), then
+        the sphere distance for the documents in the box."""
+        lon0, lat0 = point
+        dlat = np.degrees(radius_m / EARTH_RADIUS_M) * 1.01
+        cos = np.cos(np.radians(min(abs(lat0) + dlat, 89.0)))
+        dlon = dlat / cos
+        with np.errstate(invalid="ignore"):
+            box = np.abs(self.lat - lat0) <= dlat
+            if -180 <= lon0 - dlon and lon0 + dlon <= 180:  # else the box would cross the antimeridian
+                box &= np.abs(self.lon - lon0) <= dlon
+        rows = np.flatnonzero(box)
+        near = np.zeros(self.size, dtype=bool)
+        near[rows[self.distances(point, rows) <= radius_m]] = True
+        return near
+
     def filters(self, query) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """(rows passing every common condition, facet → rows passing that facet's filter):
         the same split as postgres_sql.build_filters."""
@@ -198,8 +224,7 @@ class Snapshot:
             low, high = query.age_range
             common &= _open_below(self.age_min, high) & _open_above(self.age_max, low)
         if query.point is not None and query.radius_km:
-            with np.errstate(invalid="ignore"):
-                common &= self.distances(query.point) <= float(query.radius_km) * 1000
+            common &= self.within(query.point, float(query.radius_km) * 1000)
         if query.bbox is not None:
             min_lon, min_lat, max_lon, max_lat = query.bbox
             with np.errstate(invalid="ignore"):
@@ -224,7 +249,7 @@ class Snapshot:
     def facet_counts(self, names, common: np.ndarray, facets: dict[str, np.ndarray],
                      passing: np.ndarray) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
-        weights = {}  # rows as 0/1 weights, once per distinct set of rows
+        selections = {}  # the rows counted, prepared once per distinct set of rows
         for name in names:
             if name not in FACET_COLUMNS:
                 continue
@@ -234,19 +259,28 @@ class Snapshot:
                 for other, other_rows in facets.items():
                     if other != name:
                         rows &= other_rows
-            if key not in weights:
-                weights[key] = rows.astype(np.float64)
-            counts[name] = self._count(name, weights[key])
+            if key not in selections:
+                positions = np.flatnonzero(rows)
+                # A few rows (a map view, a radius): count them; many: weigh every document.
+                selections[key] = (positions, None) if len(positions) * 8 < self.size else \
+                    (None, rows.astype(np.float64))
+            counts[name] = self._count(name, *selections[key])
         return counts
 
-    def _count(self, name: str, weights: np.ndarray) -> dict[str, int]:
+    def _count(self, name: str, positions: np.ndarray | None, weights: np.ndarray | None) -> dict[str, int]:
         if name in self.single:
             codes, labels = self.single[name]
-            tally = np.bincount(codes, weights=weights, minlength=len(labels) + 1)[1:]
+            if positions is not None:
+                tally = np.bincount(codes[positions], minlength=len(labels) + 1)[1:]
+            else:
+                tally = np.bincount(codes, weights=weights, minlength=len(labels) + 1)[1:]
         else:
             pairs = self.multi[name]
             labels = pairs.labels
-            tally = np.bincount(pairs.values, weights=weights[pairs.documents], minlength=len(labels))
+            if positions is not None:
+                tally = np.bincount(pairs.values_of(positions), minlength=len(labels))
+            else:
+                tally = np.bincount(pairs.values, weights=weights[pairs.documents], minlength=len(labels))
         present = np.flatnonzero(tally > 0.5)
         return dict(zip([labels[i] for i in present], np.rint(tally[present]).astype(np.int64).tolist()))
 

@@ -131,3 +131,18 @@ def test_a_transaction_writing_to_the_index_never_uses_or_shares_memory(committe
         titles = [h.document["title"] for h in PostgresBackend(lambda: other, store).search(
             SearchQuery(text="chorale")).hits]
         assert titles[0] == "Chorale du mercredi"
+
+
+def _document(doc_id, lon, lat):
+    from search.backends.snapshot import MULTI, SINGLE
+
+    return (doc_id, doc_id, None, None, None, None, lon, lat, *([None] * len(SINGLE)), *([[]] * len(MULTI)))
+
+
+def test_a_radius_finds_points_across_the_antimeridian_and_nothing_beyond():
+    from search.backends.snapshot import Snapshot
+
+    snapshot = Snapshot([_document("est", 179.99, -13.3), _document("ouest", -179.99, -13.3),
+                         _document("loin", -179.5, -13.3), _document("sans-point", None, None)], 1)
+    near = snapshot.within((179.999, -13.3), 5000)
+    assert [doc for doc, inside in zip(snapshot.ids, near) if inside] == ["est", "ouest"]
