@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 from contextlib import closing
+from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,8 +24,8 @@ from importers.duplicates import find_duplicates
 from importers.geocode import BanGeocoder
 from importers.locate import Locator
 from importers.mapping import suggest_mapping
-from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, RunStatus
+from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
 from importers.records import CanonicalRecord, RowError, stable_key
 from importers.upsert import MODELS, Writer
@@ -183,8 +184,8 @@ class ImportPipeline:
             column_of = {target: column for column, target in mapping.items()}
             preparer = RowPreparer(mapping, options.constants, options.listing_type)
             threshold = int(self.config["IMPORT_WORKER_MIN_BYTES"])
-            in_worker = (0 <= threshold <= path.stat().st_size and options.only_external_id is None
-                         and not multiprocessing.current_process().daemon)
+            # (A daemonic process, such as a multiprocessing pool's, may not start one.)
+            in_worker = 0 <= threshold <= path.stat().st_size and not multiprocessing.current_process().daemon
             batches = prepared_batches(records, preparer, BATCH_SIZE, in_worker)
             with closing(batches):
                 index = CommuneIndex.cached(self.session)
@@ -192,24 +193,20 @@ class ImportPipeline:
                     if self.config.get("BAN_URL") else None
                 locator = Locator(self.session, index, geocoder)
                 writer = Writer(self.session, source.id, source.listing_type, now)
-                writer.existing()
+                writer.existing()  # read while the worker starts on the file
                 seen: set[str] = set()
                 batch: list[PendingRow] = []
-                for prepared in batches:
-                    for pending in prepared:
-                        if options.limit is not None and state.processed_rows >= options.limit:
-                            break
-                        if not self._admit(pending, column_of, options, seen):
-                            continue
-                        state.processed_rows += 1
-                        batch.append(pending)
-                        if len(batch) >= BATCH_SIZE:
-                            self._flush(run_id, state, batch, locator, writer)
-                            batch = []
-                            self._publish_progress(run_id, state)
-                    else:
+                for pending in chain.from_iterable(batches):
+                    if options.limit is not None and state.processed_rows >= options.limit:
+                        break  # closing the batches stops the worker: the rest is not read
+                    if not self._admit(pending, column_of, options, seen):
                         continue
-                    break  # --limit reached: the rest of the file is not read
+                    state.processed_rows += 1
+                    batch.append(pending)
+                    if len(batch) >= BATCH_SIZE:
+                        self._flush(run_id, state, batch, locator, writer)
+                        batch = []
+                        self._publish_progress(run_id, state)
             self._flush(run_id, state, batch, locator, writer)
             state.total_rows = state.processed_rows
             self._publish_progress(run_id, state)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from importers.readers import ImportFileError, Records
-from importers.records import CanonicalRecord, RowError, map_row, normalise, stable_key
-from importers.upsert import listing_slug, values_digest
+from importers.records import CanonicalRecord, RowError, content_hash, map_row, normalise, stable_key
+from importers.upsert import listing_slug
 from portal.listings.enums import ListingType
 
 
@@ -58,7 +58,7 @@ class RowPreparer:
             return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, row.error)]))
         record = normalise(map_row(row.values, self.mapping, self.constants), self.column_of, self.listing_type)
         external_id = record.values.get("external_id") or stable_key(record.values)
-        return PendingRow(row.number, record, external_id, values_digest(record.values),
+        return PendingRow(row.number, record, external_id, content_hash(record.values),
                           listing_slug(record.values.get("name") or ""))
 
 

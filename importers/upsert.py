@@ -47,11 +47,6 @@ def listing_slug(name: str) -> str:
     return slugify(name)[:120]
 
 
-def values_digest(values: dict) -> str:
-    """Hash of a record's normalised values, computed where the record is prepared."""
-    return content_hash(values)
-
-
 def row_digest(values_hash: str, values: dict, location) -> str:
     """What is stored for a row: its values, where it was located, the venue it belongs to."""
     placed = tuple(sorted(location.__dict__.items())) if location else None
@@ -131,7 +126,7 @@ class Writer:
         to_insert, to_update, to_touch = [], [], []
         for row in rows:
             values = row.record.values
-            digest = row_digest(row.digest or values_digest(values), values, row.location)
+            digest = row_digest(row.digest or content_hash(values), values, row.location)
             provenance = {"source_modified_at": row.record.values.get("source_modified_at"),
                           "last_imported_at": self.now, "content_hash": digest}
             found = existing.get(row.external_id)
