@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Callable
 
 from sqlalchemy import event, text
@@ -27,6 +29,7 @@ from search.backends.base import SearchQuery, SearchResult
 log = logging.getLogger(__name__)
 
 CHANGED = "search_index_changed"
+PINNED = "search_generation_pinned"  # session.info: the generation one search works at
 BUMP = text("SELECT nextval('search_generation')")
 
 
@@ -34,6 +37,7 @@ def mark_changed(session) -> None:
     """Called by the embedded backend on every write, in the writing transaction."""
     session.execute(BUMP)
     session.info[CHANGED] = True
+    session.info.pop(PINNED, None)
 
 
 @event.listens_for(Session, "after_commit")
@@ -55,7 +59,25 @@ def _bump_after_transaction(session) -> None:
 
 
 def generation(session) -> int:
+    """The current generation; inside `pinned_generation`, the one read when it began."""
+    pinned = session.info.get(PINNED)
+    if pinned is not None:
+        return pinned
     return session.execute(text("SELECT last_value FROM search_generation")).scalar_one()
+
+
+@contextmanager
+def pinned_generation(session) -> Iterator[int]:
+    """Read the generation once for everything one search does (its cache key, the
+    in-memory columns it may use): one round trip instead of one per step."""
+    if session.info.get(PINNED) is not None:  # nested: the outer search's reading stands
+        yield session.info[PINNED]
+        return
+    session.info[PINNED] = current = generation(session)
+    try:
+        yield current
+    finally:
+        session.info.pop(PINNED, None)
 
 
 def _key(session, query: SearchQuery) -> str:

@@ -18,7 +18,7 @@ from portal.geo.names import match_name
 from search.backends.base import SearchQuery, SearchResult, SearchUnavailable, Suggestion
 from search.backends.postgres import PostgresBackend
 from search.backends.snapshot import SnapshotStore
-from search.cache import cached_search
+from search.cache import cached_search, pinned_generation
 from search.understanding import CommuneMatch, Understanding, understand
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,8 @@ def search(query: SearchQuery, understand_text: bool = True) -> SearchResult:
         # The embedded engine's results are reused while its index is unchanged (search/cache.py);
         # Meilisearch applies writes asynchronously and answers fast enough on its own.
         backend = postgres_backend()
-        return cached_search(db.session, query, lambda: backend.search(query))
+        with pinned_generation(db.session):
+            return cached_search(db.session, query, lambda: backend.search(query))
     return _with_fallback(lambda backend: backend.search(query))
 
 

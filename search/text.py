@@ -134,29 +134,24 @@ def highlight(text: str | None, stems: list[str], window: int | None = None) -> 
     With `window`, only that many words around the first match are kept (a snippet)."""
     if not text or not stems:
         return None
-    pieces, last, marked = [], 0, []
-    for match in TOKEN.finditer(text):
-        token = _fold_word(match.group())
-        hit = any(token.startswith(stem) for stem in stems)
-        pieces.append((text[last:match.start()], match.group(), hit))
-        last = match.end()
-        if hit:
-            marked.append(len(pieces) - 1)
-    if not marked:
+    prefixes = tuple(stems)
+    tokens = list(TOKEN.finditer(text))
+    hits = [i for i, token in enumerate(tokens) if _fold_word(token.group()).startswith(prefixes)]
+    if not hits:
         return None
-    tail = text[last:]
-    start, end, ellipsis_before, ellipsis_after = 0, len(pieces), "", ""
-    if window and len(pieces) > window:
-        start = max(0, marked[0] - window // 3)
-        end = min(len(pieces), start + window)
-        ellipsis_before = "… " if start > 0 else ""
-        ellipsis_after = " …" if end < len(pieces) else ""
-        tail = "" if end < len(pieces) else tail
-    out = [ellipsis_before]
-    for index in range(start, end):
-        gap, token, hit = pieces[index]
-        out.append(html.escape(gap if index > start else gap.lstrip()))
-        out.append(f"<mark>{html.escape(token)}</mark>" if hit else html.escape(token))
-    out.append(html.escape(tail))
-    out.append(ellipsis_after)
+    start, end, before, after = 0, len(tokens), "", ""
+    if window and len(tokens) > window:
+        start = max(0, hits[0] - window // 3)
+        end = min(len(tokens), start + window)
+        before = "… " if start > 0 else ""
+        after = " …" if end < len(tokens) else ""
+    begin = tokens[start - 1].end() if start > 0 else 0  # from the gap before the first word shown
+    out, last = [before], begin
+    for i in hits:
+        if start <= i < end:
+            token = tokens[i]
+            out += [html.escape(text[last:token.start()]), "<mark>", html.escape(token.group()), "</mark>"]
+            last = token.end()
+    out += [html.escape(text[last:len(text) if end == len(tokens) else tokens[end - 1].end()]), after]
+    out[1] = out[1].lstrip()
     return "".join(out).strip()

@@ -226,11 +226,14 @@ def wait_for_snapshot(session, timeout: float = 120):
     return None
 
 
-def bench_http(url: str, classes, clients: int, per_client: int, cache_seconds: int, workers: int,
-               warm_up: float = 10) -> dict:
-    """The endpoint as deployed: gunicorn in its own processes (make serve), hit by `clients`
-    concurrent keep-alive clients from this process."""
+def bench_http(url: str, classes, clients: int, seconds: float, cache_seconds: int, workers: int,
+               warm_up: float = 10) -> tuple[str, dict]:
+    """The endpoint as deployed: gunicorn in its own processes (make serve) under `clients`
+    concurrent connections. The load comes from wrk (Debian's package) when it is installed:
+    a client in C leaves the two cores to the server. Without it, from Python threads here,
+    which take a good share of the CPU the server needs (the figures say which)."""
     import os
+    import shutil
     import signal
     import socket
     import subprocess
@@ -247,6 +250,7 @@ def bench_http(url: str, classes, clients: int, per_client: int, cache_seconds: 
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "portal:create_app()"],
                               env=env, cwd=str(ROOT))
     base = f"http://127.0.0.1:{port}"
+    load = _wrk_load if shutil.which("wrk") else _python_load
     results = {}
     try:
         for _ in range(100):
@@ -257,37 +261,60 @@ def bench_http(url: str, classes, clients: int, per_client: int, cache_seconds: 
                 time.sleep(0.2)
         # Warm-up, as a server that has been up for a while: each worker loads its in-memory
         # columns in the background after its first search (a few seconds at 100 000).
-        warm_until = time.perf_counter() + warm_up
-
-        def warm(_):
-            while time.perf_counter() < warm_until:
-                for make in classes.values():
-                    requests.get(f"{base}/api/v1/search", params=to_args(make()), timeout=30)
-
-        with ThreadPoolExecutor(2 * workers) as pool:
-            list(pool.map(warm, range(2 * workers)))
+        mixed = [_path(make()) for _ in range(500) for make in classes.values()]
+        load(base, mixed, clients, warm_up)
         for name, make in classes.items():
-            queries = [to_args(make()) for _ in range(clients * per_client)]
-
-            def worker(chunk):
-                session, samples = requests.Session(), []
-                for args in chunk:
-                    start = time.perf_counter()
-                    response = session.get(f"{base}/api/v1/search", params=args, timeout=30)
-                    response.raise_for_status()
-                    samples.append((time.perf_counter() - start) * 1000)
-                return samples
-
-            chunks = [queries[i::clients] for i in range(clients)]
-            started = time.perf_counter()
-            with ThreadPoolExecutor(clients) as pool:
-                samples = [s for part in pool.map(worker, chunks) for s in part]
-            elapsed = time.perf_counter() - started
-            results[name] = (*percentiles(samples), len(samples) / elapsed)
+            results[name] = load(base, [_path(make()) for _ in range(4000)], clients, seconds)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    return results
+    return ("wrk" if load is _wrk_load else "Python threads"), results
+
+
+def _path(query) -> str:
+    from urllib.parse import urlencode
+
+    return "/api/v1/search?" + urlencode(to_args(query))
+
+
+def _wrk_load(base: str, paths: list[str], clients: int, seconds: float) -> tuple[float, float, float]:
+    """(p50 ms, p95 ms, requests/s) of `clients` connections sending `paths` for `seconds`."""
+    import re
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as listing:
+        listing.write("\n".join(paths) + "\n")
+        listing.flush()
+        threads = 2
+        out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "30s",
+                              "-s", str(Path(__file__).with_name("paths.lua")), base, "--", listing.name,
+                              str(threads)], capture_output=True, text=True, check=True).stdout
+    found = dict(re.findall(r"(\w+)=(\d+)", out.splitlines()[-1]))
+    if int(found["errors"]):
+        raise SystemExit(f"wrk saw {found['errors']} failed requests:\n{out}")
+    return (int(found["p50_us"]) / 1000, int(found["p95_us"]) / 1000,
+            int(found["requests"]) / (int(found["duration_us"]) / 1e6))
+
+
+def _python_load(base: str, paths: list[str], clients: int, seconds: float) -> tuple[float, float, float]:
+    import requests
+
+    deadline = time.perf_counter() + seconds
+
+    def worker(offset):
+        session, samples, i = requests.Session(), [], offset
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            session.get(base + paths[i % len(paths)], timeout=30).raise_for_status()
+            samples.append((time.perf_counter() - start) * 1000)
+            i += clients
+        return samples
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        samples = [s for part in pool.map(worker, range(clients)) for s in part]
+    return (*percentiles(samples), len(samples) / (time.perf_counter() - started))
 
 
 def main() -> None:
@@ -296,6 +323,7 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10, help="HTTP load per query class")
     parser.add_argument("--reuse", action="store_true",
                         help="with --database-url: keep the listings already indexed there (skip the build)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as make serve)")
@@ -332,9 +360,9 @@ def main() -> None:
                 print(f"  {name:20s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
             if args.skip_http:
                 continue
-            http = bench_http(url, classes, args.clients, 10, seconds, args.workers)
-            print(f"\nHTTP GET /api/v1/search (gunicorn, {args.workers} workers, {args.clients} concurrent clients, "
-                  f"{label})")
+            client, http = bench_http(url, classes, args.clients, args.seconds, seconds, args.workers)
+            print(f"\nHTTP GET /api/v1/search (gunicorn, {args.workers} workers, {args.clients} concurrent clients "
+                  f"from {client}, {args.seconds:g} s per class, {label})")
             for name, (p50, p95, rate) in http.items():
                 print(f"  {name:20s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   {rate:5.0f} req/s")
     finally:

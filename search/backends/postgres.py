@@ -16,8 +16,8 @@ import numpy as np
 from sqlalchemy import text
 
 from search.backends.base import SearchHit, SearchQuery, SearchResult, Suggestion
-from search.backends.postgres_sql import CANDIDATE_WINDOW, RANK, SCORE, build_filters, facets_sql, hits_sql
-from search.backends.snapshot import Snapshot, SnapshotStore
+from search.backends.postgres_sql import CANDIDATE_WINDOW, RANK, build_filters, facets_sql, hits_sql, score_sql
+from search.backends.snapshot import DOCUMENT_NUMBER, Snapshot, SnapshotStore
 from search.cache import mark_changed
 from search.text import Unit, analyse, highlight, highlight_stems, tsquery_source, words
 
@@ -84,8 +84,19 @@ CORRECT = text("""
     ) AS c
 """)
 
-TEXT_MATCHES = text(f"SELECT id, {RANK} FROM search_document WHERE search_vector @@ to_tsquery('fr_unaccent', :tsquery)")
-SCORES = text(f"SELECT id, {SCORE} FROM search_document WHERE id = ANY(:ids)")
+# Every document matching the words, with its rank, as two packed arrays (snapshot.py):
+# tens of thousands of matches cross as two values, not as rows.
+TEXT_MATCHES = text(f"""
+    SELECT string_agg(int8send({DOCUMENT_NUMBER}), ''), string_agg(float4send({RANK}), '')
+    FROM search_document WHERE search_vector @@ to_tsquery('fr_unaccent', :tsquery)
+""")
+# The score of candidates whose folded title and rank are known (the in-memory columns):
+# the same expression as in SQL search, without reading their rows.
+SCORES = text(f"""
+    SELECT CAST({score_sql("u.title", "u.rank")} AS float8)
+    FROM unnest(CAST(:titles AS text[]), CAST(:ranks AS real[])) WITH ORDINALITY AS u(title, rank, n)
+    ORDER BY u.n
+""")
 
 
 class Ranked(NamedTuple):
@@ -174,32 +185,39 @@ class PostgresBackend:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def _correct(self, units: list[Unit]) -> None:
+    def _correct(self, units: list[Unit], snapshot: Snapshot | None) -> None:
         """Add close indexed words to the units the index does not know (typos)."""
         single = [u for u in units if " " not in u.phrase and len(u.phrase) >= MIN_CORRECTED_LENGTH
                   and not u.phrase.isdigit()]
         if not single:
             return
+        typed = tuple((u.phrase, u.prefix) for u in single)
+        found = snapshot.remembered(("corrections", typed), lambda: self._corrections(typed)) \
+            if snapshot is not None else self._corrections(typed)
+        for unit in single:
+            unit.corrections.update(found.get(unit.phrase, ()))
+
+    def _corrections(self, typed: tuple[tuple[str, bool], ...]) -> dict[str, frozenset[str]]:
+        """Typed word → close indexed words, for the words the index does not know."""
         session = self._session()
-        known = dict(session.execute(KNOWN, {"words": [u.phrase for u in single],
-                                             "prefixes": [u.prefix for u in single]}).all())
-        unknown = [u for u in single if not known.get(u.phrase)]
+        known = dict(session.execute(KNOWN, {"words": [phrase for phrase, _ in typed],
+                                             "prefixes": [prefix for _, prefix in typed]}).all())
+        unknown = [phrase for phrase, _ in typed if not known.get(phrase)]
         if not unknown:
-            return
-        rows = session.execute(CORRECT, {"words": [u.phrase for u in unknown], "threshold": CORRECTION_SIMILARITY,
+            return {}
+        rows = session.execute(CORRECT, {"words": unknown, "threshold": CORRECTION_SIMILARITY,
                                          "per_word": CORRECTIONS_PER_WORD}).all()
-        for unit in unknown:
-            unit.corrections.update(word for typed, word in rows if typed == unit.phrase)
+        return {phrase: frozenset(word for typed_word, word in rows if typed_word == phrase) for phrase in unknown}
 
     def search(self, query: SearchQuery) -> SearchResult:
+        session = self._session()
+        snapshot = self._snapshots.current(session) if self._snapshots is not None else None
         units = analyse(query.text or "")
         if units:
-            self._correct(units)
+            self._correct(units, snapshot)
         per_page = max(1, min(query.per_page, 100))
         page = max(1, query.page)
         offset = (page - 1) * per_page
-        session = self._session()
-        snapshot = self._snapshots.current(session) if self._snapshots is not None else None
         if snapshot is not None:
             ranked, total, counts = self._from_snapshot(snapshot, session, query, units, offset, per_page)
         else:
@@ -242,7 +260,7 @@ class PostgresBackend:
         if units:
             tsquery, folded = tsquery_source(units), " ".join(words(query.text))
             matches = snapshot.text_matches(
-                tsquery, lambda: session.execute(TEXT_MATCHES, {"tsquery": tsquery}).all())
+                tsquery, lambda: session.execute(TEXT_MATCHES, {"tsquery": tsquery}).one())
             in_text = np.zeros(snapshot.size, dtype=bool)
             in_text[matches.positions] = True
             common = common & in_text
@@ -268,19 +286,30 @@ class PostgresBackend:
             else:
                 primary = snapshot.title_rank[rows].astype(np.float64)
             chosen = snapshot.first(rows, primary, offset + per_page)[offset:].tolist()
-        ids = [snapshot.ids[p] for p in chosen]
-        scores = dict(session.execute(SCORES, {"ids": ids, "tsquery": tsquery, "folded": folded}).all()) \
-            if matches is not None and ids else {}
+        scores = self._scores(session, snapshot, matches, folded, chosen) if matches is not None else {}
         distances = snapshot.distances(query.point, np.array(chosen, dtype=np.int64)).tolist() \
             if query.point is not None and chosen else [None] * len(chosen)
-        ranked = [Ranked(doc_id, scores.get(doc_id), None if d is None or d != d else d)
-                  for doc_id, d in zip(ids, distances)]
+        ranked = [Ranked(snapshot.ids[p], scores.get(p), None if d is None or d != d else d)
+                  for p, d in zip(chosen, distances)]
         if matches is not None and sort == "relevance":
             far = float("inf")
             ranked.sort(key=lambda r: (-_rounded(r.score or 0.0),
                                        (far if r.distance is None else r.distance) if query.point else 0, r.id))
             ranked = ranked[offset:offset + per_page]
         return ranked, int(passing.sum()), counts
+
+    @staticmethod
+    def _scores(session, snapshot: Snapshot, matches, folded: str, chosen: list[int]) -> dict[int, float]:
+        """The relevance score of the chosen candidates (all of them match the words); each
+        document's is computed once per word set and generation."""
+        known = matches.scores.setdefault(folded, {})
+        missing = [p for p in chosen if p not in known]
+        if missing:
+            ranks = matches.rank_of(np.array(missing, dtype=np.int64)).tolist()
+            found = session.execute(SCORES, {"folded": folded, "titles": [snapshot.titles[p] for p in missing],
+                                             "ranks": ranks}).scalars().all()
+            known.update(zip(missing, found))
+        return {p: known[p] for p in chosen}
 
     @staticmethod
     def _hit(row, doc: dict, stems: list[str]) -> SearchHit:

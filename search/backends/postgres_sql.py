@@ -132,9 +132,16 @@ def build_filters(query: SearchQuery, has_text: bool) -> Filters:
 POINT = "CAST(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geography)"
 # Exact title first, then titles close to the query (typos, partial), then the weighted
 # full-text rank (title A > disciplines/tags B > organisation/commune C > description D).
-SCORE = """(CASE WHEN title_folded = :folded THEN 10 ELSE 0 END
-  + 3 * word_similarity(:folded, title_folded)
-  + ts_rank('{0.05, 0.2, 0.4, 1.0}', search_vector, to_tsquery('fr_unaccent', :tsquery)))"""
+RANK = "ts_rank('{0.05, 0.2, 0.4, 1.0}', search_vector, to_tsquery('fr_unaccent', :tsquery))"
+
+
+def score_sql(title: str, rank: str) -> str:
+    """The relevance score of a document from its folded title and its full-text rank (a
+    `real`, as ts_rank returns): one expression wherever the parts come from."""
+    return f"(CASE WHEN {title} = :folded THEN 10 ELSE 0 END + 3 * word_similarity(:folded, {title}) + {rank})"
+
+
+SCORE = score_sql("title_folded", RANK)
 
 
 # Relevance in two phases: the full score (exact title, title similarity, weighted rank) is
@@ -142,7 +149,6 @@ SCORE = """(CASE WHEN title_folded = :folded THEN 10 ELSE 0 END
 # the best CANDIDATE_WINDOW rows by the weighted rank alone (title words weigh most) plus exact
 # title matches; only they get the full score. Deeper pages widen the window.
 CANDIDATE_WINDOW = 200
-RANK = "ts_rank('{0.05, 0.2, 0.4, 1.0}', search_vector, to_tsquery('fr_unaccent', :tsquery))"
 
 
 def hits_sql(query: SearchQuery, filters: Filters, has_text: bool) -> str:

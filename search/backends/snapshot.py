@@ -19,7 +19,8 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import event, text
@@ -30,16 +31,21 @@ from search.backends.postgres_sql import FACET_COLUMNS
 from search.cache import CHANGED, generation
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # PostGIS computes sphere distances (use_spheroid = false) on this radius.
 EARTH_RADIUS_M = 6371008.7714
-TEXT_SETS = 256  # word sets whose matches are kept per snapshot
+REMEMBERED = 512  # answers about word sets (matches, corrections) kept per snapshot
 PRIVATE = "search_private_snapshot"  # session.info key: a writing transaction's own snapshot
 
 SINGLE = [name for name, (_column, is_array, _cast) in FACET_COLUMNS.items() if not is_array]
 MULTI = [name for name, (_column, is_array, _cast) in FACET_COLUMNS.items() if is_array]
+# A document's number: its listing's id and type in one integer, computed by PostgreSQL
+# (word matches come back as packed numbers, not as rows of text ids).
+DOCUMENT_NUMBER = ("(CAST(listing_id AS bigint) * 4 + CASE listing_type WHEN 'venue' THEN 1 "
+                   "WHEN 'activity' THEN 2 ELSE 3 END)")
 LOAD = text(f"""
-    SELECT id, title_folded, departement_code, age_min, age_max, next_date,
+    SELECT {DOCUMENT_NUMBER} AS number, id, title_folded, departement_code, age_min, age_max, next_date,
            ST_X(CAST(geog AS geometry)) AS lon, ST_Y(CAST(geog AS geometry)) AS lat,
            {", ".join(f"CAST({FACET_COLUMNS[name][0]} AS text) AS {name}" for name in SINGLE)},
            {", ".join(f"CAST({FACET_COLUMNS[name][0]} AS text[]) AS {name}" for name in MULTI)}
@@ -104,18 +110,26 @@ def _ranks(keys: list) -> np.ndarray:
 
 @dataclass
 class TextMatches:
-    positions: np.ndarray   # documents matching the words
+    positions: np.ndarray   # documents matching the words, in order
     ranks: np.ndarray       # their weighted full-text rank
+    # folded query text → document position → relevance score, filled as candidates are scored
+    scores: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    def rank_of(self, positions: np.ndarray) -> np.ndarray:
+        """The rank of matching documents."""
+        return self.ranks[np.searchsorted(self.positions, positions)]
 
 
 class Snapshot:
     def __init__(self, rows: list, generation_: int):
         self.generation = generation_
-        columns = list(zip(*rows)) if rows else [[] for _ in range(8 + len(SINGLE) + len(MULTI))]
-        (ids, titles, departements, age_min, age_max, next_date, lon, lat), rest = columns[:8], columns[8:]
+        columns = list(zip(*rows)) if rows else [[] for _ in range(9 + len(SINGLE) + len(MULTI))]
+        (numbers, ids, titles, departements, age_min, age_max, next_date, lon, lat), rest = columns[:9], columns[9:]
         self.ids = list(ids)
         self.size = len(self.ids)
-        self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        numbers = np.array(numbers, dtype=np.int64)
+        self._by_number = np.argsort(numbers, kind="stable")  # positions, in the order of their numbers
+        self._numbers = numbers[self._by_number]
         self.titles = list(titles)
         self.departement, self.departement_labels = _codes(list(departements))
         self.age_min, self.age_max = _floats(list(age_min)), _floats(list(age_max))
@@ -125,7 +139,7 @@ class Snapshot:
         self.title_rank = _ranks(list(zip(self.titles, self.ids)))
         self.single = {name: _codes(list(values)) for name, values in zip(SINGLE, rest[:len(SINGLE)])}
         self.multi = {name: _pairs(list(values)) for name, values in zip(MULTI, rest[len(SINGLE):])}
-        self._text: OrderedDict[str, TextMatches] = OrderedDict()
+        self._remembered: OrderedDict[tuple, object] = OrderedDict()
         self._by_title: dict[str, list[int]] | None = None
         self._lock = threading.Lock()
 
@@ -140,21 +154,35 @@ class Snapshot:
 
     # --- words (asked of PostgreSQL once per word set and generation) ----------------------
 
-    def text_matches(self, key: str, fetch: Callable[[], list[tuple[str, float]]]) -> TextMatches:
+    def remembered(self, key: tuple, compute: Callable[[], T]) -> T:
+        """What PostgreSQL answered about a word set at this generation (the last
+        REMEMBERED of them); `compute` asks it the first time."""
         with self._lock:
-            found = self._text.get(key)
+            found = self._remembered.get(key)
             if found is not None:
-                self._text.move_to_end(key)
+                self._remembered.move_to_end(key)
                 return found
-        pairs = [(self.position[doc_id], rank) for doc_id, rank in fetch() if doc_id in self.position]
-        positions = np.fromiter((p for p, _ in pairs), dtype=np.int64, count=len(pairs))
-        ranks = np.fromiter((r for _, r in pairs), dtype=np.float64, count=len(pairs))
-        found = TextMatches(positions, ranks)
+        found = compute()
         with self._lock:
-            self._text[key] = found
-            while len(self._text) > TEXT_SETS:
-                self._text.popitem(last=False)
+            self._remembered[key] = found
+            while len(self._remembered) > REMEMBERED:
+                self._remembered.popitem(last=False)
         return found
+
+    def text_matches(self, key: str, fetch: Callable[[], tuple[bytes | None, bytes | None]]) -> TextMatches:
+        """`fetch` gives the matching documents' numbers (int8send, packed) and their ranks
+        (float4send, packed, in the same order)."""
+        return self.remembered(("text", key), lambda: self._matches(*fetch()))
+
+    def _matches(self, numbers: bytes | None, ranks: bytes | None) -> TextMatches:
+        found = np.frombuffer(numbers or b"", dtype=">i8").astype(np.int64)
+        ranked = np.frombuffer(ranks or b"", dtype=">f4").astype(np.float64)
+        at = np.searchsorted(self._numbers, found)
+        known = at < self.size  # a document indexed after this snapshot was read is left out
+        known[known] = self._numbers[at[known]] == found[known]
+        positions = self._by_number[at[known]]
+        order = np.argsort(positions)
+        return TextMatches(positions[order], ranked[known][order])
 
     # --- filters ----------------------------------------------------------------------------
 
@@ -163,6 +191,16 @@ class Snapshot:
         wanted = {str(w) for w in wanted}
         return _equal_any(codes, [1 + i for i, label in enumerate(labels) if label in wanted])
 
+    def _having(self, name: str, label: int) -> np.ndarray:
+        """Documents having one value of a multi-valued column (kept: the values of these
+        columns are a few dozen)."""
+        def compute() -> np.ndarray:
+            pairs = self.multi[name]
+            having = np.zeros(self.size, dtype=bool)
+            having[pairs.documents[pairs.values == label]] = True
+            return having
+        return self.remembered(("having", name, label), compute)
+
     def _overlaps(self, name: str, wanted, every: bool = False) -> np.ndarray:
         """Documents having one of the wanted values (`every`: all of them)."""
         pairs = self.multi[name]
@@ -170,8 +208,13 @@ class Snapshot:
         chosen = [i for i, label in enumerate(pairs.labels) if label in wanted]
         if not chosen or (every and len(chosen) < len(wanted)):
             return np.zeros(self.size, dtype=bool)
-        hits = np.bincount(pairs.documents[_equal_any(pairs.values, chosen)], minlength=self.size)
-        return hits >= len(chosen) if every else hits > 0
+        found = self._having(name, chosen[0]).copy()
+        for label in chosen[1:]:
+            if every:
+                found &= self._having(name, label)
+            else:
+                found |= self._having(name, label)
+        return found
 
     def distances(self, point: tuple[float, float], rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         lon0, lat0 = np.radians(point[0]), np.radians(point[1])
@@ -260,29 +303,46 @@ class Snapshot:
                     if other != name:
                         rows &= other_rows
             if key not in selections:
-                positions = np.flatnonzero(rows)
-                # A few rows (a map view, a radius): count them; many: weigh every document.
-                selections[key] = (positions, None) if len(positions) * 8 < self.size else \
-                    (None, rows.astype(np.float64))
-            counts[name] = self._count(name, *selections[key])
+                selections[key] = Selection(rows)
+            counts[name] = self._count(name, selections[key])
         return counts
 
-    def _count(self, name: str, positions: np.ndarray | None, weights: np.ndarray | None) -> dict[str, int]:
+    def _count(self, name: str, selection: "Selection") -> dict[str, int]:
         if name in self.single:
             codes, labels = self.single[name]
-            if positions is not None:
-                tally = np.bincount(codes[positions], minlength=len(labels) + 1)[1:]
-            else:
-                tally = np.bincount(codes, weights=weights, minlength=len(labels) + 1)[1:]
+            tally = np.bincount(codes[selection.positions], minlength=len(labels) + 1)[1:]
         else:
             pairs = self.multi[name]
             labels = pairs.labels
-            if positions is not None:
-                tally = np.bincount(pairs.values_of(positions), minlength=len(labels))
+            # The values of a third of the documents or fewer: gathered; more: every pair weighed.
+            if len(selection.positions) * 3 < self.size:
+                tally = np.bincount(pairs.values_of(selection.positions), minlength=len(labels))
             else:
-                tally = np.bincount(pairs.values, weights=weights[pairs.documents], minlength=len(labels))
+                tally = np.bincount(pairs.values, weights=selection.weights[pairs.documents], minlength=len(labels))
         present = np.flatnonzero(tally > 0.5)
         return dict(zip([labels[i] for i in present], np.rint(tally[present]).astype(np.int64).tolist()))
+
+
+class Selection:
+    """The documents a facet is counted over, as positions and as weights (each made once,
+    when first needed)."""
+
+    def __init__(self, rows: np.ndarray):
+        self.rows = rows
+        self._positions: np.ndarray | None = None
+        self._weights: np.ndarray | None = None
+
+    @property
+    def positions(self) -> np.ndarray:
+        if self._positions is None:
+            self._positions = np.flatnonzero(self.rows)
+        return self._positions
+
+    @property
+    def weights(self) -> np.ndarray:
+        if self._weights is None:
+            self._weights = self.rows.astype(np.float64)
+        return self._weights
 
 
 def _open_below(values: np.ndarray, bound: float) -> np.ndarray:

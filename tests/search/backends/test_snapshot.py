@@ -133,16 +133,33 @@ def test_a_transaction_writing_to_the_index_never_uses_or_shares_memory(committe
         assert titles[0] == "Chorale du mercredi"
 
 
-def _document(doc_id, lon, lat):
+def _document(number, doc_id, lon, lat):
     from search.backends.snapshot import MULTI, SINGLE
 
-    return (doc_id, doc_id, None, None, None, None, lon, lat, *([None] * len(SINGLE)), *([[]] * len(MULTI)))
+    return (number, doc_id, doc_id, None, None, None, None, lon, lat, *([None] * len(SINGLE)), *([[]] * len(MULTI)))
 
 
 def test_a_radius_finds_points_across_the_antimeridian_and_nothing_beyond():
     from search.backends.snapshot import Snapshot
 
-    snapshot = Snapshot([_document("est", 179.99, -13.3), _document("ouest", -179.99, -13.3),
-                         _document("loin", -179.5, -13.3), _document("sans-point", None, None)], 1)
+    snapshot = Snapshot([_document(5, "est", 179.99, -13.3), _document(6, "ouest", -179.99, -13.3),
+                         _document(7, "loin", -179.5, -13.3), _document(9, "sans-point", None, None)], 1)
     near = snapshot.within((179.999, -13.3), 5000)
     assert [doc for doc, inside in zip(snapshot.ids, near) if inside] == ["est", "ouest"]
+
+
+def test_word_matches_come_back_to_their_documents_and_later_documents_are_left_out():
+    import struct
+
+    from search.backends.snapshot import Snapshot
+
+    snapshot = Snapshot([_document(10, "venue-2", 2.4, 48.9), _document(3, "activity-0", 2.4, 48.9),
+                         _document(7, "resource-1", 2.4, 48.9)], 1)
+    # PostgreSQL's order, with a document (99) indexed after the snapshot was read
+    numbers = struct.pack(">4q", 7, 99, 10, 3)
+    ranks = struct.pack(">4f", 0.25, 0.5, 0.125, 1.0)
+    matches = snapshot._matches(numbers, ranks)
+    assert [snapshot.ids[p] for p in matches.positions] == ["venue-2", "activity-0", "resource-1"]
+    assert matches.ranks.tolist() == [0.125, 1.0, 0.25]
+    assert matches.rank_of(matches.positions[[2, 0]]).tolist() == [0.25, 0.125]
+    assert snapshot._matches(None, None).positions.tolist() == []  # no match: string_agg gives NULL
