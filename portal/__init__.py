@@ -26,6 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "portal" / "static"),
     )
+    from portal.core import json_provider
+
+    json_provider.init_app(app)
     settings = Settings.from_env()
     app.config.update(settings.as_flask_config())
     if config:
