@@ -11,7 +11,7 @@ WORKERS ?= 2
 DB_URL = $${DATABASE_URL:-$$(scripts/pg.sh url)}
 FLASK = DATABASE_URL="$(DB_URL)" $(VENV)/flask --app portal
 
-.PHONY: run test stop setup install install-test db data serve clean lock
+.PHONY: run test stop setup install install-test db data serve clean lock bench
 
 install:
 	@scripts/bootstrap.sh
@@ -46,6 +46,12 @@ run: setup serve
 
 test: install-test
 	@$(VENV)/python -m pytest $(PYTEST_ARGS)
+
+# Figures, not tests (bench/*/README.md): throwaway clusters, several minutes.
+bench:
+	@scripts/bootstrap.sh --with-bench
+	@$(VENV)/python -m bench.import.run
+	@$(VENV)/python bench/search/run.py
 
 stop:
 	@if [ -f .data/gunicorn.pid ] && kill -0 $$(cat .data/gunicorn.pid) 2>/dev/null; then \

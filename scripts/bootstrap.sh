@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs what is missing on a Debian 12 machine: system packages, the virtualenv
 # and the project itself. Safe to re-run: every step checks before it acts.
-# Usage: scripts/bootstrap.sh [--with-browser]
+# Usage: scripts/bootstrap.sh [--with-browser] [--with-bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(postgresql-15-postgis-3 redis-server python3-venv ca-certificates curl)
-if [[ "${1:-}" == "--with-browser" ]]; then
-  packages+=(chromium)
-fi
+for option in "$@"; do
+  case "$option" in
+    --with-browser) packages+=(chromium) ;;  # page tests
+    --with-bench) packages+=(wrk) ;;         # the HTTP load of bench/search
+    *) echo "unknown option: $option" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -227,7 +227,7 @@ def wait_for_snapshot(session, timeout: float = 120):
 
 
 def bench_http(url: str, classes, clients: int, seconds: float, cache_seconds: int, workers: int,
-               warm_up: float = 10) -> tuple[str, dict]:
+               client: str = "auto", warm_up: float = 10) -> tuple[str, dict]:
     """The endpoint as deployed: gunicorn in its own processes (make serve) under `clients`
     concurrent connections. The load comes from wrk (Debian's package) when it is installed:
     a client in C leaves the two cores to the server. Without it, from Python threads here,
@@ -250,7 +250,9 @@ def bench_http(url: str, classes, clients: int, seconds: float, cache_seconds: i
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "portal:create_app()"],
                               env=env, cwd=str(ROOT))
     base = f"http://127.0.0.1:{port}"
-    load = _wrk_load if shutil.which("wrk") else _python_load
+    if client == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (scripts/bootstrap.sh --with-bench installs it)")
+    load = _wrk_load if client != "python" and shutil.which("wrk") else _python_load
     results = {}
     try:
         for _ in range(100):
@@ -324,6 +326,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10, help="HTTP load per query class")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
+                        help="who sends the HTTP load (auto: wrk when installed)")
     parser.add_argument("--reuse", action="store_true",
                         help="with --database-url: keep the listings already indexed there (skip the build)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as make serve)")
@@ -360,7 +364,7 @@ def main() -> None:
                 print(f"  {name:20s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
             if args.skip_http:
                 continue
-            client, http = bench_http(url, classes, args.clients, args.seconds, seconds, args.workers)
+            client, http = bench_http(url, classes, args.clients, args.seconds, seconds, args.workers, args.client)
             print(f"\nHTTP GET /api/v1/search (gunicorn, {args.workers} workers, {args.clients} concurrent clients "
                   f"from {client}, {args.seconds:g} s per class, {label})")
             for name, (p50, p95, rate) in http.items():
