@@ -64,8 +64,11 @@ def _cache_config(config) -> dict:
     if seconds <= 0:
         return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     if config.get("REDIS_URL"):
+        # A Redis that stops answering costs a search half a second, once (search/cache.py
+        # then leaves it alone for a while), never a hang.
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": config["REDIS_URL"],
-                "CACHE_KEY_PREFIX": "boussole:", "CACHE_DEFAULT_TIMEOUT": seconds}
+                "CACHE_KEY_PREFIX": "boussole:", "CACHE_DEFAULT_TIMEOUT": seconds,
+                "CACHE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
     return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000, "CACHE_DEFAULT_TIMEOUT": seconds}
 
 

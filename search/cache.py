@@ -9,16 +9,19 @@ after SEARCH_CACHE_SECONDS, which bounds what time alone changes (dates that pas
 that turn stale).
 
 The cache is an optimisation only: when Redis is down, searches are computed as if it was
-empty.
+empty, and leave it alone for PAUSE_SECONDS (each attempt on a dead Redis costs redis-py's
+connection retries, several times a search's own time).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Callable
 
+from flask import current_app
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -31,6 +34,8 @@ log = logging.getLogger(__name__)
 CHANGED = "search_index_changed"
 PINNED = "search_generation_pinned"  # session.info: the generation one search works at
 BUMP = text("SELECT nextval('search_generation')")
+PAUSE_SECONDS = 30  # after the cache failed, searches do without it this long
+PAUSED = "search_cache_paused_until"  # app.extensions: time.monotonic() the pause ends at
 
 
 def mark_changed(session) -> None:
@@ -85,12 +90,23 @@ def _key(session, query: SearchQuery) -> str:
     return f"search:{generation(session)}:{digest}"
 
 
+def _paused() -> bool:
+    return time.monotonic() < current_app.extensions.get(PAUSED, 0.0)
+
+
+def _failed(exc: Exception) -> None:
+    current_app.extensions[PAUSED] = time.monotonic() + PAUSE_SECONDS
+    log.warning("search cache unavailable, searches computed without it for %d s: %s", PAUSE_SECONDS, exc)
+
+
 def cached_search(session, query: SearchQuery, compute: Callable[[], SearchResult]) -> SearchResult:
+    if _paused():
+        return compute()
     key = _key(session, query)
     try:
         found = cache.get(key)
     except Exception as exc:  # Redis down: compute
-        log.warning("search cache unavailable: %s", exc)
+        _failed(exc)
         return compute()
     if found is not None:
         return found
@@ -98,5 +114,5 @@ def cached_search(session, query: SearchQuery, compute: Callable[[], SearchResul
     try:
         cache.set(key, result)
     except Exception as exc:
-        log.warning("search cache unavailable: %s", exc)
+        _failed(exc)
     return result

@@ -1,4 +1,8 @@
 """Search results reused while the index is unchanged (Redis of the suite), and never after."""
+import socket
+import threading
+import time
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
@@ -8,13 +12,19 @@ from portal.extensions import cache
 from search import service
 from search.backends.base import SearchQuery
 from search.backends.postgres import PostgresBackend
-from search.cache import CHANGED, generation
+from search.cache import CHANGED, PAUSED, generation
 from tests.search.contract.dataset import build, index_all
 from tests.support.services import free_port
 
 
 def _use_cache(app, **config):
+    app.extensions.pop(PAUSED, None)
     cache.init_app(app, config=_cache_config({**app.config, "SEARCH_CACHE_SECONDS": 300, **config}))
+
+
+def _suite_cache(app):
+    app.extensions.pop(PAUSED, None)
+    cache.init_app(app, config=_cache_config(app.config))  # the suite's: off
 
 
 @pytest.fixture
@@ -25,7 +35,7 @@ def cached(app):
     yield
     with app.app_context():
         cache.clear()
-    cache.init_app(app, config=_cache_config(app.config))  # the suite's: off
+    _suite_cache(app)
 
 
 @pytest.fixture
@@ -86,7 +96,79 @@ def test_searches_still_answer_when_redis_is_down(app, db_session, indexed):
             assert _titles(SearchQuery(text="chorale"))[0] == "Chorale du mercredi"
             assert _titles(SearchQuery(text="chorale"))[0] == "Chorale du mercredi"
     finally:
-        cache.init_app(app, config=_cache_config(app.config))
+        _suite_cache(app)
+
+
+class DeadRedis:
+    """A port that accepts connections, counting them, and hangs up at once — or, `silent`,
+    keeps them open without ever answering (a Redis that stopped responding)."""
+
+    def __init__(self, silent: bool = False):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.silent, self.held = silent, []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            if self.silent:
+                self.held.append(connection)
+            else:
+                connection.close()
+
+    def close(self):
+        self.server.close()
+        for connection in self.held:
+            connection.close()
+
+
+def test_after_redis_failed_searches_leave_it_alone_for_a_while(app, db_session, indexed):
+    dead = DeadRedis()
+    _use_cache(app, REDIS_URL=f"redis://127.0.0.1:{dead.port}/0")
+    try:
+        with app.test_request_context():
+            assert _titles(SearchQuery(text="chorale"))[0] == "Chorale du mercredi"
+            tried = dead.connections
+            assert tried >= 1
+            for words in ("chorale", "théâtre", "danse", "chorale"):
+                assert _titles(SearchQuery(text=words))  # answered, without knocking again
+            assert dead.connections == tried
+            app.extensions[PAUSED] = 0.0  # the pause is over: the cache is tried again
+            assert _titles(SearchQuery(text="chorale"))[0] == "Chorale du mercredi"
+            assert dead.connections > tried
+    finally:
+        dead.close()
+        _suite_cache(app)
+
+
+def test_a_redis_that_stops_answering_delays_one_search_and_hangs_none(app, db_session, indexed):
+    silent = DeadRedis(silent=True)
+    _use_cache(app, REDIS_URL=f"redis://127.0.0.1:{silent.port}/0")
+    answers = []
+
+    def search_twice():
+        with app.test_request_context():
+            answers.append(_titles(SearchQuery(text="chorale"))[0])
+            answers.append(_titles(SearchQuery(text="théâtre"))[0])
+
+    try:
+        searching = threading.Thread(target=search_twice)
+        started = time.monotonic()
+        searching.start()
+        searching.join(timeout=30)
+        # A timeout, not a speed figure: redis-py alone would hold each attempt 5 s (its default).
+        assert time.monotonic() - started < 3
+        assert not searching.is_alive() and answers[0] == "Chorale du mercredi" and len(answers) == 2
+        assert silent.connections >= 1
+    finally:
+        silent.close()
+        _suite_cache(app)
 
 
 def test_a_zero_lifetime_turns_the_cache_off(app, db_session, indexed):
