@@ -16,8 +16,8 @@ import numpy as np
 from sqlalchemy import text
 
 from search.backends.base import SearchHit, SearchQuery, SearchResult, Suggestion
-from search.backends.postgres_sql import CANDIDATE_WINDOW, RANK, build_filters, facets_sql, hits_sql, score_sql
-from search.backends.snapshot import DOCUMENT_NUMBER, Snapshot, SnapshotStore
+from search.backends.postgres_sql import CANDIDATE_WINDOW, build_filters, facets_sql, hits_sql, score_sql
+from search.backends.snapshot import Snapshot, SnapshotStore
 from search.cache import mark_changed
 from search.text import Unit, analyse, highlight, highlight_stems, tsquery_source, words
 
@@ -84,12 +84,6 @@ CORRECT = text("""
     ) AS c
 """)
 
-# Every document matching the words, with its rank, as two packed arrays (snapshot.py):
-# tens of thousands of matches cross as two values, not as rows.
-TEXT_MATCHES = text(f"""
-    SELECT string_agg(int8send({DOCUMENT_NUMBER}), ''), string_agg(float4send({RANK}), '')
-    FROM search_document WHERE search_vector @@ to_tsquery('fr_unaccent', :tsquery)
-""")
 # The score of candidates whose folded title and rank are known (the in-memory columns):
 # the same expression as in SQL search, without reading their rows.
 SCORES = text(f"""
@@ -259,8 +253,7 @@ class PostgresBackend:
         tsquery = folded = matches = None
         if units:
             tsquery, folded = tsquery_source(units), " ".join(words(query.text))
-            matches = snapshot.text_matches(
-                tsquery, lambda: session.execute(TEXT_MATCHES, {"tsquery": tsquery}).one())
+            matches = snapshot.text_matches(tsquery, session)
             in_text = np.zeros(snapshot.size, dtype=bool)
             in_text[matches.positions] = True
             common = common & in_text

@@ -10,7 +10,7 @@ arrays; the final relevance score of the best candidates too.
 
 A snapshot belongs to one index generation (search/cache.py). When the generation moves
 on, searches are answered in SQL until a fresh snapshot is loaded: in a background thread
-by default, or at once (``mode="sync"``, used by tests, where the data lives in the test's
+by default, which also asks again for the matches of the word sets searched last, or at once (``mode="sync"``, used by tests, where the data lives in the test's
 transaction). A search inside a transaction that wrote to the index always uses SQL.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from search.backends.postgres_sql import FACET_COLUMNS
+from search.backends.postgres_sql import FACET_COLUMNS, RANK
 from search.cache import CHANGED, generation
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,13 @@ MULTI = [name for name, (_column, is_array, _cast) in FACET_COLUMNS.items() if i
 # (word matches come back as packed numbers, not as rows of text ids).
 DOCUMENT_NUMBER = ("(CAST(listing_id AS bigint) * 4 + CASE listing_type WHEN 'venue' THEN 1 "
                    "WHEN 'activity' THEN 2 ELSE 3 END)")
+# Every document matching the words, with its rank, as two packed arrays (see _matches):
+# tens of thousands of matches cross as two values, not as rows.
+TEXT_MATCHES = text(f"""
+    SELECT string_agg(int8send({DOCUMENT_NUMBER}), ''), string_agg(float4send({RANK}), '')
+    FROM search_document WHERE search_vector @@ to_tsquery('fr_unaccent', :tsquery)
+""")
+CARRIED = 64  # word sets a new snapshot asks for before it is used (the last searched)
 LOAD = text(f"""
     SELECT {DOCUMENT_NUMBER} AS number, id, title_folded, departement_code, age_min, age_max, next_date,
            ST_X(CAST(geog AS geometry)) AS lon, ST_Y(CAST(geog AS geometry)) AS lat,
@@ -169,12 +176,19 @@ class Snapshot:
                 self._remembered.popitem(last=False)
         return found
 
-    def text_matches(self, key: str, fetch: Callable[[], tuple[bytes | None, bytes | None]]) -> TextMatches:
-        """`fetch` gives the matching documents' numbers (int8send, packed) and their ranks
-        (float4send, packed, in the same order)."""
-        return self.remembered(("text", key), lambda: self._matches(*fetch()))
+    def text_matches(self, tsquery: str, session_or_connection) -> TextMatches:
+        return self.remembered(("text", tsquery), lambda: self._matches(
+            *session_or_connection.execute(TEXT_MATCHES, {"tsquery": tsquery}).one()))
+
+    def searched_words(self, count: int) -> list[str]:
+        """The word sets (tsquery) last searched, the latest first."""
+        with self._lock:
+            keys = list(reversed(self._remembered))
+        return [key[1] for key in keys if key[0] == "text"][:count]
 
     def _matches(self, numbers: bytes | None, ranks: bytes | None) -> TextMatches:
+        """From the matching documents' numbers (int8send, packed) and their ranks
+        (float4send, packed, in the same order)."""
         found = np.frombuffer(numbers or b"", dtype=">i8").astype(np.int64)
         ranked = np.frombuffer(ranks or b"", dtype=">f4").astype(np.float64)
         at = np.searchsorted(self._numbers, found)
@@ -408,7 +422,14 @@ class SnapshotStore:
     def _background_load(self, engine) -> None:
         try:
             with engine.connect() as connection:
-                self._snapshot = load(connection)
+                fresh = load(connection)
+                # The word sets searched lately are asked again before the new columns are
+                # used: after an index change, popular searches do not pay for them again.
+                previous = self._snapshot
+                lately = previous.searched_words(CARRIED) if previous is not None else []
+                for tsquery in reversed(lately):  # the latest stays the most recently used
+                    fresh.text_matches(tsquery, connection)
+                self._snapshot = fresh
         except Exception as exc:  # searches go on in SQL
             log.warning("search snapshot not loaded: %s", exc)
         finally:

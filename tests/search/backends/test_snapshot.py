@@ -163,3 +163,34 @@ def test_word_matches_come_back_to_their_documents_and_later_documents_are_left_
     assert matches.ranks.tolist() == [0.125, 1.0, 0.25]
     assert matches.rank_of(matches.positions[[2, 0]]).tolist() == [0.25, 0.125]
     assert snapshot._matches(None, None).positions.tolist() == []  # no match: string_agg gives NULL
+
+
+def test_after_an_index_change_the_words_searched_lately_are_ready_in_the_new_columns(committed):
+    from search.text import analyse, tsquery_source
+
+    engine, session, rows = committed
+    store = SnapshotStore(engine=lambda: engine, mode="background")
+    backend = PostgresBackend(lambda: session, store)
+    first = _wait(store, session)
+    for words in ("chorale", "théâtre"):
+        backend.search(SearchQuery(text=words))
+    searched = first.searched_words(10)
+    assert searched == [tsquery_source(analyse("théâtre")), tsquery_source(analyse("chorale"))]
+    listing = rows["chorale"]
+    listing.title = "Chorale du jeudi"
+    session.flush()
+    backend.index(load_documents(session, "activity", [listing.id]))
+    session.commit()
+    store.current(session)  # the generation moved on: a reload starts
+    fresh = _wait(store, session)
+    assert fresh is not first
+    # Both word sets were asked before the new columns were used, with their new answers.
+    assert fresh.searched_words(10) == searched
+    matches = fresh.text_matches(searched[1], _Refusing())
+    assert f"activity-{listing.id}" in [fresh.ids[p] for p in matches.positions]
+    assert backend.search(SearchQuery(text="chorale")).hits[0].document["title"] == "Chorale du jeudi"
+
+
+class _Refusing:
+    def execute(self, *args, **kwargs):
+        raise AssertionError("these matches should have been ready")
