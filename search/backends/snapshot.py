@@ -147,16 +147,13 @@ class Snapshot:
         self.single = {name: _codes(list(values)) for name, values in zip(SINGLE, rest[:len(SINGLE)])}
         self.multi = {name: _pairs(list(values)) for name, values in zip(MULTI, rest[len(SINGLE):])}
         self._remembered: OrderedDict[tuple, object] = OrderedDict()
-        self._by_title: dict[str, list[int]] | None = None
+        self._by_title: dict[str, list[int]] = {}
+        for position, title in enumerate(self.titles):
+            self._by_title.setdefault(title, []).append(position)
         self._lock = threading.Lock()
 
     def titled(self, folded: str) -> list[int]:
         """Documents whose folded title is exactly `folded`."""
-        if self._by_title is None:
-            by_title: dict[str, list[int]] = {}
-            for position, title in enumerate(self.titles):
-                by_title.setdefault(title, []).append(position)
-            self._by_title = by_title
         return self._by_title.get(folded, [])
 
     # --- words (asked of PostgreSQL once per word set and generation) ----------------------
