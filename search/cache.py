@@ -9,8 +9,8 @@ after SEARCH_CACHE_SECONDS, which bounds what time alone changes (dates that pas
 that turn stale).
 
 The cache is an optimisation only: when Redis is down, searches are computed as if it was
-empty, and leave it alone for PAUSE_SECONDS (each attempt on a dead Redis costs redis-py's
-connection retries, several times a search's own time).
+empty, and leave it alone for PAUSE_SECONDS: a Redis that does not answer costs each attempt
+its socket timeout (portal._cache_config), many times a search's own time.
 """
 from __future__ import annotations
 

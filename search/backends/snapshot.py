@@ -10,8 +10,9 @@ arrays; the final relevance score of the best candidates too.
 
 A snapshot belongs to one index generation (search/cache.py). When the generation moves
 on, searches are answered in SQL until a fresh snapshot is loaded: in a background thread
-by default, which also asks again for the matches of the word sets searched last, or at once (``mode="sync"``, used by tests, where the data lives in the test's
-transaction). A search inside a transaction that wrote to the index always uses SQL.
+by default (which also asks again for the matches of the word sets searched last), or at
+once (``mode="sync"``, used by tests, where the data lives in the test's transaction). A
+search inside a transaction that wrote to the index always uses SQL.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 
 import numpy as np
@@ -35,7 +37,7 @@ T = TypeVar("T")
 
 # PostGIS computes sphere distances (use_spheroid = false) on this radius.
 EARTH_RADIUS_M = 6371008.7714
-REMEMBERED = 512  # answers about word sets (matches, corrections) kept per snapshot
+REMEMBERED = 512  # PostgreSQL's answers about word sets (matches, corrections) kept per snapshot
 PRIVATE = "search_private_snapshot"  # session.info key: a writing transaction's own snapshot
 
 SINGLE = [name for name, (_column, is_array, _cast) in FACET_COLUMNS.items() if not is_array]
@@ -147,6 +149,7 @@ class Snapshot:
         self.single = {name: _codes(list(values)) for name, values in zip(SINGLE, rest[:len(SINGLE)])}
         self.multi = {name: _pairs(list(values)) for name, values in zip(MULTI, rest[len(SINGLE):])}
         self._remembered: OrderedDict[tuple, object] = OrderedDict()
+        self._having_masks: dict[tuple[str, int], np.ndarray] = {}
         self._by_title: dict[str, list[int]] = {}
         for position, title in enumerate(self.titles):
             self._by_title.setdefault(title, []).append(position)
@@ -205,12 +208,13 @@ class Snapshot:
     def _having(self, name: str, label: int) -> np.ndarray:
         """Documents having one value of a multi-valued column (kept: the values of these
         columns are a few dozen)."""
-        def compute() -> np.ndarray:
+        having = self._having_masks.get((name, label))
+        if having is None:
             pairs = self.multi[name]
             having = np.zeros(self.size, dtype=bool)
             having[pairs.documents[pairs.values == label]] = True
-            return having
-        return self.remembered(("having", name, label), compute)
+            self._having_masks[(name, label)] = having
+        return having
 
     def _overlaps(self, name: str, wanted, every: bool = False) -> np.ndarray:
         """Documents having one of the wanted values (`every`: all of them)."""
@@ -340,20 +344,14 @@ class Selection:
 
     def __init__(self, rows: np.ndarray):
         self.rows = rows
-        self._positions: np.ndarray | None = None
-        self._weights: np.ndarray | None = None
 
-    @property
+    @cached_property
     def positions(self) -> np.ndarray:
-        if self._positions is None:
-            self._positions = np.flatnonzero(self.rows)
-        return self._positions
+        return np.flatnonzero(self.rows)
 
-    @property
+    @cached_property
     def weights(self) -> np.ndarray:
-        if self._weights is None:
-            self._weights = self.rows.astype(np.float64)
-        return self._weights
+        return self.rows.astype(np.float64)
 
 
 def _open_below(values: np.ndarray, bound: float) -> np.ndarray:
