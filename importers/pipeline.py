@@ -29,6 +29,7 @@ from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_b
 from importers.readers import ImportFileError, open_records
 from importers.records import CanonicalRecord, RowError, stable_key
 from importers.upsert import MODELS, Writer
+from portal.core.collector import fewer_collections
 from portal.geo.lookup import CommuneIndex
 from portal.listings.enums import ListingType
 from search.queue import enqueue
@@ -136,13 +137,8 @@ class ImportPipeline:
         self.session.commit()
         state = RunState()
         try:
-            if options.dry_run:
-                with self.session.begin_nested():
-                    self._process(run.id, state, source, Path(location), options, now)
-                    raise DryRunRollback
-            self._process(run.id, state, source, Path(location), options, now)
-        except DryRunRollback:
-            pass
+            with fewer_collections():
+                self._run(run.id, state, source, Path(location), options, now)
         except (ImportFileError, ImportAbort, WorkerStopped) as exc:
             self.session.rollback()
             failed = RunState(status=RunStatus.failed, error=exc.message, items=state.items)
@@ -155,6 +151,19 @@ class ImportPipeline:
         # rolled back with everything else) can still report them.
         run.report_items = state.items
         return run
+
+    def _run(self, run_id: int, state: RunState, source: ImportSource, path: Path, options: ImportOptions,
+             now) -> None:
+        """The run's work; a dry run does it all in a savepoint, then rolls it back."""
+        if not options.dry_run:
+            self._process(run_id, state, source, path, options, now)
+            return
+        try:
+            with self.session.begin_nested():
+                self._process(run_id, state, source, path, options, now)
+                raise DryRunRollback
+        except DryRunRollback:
+            pass
 
     def _publish_progress(self, run_id: int, state: RunState) -> None:
         self.progress(state.processed_rows, state.total_rows)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from portal.core.collector import fewer_collections
 from search.backends.base import SearchBackend
 from search.documents import document_id, iter_documents, load_documents
 
@@ -81,16 +82,17 @@ def process_queue(session, backends: list[SearchBackend], batch_size: int = 500,
     """Process every due outbox row; a failed batch stops the run (its rows wait for their
     retry time) so a down engine is not hammered."""
     total = QueueStats()
-    while max_batches is None or total.batches < max_batches:
-        stats = process_batch(session, backends, batch_size)
-        if stats is None:
-            break
-        total.indexed += stats.indexed
-        total.deleted += stats.deleted
-        total.failed += stats.failed
-        total.batches += 1
-        if stats.failed:
-            break
+    with fewer_collections():
+        while max_batches is None or total.batches < max_batches:
+            stats = process_batch(session, backends, batch_size)
+            if stats is None:
+                break
+            total.indexed += stats.indexed
+            total.deleted += stats.deleted
+            total.failed += stats.failed
+            total.batches += 1
+            if stats.failed:
+                break
     return total
 
 
@@ -98,12 +100,13 @@ def rebuild(session, backend: SearchBackend, batch_size: int = 500) -> int:
     """Full rebuild; searchers see the old index until the new one is complete (postgres:
     the caller commits once; meilisearch: a temporary index swapped in)."""
     batches = iter_documents(session, batch_size, release=True)
-    if hasattr(backend, "rebuild"):
-        # Meilisearch: a fresh index beside the live one, swapped in when complete.
-        return backend.rebuild(document for batch in batches for document in batch)["documents"]
-    backend.clear()
-    count = 0
-    for documents in batches:
-        backend.index(documents)
-        count += len(documents)
+    with fewer_collections():
+        if hasattr(backend, "rebuild"):
+            # Meilisearch: a fresh index beside the live one, swapped in when complete.
+            return backend.rebuild(document for batch in batches for document in batch)["documents"]
+        backend.clear()
+        count = 0
+        for documents in batches:
+            backend.index(documents)
+            count += len(documents)
     return count

@@ -29,6 +29,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from portal.core.collector import fewer_collections
 from search.backends.postgres_sql import FACET_COLUMNS, RANK
 from search.cache import CHANGED, generation
 
@@ -367,8 +368,9 @@ def _open_above(values: np.ndarray, bound: float) -> np.ndarray:
 def load(connection_or_session) -> Snapshot:
     """Read the columns (one statement) at the current generation."""
     current = generation(connection_or_session)
-    rows = connection_or_session.execute(LOAD).all()
-    return Snapshot(rows, current)
+    with fewer_collections():
+        rows = connection_or_session.execute(LOAD).all()
+        return Snapshot(rows, current)
 
 
 class SnapshotStore:
