@@ -11,8 +11,15 @@ from pathlib import Path
 import requests
 from flask import current_app
 
-from importers.models import ImportItem, ImportRun, RunStatus
-from importers.pipeline import ImportOptions, ImportPipeline, get_or_create_source
+from sqlalchemy import select
+
+from importers.fields import FIELDS, REQUIRED
+from importers.models import ImportItem, ImportRun, ImportSource, RunStatus
+from importers.pipeline import ImportOptions, ImportPipeline, get_or_create_source, resolve_mapping
+from importers.readers import open_records
+
+PREVIEW_ROWS = 50
+PREVIEW_EXAMPLES = 3
 
 
 class FetchError(Exception):
@@ -70,6 +77,49 @@ def run_import(session, location: str, options: ImportOptions, progress=None) ->
         session.commit()
         Path(path).unlink(missing_ok=True)
     return run
+
+
+def preview_mapping(session, location: str, options: ImportOptions) -> dict:
+    """What a run would use, for the partner to check and correct before importing: the file's
+    shape, each column with the field it feeds and a few of its values, the required fields
+    nothing feeds. Reads a sample only; stores nothing. Raises ImportFileError / ImportAbort."""
+    config = current_app.config
+    path = Path(location)
+    if location.startswith(("http://", "https://")):
+        path = fetch_to_file(location, int(config["IMPORT_MAX_BYTES"]))
+    elif not path.is_file():
+        raise FetchError(f"Fichier introuvable : {path.name}.")
+    source = session.scalar(select(ImportSource).where(ImportSource.name == options.source))
+    try:
+        with open_records(path, max_bytes=int(config["IMPORT_MAX_BYTES"])) as records:
+            mapping = resolve_mapping(session, source, records, options)
+            sample = [row.values for row in records.sample(PREVIEW_ROWS) if not row.error]
+            columns = []
+            for column in records.columns:
+                examples: list[str] = []
+                for values in sample:
+                    value = values.get(column)
+                    shown = " ".join(str(value).split())[:60] if value not in (None, "") else ""
+                    if shown and shown not in examples:
+                        examples.append(shown)
+                    if len(examples) == PREVIEW_EXAMPLES:
+                        break
+                field = mapping.get(column)
+                columns.append({"column": column, "field": field,
+                                "label": FIELDS[field][0] if field in FIELDS else None, "examples": examples})
+            profile = None
+            if not records.premapped and not options.mapping:
+                profile = options.profile or (source.default_profile.name
+                                              if source is not None and source.default_profile else None)
+            return {
+                "format": records.format, "encoding": records.encoding, "delimiter": records.delimiter,
+                "premapped": records.premapped, "profile": profile, "corrected": bool(options.corrections),
+                "columns": columns, "mapping": mapping,
+                "missing_required": [FIELDS[name][0] for name in REQUIRED if name not in mapping.values()],
+            }
+    finally:
+        if path != Path(location):
+            path.unlink(missing_ok=True)
 
 
 def _job(location: str, options: dict, database_url: str) -> int:

@@ -9,9 +9,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from tqdm import tqdm
 
-from importers.api import run_import, run_report
-from importers.models import ImportRun, ImportSource
-from importers.pipeline import ImportOptions
+from importers.api import FetchError, preview_mapping, run_import, run_report
+from importers.fields import FIELDS
+from importers.mapping import MappingError, parse_corrections
+from importers.models import ImportProfile, ImportRun, ImportSource
+from importers.pipeline import ImportAbort, ImportOptions
+from importers.readers import ImportFileError
 from portal.extensions import db
 from portal.listings.enums import ListingType
 
@@ -31,10 +34,18 @@ def imports():
     pass
 
 
-def _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, only=None):
+def _corrections(values: tuple[str, ...]) -> dict[str, str | None]:
+    try:
+        return parse_corrections(values)
+    except MappingError as error:
+        raise click.BadParameter(error.message, param_hint="--map") from None
+
+
+def _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values,
+         only=None):
     options = ImportOptions(source=source, listing_type=ListingType(kind), profile=profile, dry_run=dry_run,
                             limit=limit, constants=_constants(set_values), save_profile=save_profile,
-                            only_external_id=only)
+                            only_external_id=only, corrections=_corrections(map_values))
     with tqdm(desc="Import", unit=" lignes", disable=None) as bar:
         def progress(done, total):
             if total:
@@ -63,7 +74,11 @@ COMMON = [
     click.option("--dry-run", is_flag=True, help="Tout vérifier sans rien enregistrer."),
     click.option("--report", type=click.Path(dir_okay=False), default=None, help="Écrire le rapport JSON ici."),
     click.option("--set", "set_values", multiple=True, help="Valeur fixe d'un champ, ex. kind=cinéma."),
-    click.option("--save-profile", default=None, help="Enregistrer la correspondance sous ce nom."),
+    click.option("--save-profile", default=None, help="Enregistrer la correspondance sous ce nom (reprise "
+                                                      "automatiquement aux imports suivants de la source)."),
+    click.option("--map", "map_values", multiple=True, metavar="COLONNE=champ",
+                 help="Corriger la correspondance : la colonne alimente ce champ (vide : colonne ignorée). "
+                      "Voir « import mapping ».")
 ]
 
 
@@ -78,9 +93,9 @@ def common_options(func):
 @common_options
 @click.option("--limit", type=int, default=None, help="Ne traiter que les N premières lignes.")
 @with_appcontext
-def run_command(location, source, kind, profile, dry_run, report, set_values, save_profile, limit):
+def run_command(location, source, kind, profile, dry_run, report, set_values, save_profile, map_values, limit):
     """Importe FICHIER ou URL pour la source donnée."""
-    _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile)
+    _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values)
 
 
 @imports.command("run-one")
@@ -88,12 +103,88 @@ def run_command(location, source, kind, profile, dry_run, report, set_values, sa
 @click.argument("external_id")
 @common_options
 @with_appcontext
-def run_one(location, external_id, source, kind, profile, dry_run, report, set_values, save_profile):
+def run_one(location, external_id, source, kind, profile, dry_run, report, set_values, save_profile,
+            map_values):
     """Importe un seul enregistrement (par son identifiant) d'un fichier ou flux."""
-    run = _run(location, source, kind, profile, dry_run, None, report, set_values, save_profile,
+    run = _run(location, source, kind, profile, dry_run, None, report, set_values, save_profile, map_values,
                only=external_id)
     if run.processed_rows == 0:
         raise click.ClickException(f"Aucun enregistrement d'identifiant « {external_id} » dans le fichier.")
+
+
+def _mapping_lines(preview: dict) -> list[str]:
+    shape = [preview["format"]]
+    if preview["encoding"]:
+        shape.append(f"encodage {preview['encoding']}")
+    if preview["delimiter"]:
+        shape.append(f"séparateur « {'tabulation' if preview['delimiter'] == chr(9) else preview['delimiter']} »")
+    lines = [f"Fichier : {', '.join(shape)} ; {len(preview['columns'])} colonnes."]
+    if preview["premapped"]:
+        lines.append("Format structuré : ses champs sont reconnus directement.")
+    elif preview["profile"]:
+        lines.append(f"Correspondance : profil enregistré « {preview['profile']} »"
+                     + (", corrigée." if preview["corrected"] else "."))
+    else:
+        lines.append("Correspondance : suggérée d'après les en-têtes et le contenu"
+                     + (", corrigée." if preview["corrected"] else "."))
+    width = min(max(len(c["column"]) for c in preview["columns"]), 40) if preview["columns"] else 0
+    for column in preview["columns"]:
+        target = f"{column['label']} ({column['field']})" if column["field"] else "— non utilisée"
+        examples = " | ".join(column["examples"]) or "(vide)"
+        lines.append(f"  {column['column']:<{width}} → {target:<34} ex. {examples}")
+    if preview["missing_required"]:
+        lines.append("Champs obligatoires sans colonne : " + ", ".join(preview["missing_required"]) + ".")
+    if not preview["premapped"]:
+        lines.append("Corriger : --map \"COLONNE=champ\" (ou \"COLONNE=\" pour l'ignorer) ; "
+                     "--save-profile NOM à l'import pour réutiliser la correspondance.")
+    return lines
+
+
+@imports.command("mapping")
+@click.argument("location")
+@click.option("--source", default="", help="Source dont reprendre le profil enregistré, s'il y en a un.")
+@click.option("--profile", default=None, help="Profil de correspondance enregistré à afficher.")
+@click.option("--map", "map_values", multiple=True, metavar="COLONNE=champ",
+              help="Correction à essayer : la colonne alimente ce champ (vide : colonne ignorée).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@with_appcontext
+def mapping_command(location, source, profile, map_values, as_json):
+    """Montre la correspondance colonnes → champs qu'un import utiliserait, avec des exemples de
+    valeurs, sans rien enregistrer : à vérifier et corriger (--map) avant l'import."""
+    options = ImportOptions(source=source, profile=profile, corrections=_corrections(map_values))
+    try:
+        preview = preview_mapping(db.session, location, options)
+    except (ImportFileError, ImportAbort) as error:
+        raise click.ClickException(error.message) from None
+    except FetchError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        db.session.rollback()
+    if as_json:
+        click.echo(json.dumps(preview, ensure_ascii=False, indent=2))
+        return
+    for line in _mapping_lines(preview):
+        click.echo(line)
+    if preview["missing_required"]:
+        raise SystemExit(1)
+
+
+@imports.command("profiles")
+@click.option("--source", default=None, help="Seulement les profils de cette source.")
+@with_appcontext
+def profiles(source):
+    """Liste les profils de correspondance enregistrés, colonne par colonne."""
+    query = select(ImportProfile, ImportSource).join(ImportSource, ImportSource.id == ImportProfile.source_id)
+    if source:
+        query = query.where(ImportSource.name == source)
+    rows = db.session.execute(query.order_by(ImportSource.name, ImportProfile.name)).all()
+    if not rows:
+        click.echo("Aucun profil enregistré.")
+    for profile, owner in rows:
+        default = " (utilisé par défaut)" if owner.default_profile_id == profile.id else ""
+        click.echo(f"{owner.name} / {profile.name}{default}, enregistré le {profile.created_at:%Y-%m-%d}")
+        for column, field in profile.mapping.items():
+            click.echo(f"  {column} → {FIELDS[field][0] if field in FIELDS else field} ({field})")
 
 
 @imports.command("sources")

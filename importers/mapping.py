@@ -202,3 +202,60 @@ def describe_mapping(mapping: dict[str, str | None]) -> list[dict]:
         }
         for column, field in mapping.items()
     ]
+
+
+class MappingError(Exception):
+    """A correction that cannot apply; `message` is shown to the partner as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def field_named(name: str) -> str | None:
+    """The canonical field a partner means: its name ("postal_code") or a label ("Code postal")."""
+    if name in FIELDS:
+        return name
+    folded = fold_header(name)
+    for field, labels in FIELDS.items():
+        if folded in (fold_header(field), *(fold_header(label) for label in labels)):
+            return field
+    return None
+
+
+def parse_corrections(pairs: tuple[str, ...] | list[str]) -> dict[str, str | None]:
+    """"COLONNE=champ" pairs (an empty field ignores the column) → {column: field or None}."""
+    corrections: dict[str, str | None] = {}
+    for pair in pairs:
+        column, equals, name = pair.rpartition("=")
+        if not equals or not column.strip():
+            raise MappingError(f"« {pair} » : la forme attendue est COLONNE=champ (ou COLONNE= pour ignorer "
+                               "la colonne).")
+        field = None
+        if name.strip():
+            field = field_named(name.strip())
+            if field is None:
+                raise MappingError(f"Champ inconnu : « {name.strip()} ». Champs possibles : "
+                                   + ", ".join(FIELDS) + ".")
+        corrections[column.strip()] = field
+    return corrections
+
+
+def corrected(mapping: dict[str, str], corrections: dict[str, str | None], columns: list[str]) -> dict[str, str]:
+    """`mapping` with the partner's corrections: a column named in a correction takes that field
+    (and the column that had it loses it: one column per field) or none; columns are matched
+    exactly, else ignoring case and accents."""
+    result = dict(mapping)
+    by_folded = {fold_header(column): column for column in columns}
+    for typed, field in corrections.items():
+        column = typed if typed in columns else by_folded.get(fold_header(typed))
+        if column is None:
+            raise MappingError(f"Colonne « {typed} » absente du fichier. Colonnes du fichier : "
+                               + ", ".join(columns[:40]) + ".")
+        if field is None:
+            result.pop(column, None)
+            continue
+        for other in [c for c, f in result.items() if f == field and c != column]:
+            del result[other]
+        result[column] = field
+    return {column: result[column] for column in columns if column in result}

@@ -23,7 +23,7 @@ from importers.bulk import copy_insert
 from importers.duplicates import find_duplicates
 from importers.geocode import BanGeocoder
 from importers.locate import Locator
-from importers.mapping import suggest_mapping
+from importers.mapping import MappingError, corrected, suggest_mapping
 from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, RunStatus
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
@@ -46,7 +46,8 @@ class ImportOptions:
     source: str
     listing_type: ListingType = ListingType.venue
     profile: str | None = None
-    mapping: dict[str, str] | None = None     # explicit column → field mapping (overrides)
+    mapping: dict[str, str] | None = None     # explicit column → field mapping (replaces the suggestion)
+    corrections: dict[str, str | None] = field(default_factory=dict)  # column → field (None: unused)
     constants: dict[str, object] = field(default_factory=dict)  # e.g. {"kind": "cinéma"}
     dry_run: bool = False
     limit: int | None = None
@@ -77,22 +78,37 @@ def get_or_create_source(session, name: str, listing_type: ListingType) -> Impor
     return source
 
 
-def _resolve_mapping(session, source: ImportSource, records, options: ImportOptions) -> dict[str, str]:
+def resolve_mapping(session, source: ImportSource | None, records, options: ImportOptions) -> dict[str, str]:
+    """The mapping a run uses: explicit, or the profile asked for, or the source's saved one, or
+    the automatic suggestion; then the partner's corrections on top."""
     if records.premapped:
+        if options.corrections:
+            raise ImportAbort("mapping", f"Ce fichier ({records.format}) est déjà structuré : ses champs sont "
+                                         "reconnus directement, sans correspondance de colonnes à corriger.")
         return {column: column for column in records.columns}
     if options.mapping:
-        return options.mapping
-    profile = None
-    if options.profile:
-        profile = session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,
-                                                             ImportProfile.name == options.profile))
-        if profile is None:
-            raise ImportAbort("profile", f"Le profil d'import « {options.profile} » n'existe pas pour cette source.")
-    elif source.default_profile_id:
-        profile = session.get(ImportProfile, source.default_profile_id)
-    if profile is not None:
-        return dict(profile.mapping)
-    return suggest_mapping(records.columns, [row.values for row in records.sample(50)])
+        mapping = options.mapping
+    else:
+        profile = None
+        if options.profile:
+            if source is not None:
+                profile = session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,
+                                                                     ImportProfile.name == options.profile))
+            if profile is None:
+                raise ImportAbort("profile", f"Le profil d'import « {options.profile} » n'existe pas pour cette "
+                                             "source.")
+        elif source is not None and source.default_profile_id:
+            profile = session.get(ImportProfile, source.default_profile_id)
+        if profile is not None:
+            mapping = dict(profile.mapping)
+        else:
+            mapping = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
+    if not options.corrections:
+        return mapping
+    try:
+        return corrected(mapping, options.corrections, records.columns)
+    except MappingError as error:
+        raise ImportAbort("mapping", error.message) from None
 
 
 @dataclass
@@ -179,7 +195,7 @@ class ImportPipeline:
             raise ImportAbort("missing_file", f"Fichier introuvable : {path.name}.")
         with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"])) as records:
             source.format = records.format
-            mapping = _resolve_mapping(self.session, source, records, options)
+            mapping = resolve_mapping(self.session, source, records, options)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
             if missing:
                 raise ImportAbort(

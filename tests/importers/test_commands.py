@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -33,3 +34,73 @@ def test_cli_refuses_a_missing_file_clearly(app, db_session, tmp_path):
     result = app.test_cli_runner().invoke(args=["import", "run", str(tmp_path / "absent.csv"), "--source", "x"])
     assert result.exit_code == 1
     assert "introuvable" in result.output.lower() or "n'existe pas" in result.output.lower()
+
+
+MEMBERS = "Nom;Libellé;Ville\nDupont;Chorale du Lundi;Pantin\nMartin;Atelier Théâtre Ados;Montreuil\n"
+
+
+def test_mapping_preview_shows_each_column_with_its_field_and_examples_and_stores_nothing(app, db_session,
+                                                                                           tmp_path):
+    path = tmp_path / "membres.csv"
+    path.write_text(MEMBERS, encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", "mapping", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "séparateur « ; »" in result.output
+    lines = {line.split("→")[0].strip(): line for line in result.output.splitlines() if "→" in line}
+    assert "Nom / titre (name)" in lines["Nom"] and "Dupont | Martin" in lines["Nom"]
+    assert "non utilisée" in lines["Libellé"] and "Chorale du Lundi" in lines["Libellé"]
+
+    data = json.loads(runner.invoke(args=["import", "mapping", str(path), "--json", "--map", "Libellé=name",
+                                          "--map", "nom="]).output)
+    assert data["mapping"] == {"Libellé": "name", "Ville": "commune_name"} and data["corrected"]
+    assert db_session.execute(text("SELECT count(*) FROM import_source")).scalar_one() == 0
+
+
+def test_a_corrected_mapping_is_used_saved_and_reused_by_the_next_import(app, db_session, tmp_path):
+    path = tmp_path / "membres.csv"
+    path.write_text(MEMBERS, encoding="utf-8")
+    runner = app.test_cli_runner()
+    # The French label or the field name both work; the column is matched ignoring case and accents.
+    result = runner.invoke(args=["import", "run", str(path), "--source", "chorales", "--map", "libelle=Nom / titre",
+                                 "--map", "Nom=", "--save-profile", "corrigé"])
+    assert result.exit_code == 0, result.output
+    names = db_session.execute(text("SELECT name FROM venue ORDER BY name")).scalars().all()
+    assert names == ["Atelier Théâtre Ados", "Chorale du Lundi"]
+
+    result = runner.invoke(args=["import", "mapping", str(path), "--source", "chorales"])
+    assert "profil enregistré « corrigé »" in result.output
+    result = runner.invoke(args=["import", "run", str(path), "--source", "chorales"])
+    assert "2 inchangées" in result.output, result.output
+    mapping = db_session.execute(text("SELECT mapping FROM import_run ORDER BY id DESC LIMIT 1")).scalar_one()
+    assert mapping == {"Libellé": "name", "Ville": "commune_name"}
+
+    listed = runner.invoke(args=["import", "profiles", "--source", "chorales"]).output
+    assert "chorales / corrigé (utilisé par défaut)" in listed
+    assert "Libellé → Nom / titre (name)" in listed and "Nom →" not in listed
+
+
+def test_bad_corrections_are_refused_clearly_and_store_nothing(app, db_session, tmp_path):
+    from tests.importers.helpers import fingerprint
+
+    path = tmp_path / "membres.csv"
+    path.write_text(MEMBERS, encoding="utf-8")
+    runner = app.test_cli_runner()
+    before = fingerprint(db_session)
+    result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libele=name"])
+    assert result.exit_code == 1
+    assert "Colonne « Libele » absente du fichier" in result.output and "Libellé" in result.output
+    result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libellé=intitulé"])
+    assert result.exit_code == 2 and "Champ inconnu : « intitulé »" in result.output
+    result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libellé"])
+    assert result.exit_code == 2 and "COLONNE=champ" in result.output
+    result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libellé=",
+                                 "--map", "Nom="])
+    assert result.exit_code == 1 and "Colonnes obligatoires introuvables : Nom / titre" in result.output
+    assert fingerprint(db_session) == before
+
+    agenda = Path(__file__).parent / "readers" / "fixtures" / "openagenda_v2.json"
+    result = runner.invoke(args=["import", "run", str(agenda), "--source", "agenda", "--kind", "activity",
+                                 "--map", "title=name"])
+    assert result.exit_code == 1 and "déjà structuré" in result.output
+    assert fingerprint(db_session) == before
