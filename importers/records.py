@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 from dataclasses import dataclass, field
 
 from importers.disciplines import match_disciplines
@@ -52,12 +52,17 @@ class CanonicalRecord:
     warnings: list[str] = field(default_factory=list)
 
 
+LIST_SEPARATORS = re.compile(r"\s*[;|,\n]\s*")
+
+
 def _as_list(value) -> list[str]:
+    """A list field: a list as given, or text split on « ; » (as the published schema says),
+    « | », « , » or line breaks."""
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value if v not in (None, "")]
-    return [str(value)]
+    return [part for part in LIST_SEPARATORS.split(str(value)) if part]
 
 
 def _text(value, name: str, limit: int = MAX_TEXT):

@@ -64,6 +64,15 @@ def parse_datetime(value: object, field: str, default_tz: str = "Europe/Paris") 
     raise FieldError(field, value, f"{quote(value)} n'est pas une date reconnue (ex. 01/03/2025 18:30 ou 2025-03-01).")
 
 
+_DATE_ONLY = re.compile(r"^\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\s*$")
+
+
+def _date_only(value: object) -> bool:
+    if isinstance(value, datetime):
+        return False
+    return isinstance(value, date) or (isinstance(value, str) and bool(_DATE_ONLY.match(value)))
+
+
 def parse_timings(value: object) -> list[tuple[datetime, datetime | None]]:
     """OpenAgenda timings: a list of {begin, end} (or {start, end}), or that list JSON-encoded
     in one cell as OpenDataSoft exports it. Sorted by start."""
@@ -85,6 +94,8 @@ def parse_timings(value: object) -> list[tuple[datetime, datetime | None]]:
             raise FieldError("timings", value, "Chaque date doit avoir un début (begin) et une fin (end).")
         begin = parse_datetime(item.get("begin", item.get("start")), "timings")
         end = parse_datetime(item.get("end"), "timings")
+        if end is not None and _date_only(item.get("end")):
+            end = end.replace(hour=23, minute=59)  # "until 18 May" includes the 18th
         if begin is None:
             raise FieldError("timings", value, "Une date n'a pas de début (begin).")
         if end is not None and end < begin:

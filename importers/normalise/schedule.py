@@ -56,8 +56,39 @@ def _time(hour: str | None, minute: str | None, raw: object) -> time:
         raise FieldError("schedule", raw, f"{quote(raw)} : l'heure {hour}h{minute or ''} n'existe pas.") from None
 
 
+_CLOCK = re.compile(r"^T?(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _clock(value: object, raw: object) -> time | None:
+    if is_blank(value):
+        return None
+    found = _CLOCK.match(str(value).strip())
+    if not found:
+        raise FieldError("schedule", raw, f"{quote(value)} : heure non reconnue (ex. « 18:30 »).")
+    return _time(found[1], found[2], raw)
+
+
+def _structured(items: list) -> list[tuple[int, time, time | None]]:
+    """Slots a structured source already split: [{"day": "Wednesday", "start": "17:00", "end": "19:00"}]
+    (schema.org Schedule); an item without a day or a start is refused, not guessed."""
+    slots: list[tuple[int, time, time | None]] = []
+    for item in items:
+        if not isinstance(item, dict):
+            return parse_schedule(" ; ".join(str(i) for i in items))
+        day = _fold(str(item.get("day") or "")).rsplit("/", 1)[-1].strip()
+        start = _clock(item.get("start"), item)
+        if day not in WEEKDAY_BY_WORD or start is None:
+            raise FieldError("schedule", item, f"{quote(item)} : jour ou heure de début manquant.")
+        slot = (WEEKDAY_BY_WORD[day], start, _clock(item.get("end"), item))
+        if slot not in slots:
+            slots.append(slot)
+    return slots
+
+
 def parse_schedule(value: object) -> list[tuple[int, time, time | None]]:
     """(weekday 0=Monday, start, end or None) for each weekly slot, in reading order."""
+    if isinstance(value, (list, tuple)):
+        return _structured(list(value))
     if is_blank(value):
         return []
     text = _fold(str(value))

@@ -14,8 +14,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
-from . import detect
-from .base import MAX_CELL_CHARS, ImportFileError, Row
+from importers.fields import FIELDS
+
+from . import detect, openagenda
+from .base import MAX_CELL_CHARS, BrokenRecord, ImportFileError, Row, safe_map
 from .jsonish import JsonTable
 from .tabular import CsvTable, SheetTable
 
@@ -75,6 +77,33 @@ class Records:
         return f"<Records {self.format} {len(self.columns)} colonnes encoding={self.encoding!r}>"
 
 
+class MappedTable:
+    """A table whose rows a known vocabulary maps to canonical fields (the OpenAgenda dataset's
+    CSV export): each row is mapped as it is read, so the file is still streamed."""
+
+    def __init__(self, table: _Table, mapper):
+        self._table, self._mapper = table, mapper
+        rows = self.rows()
+        try:
+            seen = {key for row in islice(rows, 200) for key in row.values}
+        finally:
+            rows.close()
+        self.columns = [name for name in FIELDS if name in seen]
+
+    def rows(self) -> Iterator[Row]:
+        rows = self._table.rows()
+        try:
+            for row in rows:
+                if row.error:
+                    yield row
+                    continue
+                mapped = safe_map(self._mapper, row.values)
+                yield Row(row.number, {}, mapped.message) if isinstance(mapped, BrokenRecord) \
+                    else Row(row.number, mapped)
+        finally:
+            rows.close()
+
+
 def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: str | None = None) -> Records:
     """Open a partner file for reading, or raise ImportFileError saying why it cannot be.
 
@@ -97,4 +126,8 @@ def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: st
         table = JsonTable(path, encoding)
         return Records(table, format=table.format, premapped=table.premapped, encoding=encoding)
     delimiter = detect.detect_delimiter(sample)
-    return Records(CsvTable(path, encoding, delimiter), format="csv", encoding=encoding, delimiter=delimiter)
+    table = CsvTable(path, encoding, delimiter)
+    if openagenda.ods_columns(table.columns):
+        return Records(MappedTable(table, openagenda.map_ods), format="openagenda", premapped=True,
+                       encoding=encoding, delimiter=delimiter)
+    return Records(table, format="csv", encoding=encoding, delimiter=delimiter)

@@ -16,7 +16,7 @@ from importers.fields import FIELDS
 from . import jsonld, openagenda
 from .base import BrokenRecord, ImportFileError, Row, check_cells, safe_map
 
-WRAPPERS = ("results", "records", "data", "events", "items", "features")
+WRAPPERS = ("results", "records", "data", "events", "items", "features", "objects")
 JSON_MESSAGES = {
     "Expecting value": "une valeur est attendue",
     "Expecting ',' delimiter": "une virgule est attendue",
@@ -79,8 +79,10 @@ def _feature_values(feature: dict) -> dict[str, object]:
     if "id" in feature and "id" not in values:
         values["id"] = feature["id"]
     geometry = feature.get("geometry")
-    if isinstance(geometry, dict) and geometry.get("type") == "Point":
+    if isinstance(geometry, dict) and geometry.get("type") in ("Point", "MultiPoint"):
         coordinates = geometry.get("coordinates")
+        if geometry["type"] == "MultiPoint":  # one place drawn as several points: the first
+            coordinates = coordinates[0] if isinstance(coordinates, list) and coordinates else None
         if isinstance(coordinates, list) and len(coordinates) >= 2:
             lat_key = "latitude" if "latitude" not in values else "geometry.latitude"
             lon_key = "longitude" if "longitude" not in values else "geometry.longitude"
@@ -120,9 +122,9 @@ class JsonTable:
                 features = data.get("features")
                 if not isinstance(features, list):
                     raise ImportFileError("bad_structure", "La FeatureCollection GeoJSON n'a pas de liste « features ».")
-                return "geojson", False, [self._feature(item) for item in features]
+                return self._features(features)
             if data.get("type") == "Feature":
-                return "geojson", False, [self._feature(data)]
+                return self._features([data])
             if "@graph" in data or "@type" in data or "@context" in data:
                 fmt, items = jsonld.records(data)
                 return fmt, True, items
@@ -140,19 +142,23 @@ class JsonTable:
             raise ImportFileError("bad_structure", NOT_RECORDS)
         dicts = [item for item in items if isinstance(item, dict)]
         if dicts and all(item.get("type") == "Feature" for item in dicts):
-            return "geojson", False, [self._feature(item) for item in items]
+            return self._features(items)
         if dicts and any("@type" in item for item in dicts[:20]):
             fmt, mapped = jsonld.records(dicts)
             return fmt, True, mapped
         if openagenda.looks_like_v2(dicts):
+            items = [item for item in items if not openagenda.is_removed(item)]
             return "openagenda", True, [safe_map(openagenda.map_v2, i) if isinstance(i, dict) else i for i in items]
         if openagenda.looks_like_ods(dicts):
             return "openagenda", True, [safe_map(openagenda.map_ods, i) if isinstance(i, dict) else i for i in items]
         return "json", False, [flatten(item) if isinstance(item, dict) else item for item in items]
 
     @staticmethod
-    def _feature(item: object) -> object:
-        return _feature_values(item) if isinstance(item, dict) else item
+    def _features(items: list) -> tuple[str, bool, list]:
+        rows = [_feature_values(item) if isinstance(item, dict) else item for item in items]
+        if openagenda.looks_like_ods([row for row in rows if isinstance(row, dict)]):
+            return "openagenda", True, [safe_map(openagenda.map_ods, r) if isinstance(r, dict) else r for r in rows]
+        return "geojson", False, rows
 
     def _columns(self) -> list[str]:
         seen: dict[str, None] = {}

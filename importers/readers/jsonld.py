@@ -14,14 +14,32 @@ from .base import ImportFileError, safe_map
 from .ldutil import compact, first, local, node, prop, text, texts, types, when
 
 DATATOURISME_KEYS = {"isLocatedAt", "hasDescription", "takesPlaceAt", "hasContact", "lastUpdate", "hasTheme"}
-GENERIC_TYPES = {"PointOfInterest", "resource", "Thing", "Product", "Place", "Event", "EntertainmentAndEvent",
-                 "PlaceOfInterest"}
 RECORD_TYPES = {
     "Place", "Course", "CourseInstance", "LocalBusiness", "CivicStructure", "EventVenue", "MusicVenue",
     "PerformingArtsTheater", "MovieTheater", "Library", "Museum", "ArtGallery", "School",
     "EducationalOrganization", "EntertainmentBusiness", "SportsActivityLocation", "TheaterGroup",
-    "DanceGroup", "MusicGroup", "PerformingGroup", "Organization",
+    "DanceGroup", "MusicGroup", "PerformingGroup", "Organization", "EventSeries", "Festival",
 }
+# Groups are records (they recruit); other organisations only when nothing refers to them
+# (a web page's publisher, an event's organiser are not listings of their own).
+ORGANISATION_TYPES = {"Organization", "NGO", "Corporation", "GovernmentOrganization"}
+# Nodes that describe a page or a value, never a listing, whatever else they carry.
+NOT_RECORDS = {"WebSite", "WebPage", "ImageObject", "BreadcrumbList", "ListItem", "PostalAddress",
+               "GeoCoordinates", "GeoShape", "Offer", "AggregateOffer", "Schedule", "Person",
+               "VirtualLocation", "SearchAction", "ItemList", "Rating", "AggregateRating", "Review"}
+# schema.org and DATAtourisme classes (local names) → Boussole kinds; other events are amateur
+# events, or regular classes when they repeat weekly.
+KINDS = {
+    "Library": "library", "MovieTheater": "cinema", "Cinema": "cinema", "PerformingArtsTheater": "theatre",
+    "Theater": "theatre", "School": "school", "EducationalOrganization": "school", "HighSchool": "school",
+    "MiddleSchool": "school", "ElementarySchool": "school", "CollegeOrUniversity": "school",
+    "CulturalSite": "cultural_centre", "CulturalCenter": "cultural_centre",
+    "Course": "regular_class", "CourseInstance": "regular_class", "EducationEvent": "short_course",
+    "TrainingWorkshop": "short_course", "Workshop": "short_course",
+    "TheaterGroup": "recruiting_group", "DanceGroup": "recruiting_group", "MusicGroup": "recruiting_group",
+    "PerformingGroup": "recruiting_group",
+}
+EVENT_TYPES = {"EventSeries", "Festival", "Concert", "ShowEvent", "Exhibition", "CulturalEvent"}
 EVENT_STATUS = {"EventScheduled": "scheduled", "EventRescheduled": "scheduled", "EventMovedOnline": "scheduled",
                 "EventPostponed": "postponed", "EventCancelled": "cancelled"}
 NO_RECORD = "Le fichier JSON-LD ne contient aucun lieu, événement ou cours reconnu (schema.org ou DATAtourisme)."
@@ -46,16 +64,20 @@ def is_datatourisme(nodes: list[dict]) -> bool:
 def records(data: object) -> tuple[str, list[dict[str, object]]]:
     """('datatourisme' | 'jsonld', mapped records); raises when no record node is found."""
     nodes = nodes_of(data)
+    index = {_id(item): item for item in nodes if _id(item)}
+    nodes = [_resolve(item, index, 0) for item in nodes]
+    referenced = _referenced_ids(nodes)
     if is_datatourisme(nodes):
-        chosen = [item for item in nodes if prop(item, "label", "name")]
+        # A flattened graph lists the city, the theme… as nodes of their own: only points of
+        # interest, or nodes nothing refers to, are records.
+        chosen = [item for item in nodes if prop(item, "label", "name")
+                  and (_id(item) not in referenced or prop(item, "isLocatedAt", "takesPlaceAt"))]
         mapper, fmt = map_datatourisme, "datatourisme"
     else:
-        index = {_id(item): item for item in nodes if _id(item)}
-        nodes = [_resolve(item, index, 0) for item in nodes]
-        referenced = _referenced_ids(nodes)
         chosen = [
             item for item in nodes
-            if _is_record(item) and not (_id(item) in referenced and _has_event_or_course(nodes))
+            if _is_record(item) and not (_id(item) in referenced
+                                         and (_has_event_or_course(nodes) or _is_organisation_only(item)))
         ]
         mapper, fmt = map_schema_org, "jsonld"
     if not chosen:
@@ -69,11 +91,24 @@ def _id(item: dict) -> str | None:
 
 
 def _is_record(item: dict) -> bool:
-    return any(kind.endswith("Event") or kind in RECORD_TYPES for kind in types(item))
+    """Events (any subtype), courses, groups, and places: a known place type, or any other
+    schema.org type (Park, HighSchool, TouristAttraction…) that gives an address or a point."""
+    kinds = types(item)
+    if any(kind.endswith("Event") or kind in RECORD_TYPES for kind in kinds):
+        return True
+    if not kinds or any(kind in NOT_RECORDS for kind in kinds):
+        return False
+    return bool(prop(item, "address") or prop(item, "geo")) and bool(prop(item, "name"))
+
+
+def _is_organisation_only(item: dict) -> bool:
+    kinds = set(types(item))
+    return bool(kinds) and kinds <= ORGANISATION_TYPES
 
 
 def _has_event_or_course(nodes: list[dict]) -> bool:
-    return any(kind.endswith("Event") or kind == "Course" for item in nodes for kind in types(item))
+    return any(kind.endswith("Event") or kind in ("Course", "EventSeries", "Festival")
+               for item in nodes for kind in types(item))
 
 
 def _resolve(value: object, index: dict[str, dict], depth: int) -> object:
@@ -107,9 +142,15 @@ def _referenced_ids(nodes: list[dict]) -> set[str]:
     return found
 
 
-def _kind(item: dict) -> str | None:
-    specific = [kind for kind in types(item) if kind not in GENERIC_TYPES]
-    return specific[0] if specific else (types(item) or [None])[0]
+def _kind(item: dict, weekly: bool = False) -> str | None:
+    """A Boussole kind when the node's class says it; None lets the import choose its default."""
+    kinds = types(item)
+    for kind in kinds:
+        if kind in KINDS:
+            return KINDS[kind]
+    if any(kind.endswith("Event") or kind in EVENT_TYPES for kind in kinds):
+        return "regular_class" if weekly else "amateur_event"
+    return None
 
 
 def _address_fields(address: object) -> dict[str, object]:
@@ -145,13 +186,24 @@ def _offers(item: dict) -> dict[str, object]:
     offer = node(prop(item, "offers")) or {}
     spec = node(prop(offer, "priceSpecification")) or {}
     free = first(prop(item, "isAccessibleForFree"))
+    if isinstance(free, str) and free.strip().lower() in ("true", "false"):
+        free = free.strip().lower() == "true"
     price = first(prop(offer, "price"))
+    if price is None and prop(spec, "maxPrice") is not None:
+        price = first(prop(spec, "maxPrice"))  # DATAtourisme: a maximum price of 0 is free
     return {
-        "is_free": free if isinstance(free, bool) else (True if str(price) in ("0", "0.0", "0.00") else None),
+        "is_free": free if isinstance(free, bool) else (True if _is_zero(price) else None),
         "price_min": first(prop(spec, "minPrice")) or first(prop(offer, "lowPrice")) or price,
         "price_max": first(prop(spec, "maxPrice")) or first(prop(offer, "highPrice")),
         "registration_url": text(prop(offer, "url")),
     }
+
+
+def _is_zero(price: object) -> bool:
+    try:
+        return price is not None and float(str(price).replace(",", ".")) == 0
+    except ValueError:
+        return False
 
 
 def map_datatourisme(item: dict) -> dict[str, object]:
@@ -161,8 +213,7 @@ def map_datatourisme(item: dict) -> dict[str, object]:
     description = node(prop(item, "hasDescription")) or {}
     places = prop(item, "takesPlaceAt")
     timings = [
-        {"begin": when(prop(period, "startDate"), prop(period, "startTime")),
-         "end": when(prop(period, "endDate") or prop(period, "startDate"), prop(period, "endTime"))}
+        {"begin": when(prop(period, "startDate"), prop(period, "startTime")), "end": _end(period)}
         for period in (places if isinstance(places, list) else [places] if places else [])
         if isinstance(period, dict) and prop(period, "startDate")
     ]
@@ -190,8 +241,7 @@ def _schedules(item: dict) -> tuple[list[dict], list[dict]]:
     timings: list[dict] = []
     weekly: list[dict] = []
     if prop(item, "startDate") and not prop(item, "byDay"):
-        timings.append({"begin": when(prop(item, "startDate"), prop(item, "startTime")),
-                        "end": when(prop(item, "endDate") or prop(item, "startDate"), prop(item, "endTime"))})
+        timings.append({"begin": when(prop(item, "startDate"), prop(item, "startTime")), "end": _end(item)})
     for key in ("eventSchedule", "courseSchedule"):
         for schedule in _as_list(prop(item, key)):
             if not isinstance(schedule, dict):
@@ -214,16 +264,33 @@ def _schedules(item: dict) -> tuple[list[dict], list[dict]]:
     return timings, weekly
 
 
+def _end(item: dict) -> str | None:
+    """The end of a dated node: its end date (and time), the start date with an end time, or none
+    (an event without an end is not given a zero-length one)."""
+    if prop(item, "endDate"):
+        return when(prop(item, "endDate"), prop(item, "endTime"))
+    if prop(item, "endTime"):
+        return when(prop(item, "startDate"), prop(item, "endTime"))
+    return None
+
+
 def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value] if value is not None else []
 
 
+def _physical(value: object) -> dict | None:
+    """The place among a node's locations (schema.org allows a VirtualLocation beside it)."""
+    places = [item for item in _as_list(value) if isinstance(item, dict)]
+    return next((item for item in places if "VirtualLocation" not in types(item)), None)
+
+
 def map_schema_org(item: dict) -> dict[str, object]:
     instance = node(prop(item, "hasCourseInstance")) or {}
-    location = node(prop(item, "location")) or node(prop(instance, "location"))
+    location = _physical(prop(item, "location")) or _physical(prop(instance, "location"))
     if location is None and isinstance(first(prop(item, "location")), str):
         location = {"address": first(prop(item, "location"))}
     place = location or item
+    venue_name = text(prop(location, "name")) if location and location is not item else None
     audience = node(prop(item, "audience")) or {}
     age_min, age_max = _age(prop(item, "typicalAgeRange"))
     timings, weekly = _schedules(item)
@@ -232,6 +299,7 @@ def map_schema_org(item: dict) -> dict[str, object]:
         "external_id": text(item.get("@id")) or text(prop(item, "identifier")) or text(prop(item, "url")),
         "name": text(prop(item, "name")),
         "description": text(prop(item, "description")),
+        "venue_name": venue_name,
         **_address_fields(prop(place, "address") or prop(item, "address")),
         **_geo_fields(place if prop(place, "geo", "latitude") else item),
         "website": text(prop(item, "url")),
@@ -240,7 +308,7 @@ def map_schema_org(item: dict) -> dict[str, object]:
         "timings": timings,
         "schedule": weekly,
         "source_modified_at": text(prop(item, "dateModified")),
-        "kind": _kind(item),
+        "kind": _kind(item, bool(weekly)),
         "tags": texts(prop(item, "keywords")) if prop(item, "keywords") else None,
         "disciplines": texts(prop(item, "genre")) if prop(item, "genre") else None,
         "organization": text(prop(organizer, "name")),

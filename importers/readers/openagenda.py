@@ -20,17 +20,36 @@ ACCESSIBILITY = {"hi": "auditif", "vi": "visuel", "mi": "moteur", "ii": "mental"
 FREE = re.compile(r"^\s*(gratuit|entrée libre|entrée gratuite|accès libre)", re.IGNORECASE)
 
 
+# Hosts whose links are media to embed (OpenAgenda « links » are link / embed pairs), not a
+# page to send a visitor to.
+MEDIA_HOSTS = re.compile(r"^https?://(?:[^/]+\.)?(?:youtube\.com|youtu\.be|vimeo\.com|dailymotion\.com|"
+                         r"soundcloud\.com|spotify\.com|deezer\.com|bandcamp\.com)/", re.IGNORECASE)
+
+
+def is_removed(item: object) -> bool:
+    """A stub the API returns for an event deleted at the source (asked with removed=null): not
+    a record; a full feed archives the event after the grace period, as for any absent one."""
+    return isinstance(item, dict) and item.get("removed") is True
+
+
 def looks_like_v2(items: list[dict]) -> bool:
-    sample = [item for item in items[:20] if isinstance(item, dict)]
-    return bool(sample) and all(
-        "uid" in item and (isinstance(item.get("title"), dict) or isinstance(item.get("timings"), list))
-        for item in sample
-    )
+    """OpenAgenda v2 events: ids, and multilingual titles or OpenAgenda timings, in most of them."""
+    sample = [item for item in items[:20] if isinstance(item, dict) and not is_removed(item)]
+    if not sample or not all("uid" in item or "slug" in item for item in sample):
+        return False
+    typical = [item for item in sample if isinstance(item.get("title"), dict)
+               or isinstance(item.get("timings"), list) or isinstance(item.get("firstTiming"), dict)]
+    return len(typical) * 2 >= len(sample)
 
 
 def looks_like_ods(items: list[dict]) -> bool:
     sample = [item for item in items[:20] if isinstance(item, dict)]
-    return bool(sample) and all("title_fr" in item and ODS_MARKERS & item.keys() for item in sample)
+    return bool(sample) and all(ods_columns(item.keys()) for item in sample)
+
+
+def ods_columns(columns) -> bool:
+    """The columns of the « evenements-publics-openagenda » dataset (any export: JSON, CSV, GeoJSON)."""
+    return "title_fr" in columns and bool(ODS_MARKERS & set(columns))
 
 
 def map_v2(event: dict) -> dict[str, object]:
@@ -38,9 +57,15 @@ def map_v2(event: dict) -> dict[str, object]:
     registration = _registration(event.get("registration"))
     age = event.get("age") if isinstance(event.get("age"), dict) else {}
     links = event.get("links") if isinstance(event.get("links"), list) else []
-    link = next((item.get("link") for item in links if isinstance(item, dict) and item.get("link")), None)
+    link = next((item.get("link") for item in links if isinstance(item, dict) and isinstance(item.get("link"), str)
+                 and not MEDIA_HOSTS.match(item["link"])), None)
+    timings = _timings(event.get("timings"))
+    if not timings:  # a list asked for without detailed=1: the first and last dates only
+        timings = _timings([event.get("firstTiming"), event.get("lastTiming")])
+        if len(timings) == 2 and timings[0] == timings[1]:
+            timings = timings[:1]
     return compact({
-        "external_id": text(event.get("uid")),
+        "external_id": text(event.get("uid")) or text(event.get("slug")),
         "name": text(event.get("title")),
         "description": text(event.get("longDescription")) or text(event.get("description")),
         "venue_name": text(location.get("name")),
@@ -54,7 +79,7 @@ def map_v2(event: dict) -> dict[str, object]:
         "email": registration.get("email") or text(location.get("email")),
         "phone": registration.get("phone") or text(location.get("phone")),
         "registration_url": registration.get("link"),
-        "timings": _timings(event.get("timings")),
+        "timings": timings,
         "source_modified_at": text(event.get("updatedAt")),
         "tags": texts(event.get("keywords")) if event.get("keywords") else None,
         "age_min": age.get("min"),
@@ -67,7 +92,9 @@ def map_v2(event: dict) -> dict[str, object]:
 
 def map_ods(event: dict) -> dict[str, object]:
     registration = _registration(_maybe_json(event.get("registration")))
-    lat, lon = _coordinates(event.get("location_coordinates"))
+    lat, lon = _coordinates(_maybe_json(event.get("location_coordinates")))
+    if lat is None:  # a GeoJSON export carries the point as its geometry
+        lat, lon = event.get("latitude"), event.get("longitude")
     timings = _timings(_maybe_json(event.get("timings")))
     if not timings and event.get("firstdate_begin"):
         timings = [{"begin": event.get("firstdate_begin"), "end": event.get("firstdate_end")}]

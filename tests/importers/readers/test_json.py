@@ -152,7 +152,7 @@ def test_datatourisme_graph():
     assert festival["timings"] == [{"begin": "2025-06-21T15:00:00", "end": "2025-06-21T22:00:00"}]
     assert festival["source_modified_at"] == "2025-05-12"
     assert festival["tags"] == ["Musique"]
-    assert festival["kind"] == "CulturalEvent"
+    assert festival["kind"] == "amateur_event"  # a DATAtourisme event class, in Boussole's words
     assert rows[1].values["name"] == "Salle de répétition du Fort"
 
 
@@ -176,7 +176,8 @@ def test_schema_org_event_and_course():
     assert concert["timings"] == [{"begin": "2025-06-14T20:30:00+02:00", "end": "2025-06-14T22:00:00+02:00"}]
     assert (concert["is_free"], concert["status"], concert["organization"]) == (True, "scheduled", "Conservatoire de Bobigny")
     assert concert["tags"] == ["harmonie", "vents"]
-    assert course["kind"] == "Course"
+    assert (concert["kind"], concert["venue_name"]) == ("amateur_event", "Auditorium")
+    assert course["kind"] == "regular_class"
     assert (course["age_min"], course["age_max"]) == (12, 17)
     assert course["commune_name"] == "Pantin"
     assert course["schedule"] == [{"day": "Wednesday", "start": "17:00", "end": "19:00",

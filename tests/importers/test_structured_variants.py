@@ -1,0 +1,180 @@
+"""Variants of the structured formats as partners' tools really produce them, through the
+whole pipeline: what a partner would check afterwards (slots, dates, venue, links, tags)."""
+import json
+from pathlib import Path
+
+from sqlalchemy import text
+
+from importers.models import RunStatus
+from portal.listings.enums import ListingType
+from tests.importers.helpers import run_import
+
+FIXTURES = Path(__file__).parent / "readers" / "fixtures"
+PLACE = {"@type": "Place", "name": "Salle des fêtes",
+         "address": {"@type": "PostalAddress", "streetAddress": "1 place de la Mairie", "postalCode": "93500",
+                     "addressLocality": "Pantin"},
+         "geo": {"@type": "GeoCoordinates", "latitude": "48.8944", "longitude": "2.4094"}}
+
+
+def _activities(session, source):
+    return session.execute(text("""
+        SELECT a.title, a.kind::text, a.website, a.registration_url, a.is_free, v.name AS venue,
+               array(SELECT t.slug FROM activity_tag x JOIN tag t ON t.id = x.tag_id
+                     WHERE x.activity_id = a.id ORDER BY t.slug) AS tags,
+               array(SELECT to_char(s.starts_at, 'HH24:MI') || '-' || to_char(s.ends_at, 'HH24:MI') || '/' || s.weekday
+                     FROM activity_slot s WHERE s.activity_id = a.id ORDER BY s.weekday) AS slots,
+               array(SELECT to_char(t.begins_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI') || ' → '
+                            || coalesce(to_char(t.ends_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), '?')
+                     FROM activity_timing t WHERE t.activity_id = a.id ORDER BY t.begins_at) AS timings
+        FROM activity a LEFT JOIN venue v ON v.id = a.venue_id
+        JOIN import_source s ON s.id = a.source_id WHERE s.name = :source ORDER BY a.title
+    """), {"source": source}).mappings().all()
+
+
+def test_schema_org_weekly_course_schedule_becomes_slots_and_the_event_keeps_its_place_name(app, db_session):
+    run = run_import(app, db_session, FIXTURES / "schema_org.jsonld", source="so", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    rows = {row["title"]: row for row in _activities(db_session, "so")}
+    course = rows["Théâtre pour adolescents"]
+    assert course["slots"] == ["17:00-19:00/2"]  # Wednesday
+    assert course["kind"] == "regular_class"
+    concert = rows["Concert de l'harmonie municipale"]
+    assert (concert["venue"], concert["kind"]) == ("Auditorium", "amateur_event")
+    assert not any("kind" in warning for item in run.report_items for warning in item["warnings"])
+
+
+def test_schema_org_series_festivals_mixed_locations_and_dates_without_time(app, db_session, tmp_path):
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "@id": "https://ville.example/#site", "name": "Ville",
+         "publisher": {"@id": "https://ville.example/#org"}},
+        {"@type": "Organization", "@id": "https://ville.example/#org", "name": "Ville de Pantin",
+         "address": {"@type": "PostalAddress", "streetAddress": "Mairie", "addressLocality": "Pantin"}},
+        {"@type": "EventSeries", "@id": "https://ville.example/jam", "name": "Jam du jeudi",
+         "location": PLACE, "eventSchedule": {"@type": "Schedule", "byDay": "https://schema.org/Thursday",
+                                              "startTime": "20:00", "endTime": "23:00"}},
+        {"@type": "Festival", "@id": "https://ville.example/festival", "name": "Festival des amateurs",
+         "startDate": "2026-06-12", "endDate": "2026-06-14", "isAccessibleForFree": "true",
+         "location": [{"@type": "VirtualLocation", "url": "https://live.example"}, PLACE]},
+        {"@type": "TheaterEvent", "@id": "https://ville.example/impro", "name": "Match d'impro",
+         "startDate": "2026-12-05T20:30:00+01:00", "location": PLACE},
+    ]}
+    path = tmp_path / "site.jsonld"
+    path.write_text(json.dumps(graph), encoding="utf-8")
+    run = run_import(app, db_session, path, source="site", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    rows = {row["title"]: row for row in _activities(db_session, "site")}
+    assert set(rows) == {"Jam du jeudi", "Festival des amateurs", "Match d'impro"}  # not the publisher
+    assert rows["Jam du jeudi"]["slots"] == ["20:00-23:00/3"] and rows["Jam du jeudi"]["kind"] == "regular_class"
+    festival = rows["Festival des amateurs"]
+    assert festival["venue"] == "Salle des fêtes" and festival["is_free"] is True
+    assert festival["timings"] == ["2026-06-12 00:00 → 2026-06-14 23:59"]  # the last day included
+    assert rows["Match d'impro"]["timings"] == ["2026-12-05 20:30 → ?"]  # no end invented
+
+
+def test_schema_org_places_of_any_type_with_an_address_become_venues(app, db_session, tmp_path):
+    places = [{"@context": "https://schema.org", "@type": kind, "@id": f"https://lieux.example/{kind}",
+               "name": f"Lieu {kind}", "address": PLACE["address"], "geo": PLACE["geo"]}
+              for kind in ("Park", "HighSchool", "TouristAttraction", "PerformingArtsTheater")]
+    path = tmp_path / "lieux.jsonld"
+    path.write_text(json.dumps(places), encoding="utf-8")
+    run = run_import(app, db_session, path, source="lieux-so")
+    assert run.created_count == 4, run.report_items
+    kinds = dict(db_session.execute(text("SELECT name, kind::text FROM venue WHERE name LIKE 'Lieu %'")).all())
+    assert kinds == {"Lieu Park": "other", "Lieu HighSchool": "school", "Lieu TouristAttraction": "other",
+                     "Lieu PerformingArtsTheater": "theatre"}
+
+
+def test_openagenda_list_with_removed_stubs_and_without_detailed_timings(app, db_session, tmp_path):
+    event = {"uid": 77, "slug": "atelier-slam", "title": {"fr": "Atelier slam"},
+             "description": {"fr": "Écrire et dire."}, "conditions": {"fr": "Gratuit sur inscription"},
+             "registration": [{"type": "link", "value": "https://mjc.example/slam"}],
+             "links": [{"link": "https://www.youtube.com/watch?v=abc", "data": {}},
+                       {"link": "https://mjc.example/agenda/slam", "data": {}}],
+             "firstTiming": {"begin": "2026-12-02T18:00:00+01:00", "end": "2026-12-02T20:00:00+01:00"},
+             "lastTiming": {"begin": "2027-01-13T18:00:00+01:00", "end": "2027-01-13T20:00:00+01:00"},
+             "location": {"name": "MJC", "address": "3 rue X", "city": "Pantin", "postalCode": "93500",
+                          "latitude": 48.8944, "longitude": 2.4094}}
+    path = tmp_path / "agenda.json"
+    path.write_text(json.dumps({"total": 2, "events": [{"uid": 12, "removed": True}, event]}), encoding="utf-8")
+    run = run_import(app, db_session, path, source="oa-list", kind=ListingType.activity)
+    assert (run.status, run.created_count, run.failed_count) == (RunStatus.succeeded, 1, 0), run.report_items
+    [row] = _activities(db_session, "oa-list")
+    assert row["website"] == "https://mjc.example/agenda/slam"  # not the video
+    assert (row["registration_url"], row["is_free"]) == ("https://mjc.example/slam", True)
+    assert row["timings"] == ["2026-12-02 18:00 → 2026-12-02 20:00", "2027-01-13 18:00 → 2027-01-13 20:00"]
+
+
+ODS_HEADER = ("uid;title_fr;description_fr;keywords_fr;conditions_fr;registration;timings;location_name;"
+              "location_address;location_postalcode;location_city;location_coordinates;firstdate_begin")
+ODS_ROW = ('5501;Stage de danse hip hop;Deux jours de stage.;danse;hip-hop;Gratuit;'
+           '"[{""type"": ""link"", ""value"": ""https://danse.example/inscription""}]";'
+           '"[{""begin"": ""2026-11-28T10:00:00+01:00"", ""end"": ""2026-11-28T17:00:00+01:00""}]";'
+           'Studio 93;10 rue Y;93200;Saint-Denis;48.9362, 2.3574;2026-11-28T10:00:00+01:00')
+
+
+def test_the_openagenda_dataset_csv_export_is_read_as_openagenda(app, db_session, tmp_path):
+    path = tmp_path / "evenements-publics-openagenda.csv"
+    # keywords_fr holds "danse;hip-hop" quoted in the real export.
+    path.write_text(ODS_HEADER + "\n" + ODS_ROW.replace("danse;hip-hop", '"danse;hip-hop"') + "\n",
+                    encoding="utf-8-sig")
+    run = run_import(app, db_session, path, source="ods-csv", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    [row] = _activities(db_session, "ods-csv")
+    assert row["registration_url"] == "https://danse.example/inscription" and row["is_free"] is True
+    assert row["timings"] == ["2026-11-28 10:00 → 2026-11-28 17:00"]
+    assert row["venue"] == "Studio 93" and row["tags"] == ["danse", "hip-hop"]  # split on « ; »
+
+
+def test_the_openagenda_dataset_geojson_export_is_read_as_openagenda(app, db_session, tmp_path):
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [2.3574, 48.9362]},
+               "properties": {"uid": "5502", "title_fr": "Scène ouverte", "conditions_fr": "Entrée libre",
+                              "location_name": "Studio 93", "location_city": "Saint-Denis",
+                              "timings": '[{"begin": "2026-12-01T20:00:00+01:00", "end": "2026-12-01T23:00:00+01:00"}]'}}
+    path = tmp_path / "export.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    run = run_import(app, db_session, path, source="ods-geo", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    [row] = _activities(db_session, "ods-geo")
+    assert (row["is_free"], row["venue"]) == (True, "Studio 93")
+    assert row["timings"] == ["2026-12-01 20:00 → 2026-12-01 23:00"]
+    point = db_session.execute(text("SELECT ST_Y(location::geometry) FROM venue WHERE name = 'Studio 93'")).scalar_one()
+    assert round(point, 4) == 48.9362
+
+
+def test_a_flattened_datatourisme_graph_gives_only_its_points_of_interest(app, db_session, tmp_path):
+    base = "https://data.datatourisme.fr/93/"
+    graph = {"@context": {"@vocab": "https://www.datatourisme.fr/ontology/core#"}, "@graph": [
+        {"@id": base + "poi", "@type": ["schema:Event", "Concert"], "rdfs:label": {"@language": "fr", "@value":
+                                                                                   "Concert des chorales"},
+         "isLocatedAt": {"@id": base + "place"}, "hasTheme": {"@id": base + "theme"},
+         "takesPlaceAt": {"@id": base + "period"}, "lastUpdate": "2026-10-01"},
+        {"@id": base + "place", "@type": "schema:Place", "schema:address": {"@id": base + "address"},
+         "schema:geo": {"@id": base + "geo"}},
+        {"@id": base + "address", "@type": "schema:PostalAddress", "schema:streetAddress": "Place de la Mairie",
+         "schema:postalCode": "93100", "schema:addressLocality": "Montreuil",
+         "hasAddressCity": {"@id": base + "city"}},
+        {"@id": base + "city", "@type": "City", "rdfs:label": "Montreuil", "insee": "93048"},
+        {"@id": base + "geo", "schema:latitude": "48.8638", "schema:longitude": "2.4485"},
+        {"@id": base + "theme", "@type": "Theme", "rdfs:label": "Musique"},
+        {"@id": base + "period", "startDate": "2026-12-19", "startTime": "20:00:00"},
+    ]}
+    path = tmp_path / "flux.jsonld"
+    path.write_text(json.dumps(graph), encoding="utf-8")
+    run = run_import(app, db_session, path, source="dt-flat", kind=ListingType.activity)
+    assert (run.status, run.processed_rows) == (RunStatus.succeeded, 1), run.report_items
+    [row] = _activities(db_session, "dt-flat")
+    assert (row["title"], row["kind"]) == ("Concert des chorales", "amateur_event")
+    assert row["timings"] == ["2026-12-19 20:00 → ?"]
+    commune = db_session.execute(text(
+        "SELECT v.commune_code FROM activity a JOIN venue v ON v.id = a.venue_id WHERE a.title = 'Concert des chorales'"
+    )).scalar_one()
+    assert commune == "93048"
+
+
+def test_a_datatourisme_api_response_is_unwrapped(app, db_session, tmp_path):
+    poi = json.loads((FIXTURES / "datatourisme.jsonld").read_text(encoding="utf-8"))
+    nodes = poi["@graph"] if isinstance(poi, dict) and "@graph" in poi else poi
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps({"objects": nodes, "meta": {"total": len(nodes), "next": None}}), encoding="utf-8")
+    run = run_import(app, db_session, path, source="dt-api", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded and run.created_count >= 1, (run.error, run.report_items)
