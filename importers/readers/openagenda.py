@@ -38,7 +38,7 @@ def looks_like_v2(items: list[dict]) -> bool:
     if not sample or not all("uid" in item or "slug" in item for item in sample):
         return False
     typical = [item for item in sample if isinstance(item.get("title"), dict)
-               or isinstance(item.get("timings"), list) or isinstance(item.get("firstTiming"), dict)]
+               or isinstance(item.get("timings"), list) or isinstance(item.get("lastTiming"), dict)]
     return len(typical) * 2 >= len(sample)
 
 
@@ -61,7 +61,7 @@ def map_v2(event: dict) -> dict[str, object]:
                  and not MEDIA_HOSTS.match(item["link"])), None)
     timings = _timings(event.get("timings"))
     if not timings:  # a list asked for without detailed=1: the first and last dates only
-        timings = _timings([event.get("firstTiming"), event.get("lastTiming")])
+        timings = _timings([event.get("firstTiming") or event.get("nextTiming"), event.get("lastTiming")])
         if len(timings) == 2 and timings[0] == timings[1]:
             timings = timings[:1]
     return compact({

@@ -94,11 +94,16 @@ def test_openagenda_list_with_removed_stubs_and_without_detailed_timings(app, db
              "lastTiming": {"begin": "2027-01-13T18:00:00+01:00", "end": "2027-01-13T20:00:00+01:00"},
              "location": {"name": "MJC", "address": "3 rue X", "city": "Pantin", "postalCode": "93500",
                           "latitude": 48.8944, "longitude": 2.4094}}
+    once = {"begin": "2026-12-20T15:00:00+0100", "end": "2026-12-20T17:00:00+0100"}
+    concert = {"slug": "concert-chorale", "title": {"fr": "Concert de la chorale"}, "nextTiming": once,
+               "lastTiming": once, "location": event["location"]}  # no uid in a default listing
     path = tmp_path / "agenda.json"
-    path.write_text(json.dumps({"total": 2, "events": [{"uid": 12, "removed": True}, event]}), encoding="utf-8")
+    path.write_text(json.dumps({"total": 3, "events": [{"uid": 12, "removed": True}, event, concert]}),
+                    encoding="utf-8")
     run = run_import(app, db_session, path, source="oa-list", kind=ListingType.activity)
-    assert (run.status, run.created_count, run.failed_count) == (RunStatus.succeeded, 1, 0), run.report_items
-    [row] = _activities(db_session, "oa-list")
+    assert (run.status, run.created_count, run.failed_count) == (RunStatus.succeeded, 2, 0), run.report_items
+    row, chorale = _activities(db_session, "oa-list")
+    assert chorale["timings"] == ["2026-12-20 15:00 → 2026-12-20 17:00"]
     assert row["website"] == "https://mjc.example/agenda/slam"  # not the video
     assert (row["registration_url"], row["is_free"]) == ("https://mjc.example/slam", True)
     assert row["timings"] == ["2026-12-02 18:00 → 2026-12-02 20:00", "2027-01-13 18:00 → 2027-01-13 20:00"]
