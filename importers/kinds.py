@@ -13,8 +13,10 @@ VENUE_KIND_WORDS = {
     "biblioth": VenueKind.library, "médiath": VenueKind.library, "mediath": VenueKind.library,
     "library": VenueKind.library, "ciné": VenueKind.cinema, "cine": VenueKind.cinema,
     "conservatoire": VenueKind.conservatoire, "théâtre": VenueKind.theatre, "theatre": VenueKind.theatre,
+    "theater": VenueKind.theatre, "salle de spectacle": VenueKind.theatre,
     "studio": VenueKind.rehearsal_studio, "centre culturel": VenueKind.cultural_centre,
-    "mjc": VenueKind.cultural_centre, "école": VenueKind.school,
+    "mjc": VenueKind.cultural_centre, "école": VenueKind.school, "ecole": VenueKind.school,
+    "school": VenueKind.school,
 }
 ACTIVITY_KIND_WORDS = {
     "stage": ActivityKind.short_course, "essai": ActivityKind.trial_session,
