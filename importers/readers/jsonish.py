@@ -8,6 +8,7 @@ file was already bounded by max_bytes); rows are then produced one by one.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,7 +75,35 @@ def flatten(value: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
-def _feature_values(feature: dict) -> dict[str, object]:
+WGS84 = re.compile(r"(?:EPSG::?4326|CRS:?84)\s*$", re.IGNORECASE)
+
+
+def _projection(collection: dict):
+    """A transformer to WGS 84 when the collection declares another projection (GeoJSON written
+    before RFC 7946, such as Lambert-93 from QGIS or ogr2ogr); None for WGS 84 or no « crs »."""
+    crs = collection.get("crs")
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    if not isinstance(name, str) or not name.strip() or WGS84.search(name):
+        return None
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        return Transformer.from_crs(CRS.from_user_input(name.strip()), 4326, always_xy=True)
+    except CRSError:
+        raise ImportFileError("bad_structure", f"Le fichier GeoJSON déclare une projection inconnue (« {name[:80]} ») : "
+                                               "exportez-le en WGS 84 (EPSG:4326).") from None
+
+
+def _reprojected(coordinates: list, projection) -> list:
+    if projection is None or not all(isinstance(c, (int, float)) for c in coordinates[:2]):
+        return coordinates
+    lon, lat = projection.transform(coordinates[0], coordinates[1])
+    return [round(lon, 7), round(lat, 7)]
+
+
+def _feature_values(feature: dict, projection=None) -> dict[str, object]:
     values = flatten(feature.get("properties") or {}) if isinstance(feature.get("properties") or {}, dict) else {}
     if "id" in feature and "id" not in values:
         values["id"] = feature["id"]
@@ -84,6 +113,7 @@ def _feature_values(feature: dict) -> dict[str, object]:
         if geometry["type"] == "MultiPoint":  # one place drawn as several points: the first
             coordinates = coordinates[0] if isinstance(coordinates, list) and coordinates else None
         if isinstance(coordinates, list) and len(coordinates) >= 2:
+            coordinates = _reprojected(coordinates, projection)
             lat_key = "latitude" if "latitude" not in values else "geometry.latitude"
             lon_key = "longitude" if "longitude" not in values else "geometry.longitude"
             values[lat_key], values[lon_key] = coordinates[1], coordinates[0]
@@ -122,7 +152,7 @@ class JsonTable:
                 features = data.get("features")
                 if not isinstance(features, list):
                     raise ImportFileError("bad_structure", "La FeatureCollection GeoJSON n'a pas de liste « features ».")
-                return self._features(features)
+                return self._features(features, _projection(data))
             if data.get("type") == "Feature":
                 return self._features([data])
             if "@graph" in data or "@type" in data or "@context" in data:
@@ -154,8 +184,8 @@ class JsonTable:
         return "json", False, [flatten(item) if isinstance(item, dict) else item for item in items]
 
     @staticmethod
-    def _features(items: list) -> tuple[str, bool, list]:
-        rows = [_feature_values(item) if isinstance(item, dict) else item for item in items]
+    def _features(items: list, projection=None) -> tuple[str, bool, list]:
+        rows = [_feature_values(item, projection) if isinstance(item, dict) else item for item in items]
         if openagenda.looks_like_ods([row for row in rows if isinstance(row, dict)]):
             return "openagenda", True, [safe_map(openagenda.map_ods, r) if isinstance(r, dict) else r for r in rows]
         return "geojson", False, rows

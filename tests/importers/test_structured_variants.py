@@ -183,3 +183,33 @@ def test_a_datatourisme_api_response_is_unwrapped(app, db_session, tmp_path):
     path.write_text(json.dumps({"objects": nodes, "meta": {"total": len(nodes), "next": None}}), encoding="utf-8")
     run = run_import(app, db_session, path, source="dt-api", kind=ListingType.activity)
     assert run.status is RunStatus.succeeded and run.created_count >= 1, (run.error, run.report_items)
+
+
+def _lambert_collection(crs_name):
+    return {"type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": crs_name}},
+            "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [658920.30, 6862640.10]},
+                          "properties": {"identifiant": "L01", "nom": "Maison Populaire", "commune": "Montreuil"}}]}
+
+
+def test_a_geojson_in_lambert_93_is_reprojected_to_its_real_place(app, db_session, tmp_path):
+    path = tmp_path / "lieux-l93.geojson"
+    path.write_text(json.dumps(_lambert_collection("urn:ogc:def:crs:EPSG::2154")), encoding="utf-8")
+    run = run_import(app, db_session, path, source="qgis")
+    assert (run.status, run.created_count) == (RunStatus.succeeded, 1), run.report_items
+    lon, lat, precision, commune = db_session.execute(text(
+        "SELECT ST_X(location::geometry), ST_Y(location::geometry), location_precision::text, commune_code "
+        "FROM venue WHERE name = 'Maison Populaire'")).one()
+    assert (round(lon, 4), round(lat, 4), precision, commune) == (2.4401, 48.8625, "given", "93048")
+
+
+def test_a_geojson_in_an_unknown_projection_is_refused_clearly(app, db_session, tmp_path):
+    from tests.importers.helpers import fingerprint
+
+    before = fingerprint(db_session)
+    path = tmp_path / "lieux.geojson"
+    path.write_text(json.dumps(_lambert_collection("urn:ogc:def:crs:EPSG::999999")), encoding="utf-8")
+    run = run_import(app, db_session, path, source="qgis-bad")
+    assert run.status is RunStatus.failed
+    assert "projection inconnue" in run.error and "WGS 84" in run.error
+    assert fingerprint(db_session) == before
