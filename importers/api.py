@@ -89,8 +89,8 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
         path = fetch_to_file(location, int(config["IMPORT_MAX_BYTES"]))
     elif not path.is_file():
         raise FetchError(f"Fichier introuvable : {path.name}.")
-    source = session.scalar(select(ImportSource).where(ImportSource.name == options.source))
     try:
+        source = session.scalar(select(ImportSource).where(ImportSource.name == options.source))
         with open_records(path, max_bytes=int(config["IMPORT_MAX_BYTES"])) as records:
             mapping = resolve_mapping(session, source, records, options)
             sample = [row.values for row in records.sample(PREVIEW_ROWS) if not row.error]

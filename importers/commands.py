@@ -151,6 +151,8 @@ def _mapping_lines(preview: dict) -> list[str]:
 def mapping_command(location, source, profile, map_values, as_json):
     """Montre la correspondance colonnes → champs qu'un import utiliserait, avec des exemples de
     valeurs, sans rien enregistrer : à vérifier et corriger (--map) avant l'import."""
+    if profile and not source:
+        raise click.UsageError("--profile demande --source : un profil appartient à une source.")
     options = ImportOptions(source=source, profile=profile, corrections=_corrections(map_values))
     try:
         preview = preview_mapping(db.session, location, options)
@@ -162,9 +164,9 @@ def mapping_command(location, source, profile, map_values, as_json):
         db.session.rollback()
     if as_json:
         click.echo(json.dumps(preview, ensure_ascii=False, indent=2))
-        return
-    for line in _mapping_lines(preview):
-        click.echo(line)
+    else:
+        for line in _mapping_lines(preview):
+            click.echo(line)
     if preview["missing_required"]:
         raise SystemExit(1)
 

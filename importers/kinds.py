@@ -11,7 +11,7 @@ from portal.listings.enums import ActivityKind, ActivityStatus, Level, ListingTy
 
 VENUE_KIND_WORDS = {
     "biblioth": VenueKind.library, "médiath": VenueKind.library, "mediath": VenueKind.library,
-    "library": VenueKind.library, "ciné": VenueKind.cinema, "cine": VenueKind.cinema,
+    "library": VenueKind.library, "ciné": VenueKind.cinema, "cine": VenueKind.cinema, "movie": VenueKind.cinema,
     "conservatoire": VenueKind.conservatoire, "théâtre": VenueKind.theatre, "theatre": VenueKind.theatre,
     "theater": VenueKind.theatre, "salle de spectacle": VenueKind.theatre,
     "studio": VenueKind.rehearsal_studio, "centre culturel": VenueKind.cultural_centre,

@@ -220,7 +220,9 @@ def field_named(name: str) -> str | None:
     for field, labels in FIELDS.items():
         if folded in (fold_header(field), *(fold_header(label) for label in labels)):
             return field
-    return None
+    # A header synonym ("nom", "ville", "cp") names one field only.
+    owners = [field for field, phrases in _SYNONYM_WORDS.items() if tuple(folded.split()) in phrases]
+    return owners[0] if len(owners) == 1 else None
 
 
 def parse_corrections(pairs: tuple[str, ...] | list[str]) -> dict[str, str | None]:

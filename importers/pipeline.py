@@ -99,8 +99,8 @@ def resolve_mapping(session, source: ImportSource | None, records, options: Impo
                                              "source.")
         elif source is not None and source.default_profile_id:
             profile = session.get(ImportProfile, source.default_profile_id)
-        if profile is not None:
-            mapping = dict(profile.mapping)
+        if profile is not None:  # columns the file no longer has are left out, as the preview shows
+            mapping = {column: field for column, field in profile.mapping.items() if column in records.columns}
         else:
             mapping = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
     if not options.corrections:

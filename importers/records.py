@@ -52,16 +52,18 @@ class CanonicalRecord:
     warnings: list[str] = field(default_factory=list)
 
 
-LIST_SEPARATORS = re.compile(r"\s*[;|,\n]\s*")
+LIST_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 
 
-def _as_list(value) -> list[str]:
+def _as_list(value, split: bool = True) -> list[str]:
     """A list field: a list as given, or text split on « ; » (as the published schema says),
-    « | », « , » or line breaks."""
+    « | » or line breaks. Disciplines stay whole: their matching reads the text at once."""
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value if v not in (None, "")]
+    if not split:
+        return [str(value)]
     return [part for part in LIST_SEPARATORS.split(str(value)) if part]
 
 
@@ -165,7 +167,7 @@ def normalise(raw: dict, column_of: dict[str, str],
                 if record.values[name] is None:
                     raise FieldError(name, value, f"Code INSEE invalide : « {value} ».")
             elif name in ("disciplines", "tags", "audiences", "accessibility"):
-                record.values[name] = _as_list(value)
+                record.values[name] = _as_list(value, split=name != "disciplines")
         except FieldError as exc:
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
     _resolve_words(record, raw, listing_type, column_of)

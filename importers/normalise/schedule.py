@@ -78,10 +78,12 @@ def _structured(items: list) -> list[tuple[int, time, time | None]]:
         day = _fold(str(item.get("day") or "")).rsplit("/", 1)[-1].strip()
         start = _clock(item.get("start"), item)
         if day not in WEEKDAY_BY_WORD or start is None:
-            raise FieldError("schedule", item, f"{quote(item)} : jour ou heure de début manquant.")
+            continue  # "PublicHolidays", or no start: not a weekly slot; the others still are
         slot = (WEEKDAY_BY_WORD[day], start, _clock(item.get("end"), item))
         if slot not in slots:
             slots.append(slot)
+    if items and not slots:
+        raise FieldError("schedule", items, f"{quote(items)} : aucun jour de la semaine avec une heure de début.")
     return slots
 
 

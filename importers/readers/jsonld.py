@@ -189,14 +189,21 @@ def _offers(item: dict) -> dict[str, object]:
     if isinstance(free, str) and free.strip().lower() in ("true", "false"):
         free = free.strip().lower() == "true"
     price = first(prop(offer, "price"))
-    if price is None and prop(spec, "maxPrice") is not None:
-        price = first(prop(spec, "maxPrice"))  # DATAtourisme: a maximum price of 0 is free
+    price_min = _given(first(prop(spec, "minPrice")), first(prop(offer, "lowPrice")), price)
+    price_max = _given(first(prop(spec, "maxPrice")), first(prop(offer, "highPrice")))
+    # DATAtourisme gives no price but a range: a maximum of 0 is free.
+    highest = _given(price, price_max)
     return {
-        "is_free": free if isinstance(free, bool) else (True if _is_zero(price) else None),
-        "price_min": first(prop(spec, "minPrice")) or first(prop(offer, "lowPrice")) or price,
-        "price_max": first(prop(spec, "maxPrice")) or first(prop(offer, "highPrice")),
+        "is_free": free if isinstance(free, bool) else (True if _is_zero(highest) else None),
+        "price_min": price_min,
+        "price_max": price_max,
         "registration_url": text(prop(offer, "url")),
     }
+
+
+def _given(*values: object) -> object:
+    """The first value present (0 is a price, not an absence)."""
+    return next((value for value in values if value not in (None, "")), None)
 
 
 def _is_zero(price: object) -> bool:

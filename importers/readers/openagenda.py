@@ -32,14 +32,24 @@ def is_removed(item: object) -> bool:
     return isinstance(item, dict) and item.get("removed") is True
 
 
+def _typical(item: dict) -> bool:
+    """Titles keyed by language ({"fr": …}) or OpenAgenda timings: not a blog's {"rendered": …}."""
+    title = item.get("title")
+    multilingual = isinstance(title, dict) and bool(title) and all(
+        isinstance(key, str) and len(key) == 2 for key in title)
+    return multilingual or isinstance(item.get("timings"), list) or isinstance(item.get("lastTiming"), dict)
+
+
 def looks_like_v2(items: list[dict]) -> bool:
-    """OpenAgenda v2 events: ids, and multilingual titles or OpenAgenda timings, in most of them."""
-    sample = [item for item in items[:20] if isinstance(item, dict) and not is_removed(item)]
-    if not sample or not all("uid" in item or "slug" in item for item in sample):
+    """OpenAgenda v2 events: ids, and multilingual titles or OpenAgenda timings, in most of them;
+    or only removed stubs (a changes feed: no record to import)."""
+    dicts = [item for item in items if isinstance(item, dict)]
+    sample = [item for item in dicts if not is_removed(item)][:20]
+    if not sample:
+        return bool(dicts) and all("uid" in item for item in dicts)
+    if not all("uid" in item or "slug" in item for item in sample):
         return False
-    typical = [item for item in sample if isinstance(item.get("title"), dict)
-               or isinstance(item.get("timings"), list) or isinstance(item.get("lastTiming"), dict)]
-    return len(typical) * 2 >= len(sample)
+    return sum(map(_typical, sample)) * 2 >= len(sample)
 
 
 def looks_like_ods(items: list[dict]) -> bool:

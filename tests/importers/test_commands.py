@@ -90,8 +90,8 @@ def test_bad_corrections_are_refused_clearly_and_store_nothing(app, db_session, 
     result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libele=name"])
     assert result.exit_code == 1
     assert "Colonne « Libele » absente du fichier" in result.output and "Libellé" in result.output
-    result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libellé=intitulé"])
-    assert result.exit_code == 2 and "Champ inconnu : « intitulé »" in result.output
+    result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libellé=effectif"])
+    assert result.exit_code == 2 and "Champ inconnu : « effectif »" in result.output
     result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libellé"])
     assert result.exit_code == 2 and "COLONNE=champ" in result.output
     result = runner.invoke(args=["import", "run", str(path), "--source", "x", "--map", "Libellé=",
@@ -104,3 +104,19 @@ def test_bad_corrections_are_refused_clearly_and_store_nothing(app, db_session, 
                                  "--map", "title=name"])
     assert result.exit_code == 1 and "déjà structuré" in result.output
     assert fingerprint(db_session) == before
+
+
+def test_a_saved_profile_whose_columns_are_gone_shows_what_is_missing(app, db_session, tmp_path):
+    runner = app.test_cli_runner()
+    first = tmp_path / "v1.csv"
+    first.write_text(MEMBERS, encoding="utf-8")
+    result = runner.invoke(args=["import", "run", str(first), "--source", "evolue", "--map", "Libellé=name",
+                                 "--map", "Nom=", "--save-profile", "v1"])
+    assert result.exit_code == 0, result.output
+    renamed = tmp_path / "v2.csv"
+    renamed.write_text(MEMBERS.replace("Libellé", "Intitulé de l'atelier"), encoding="utf-8")
+    result = runner.invoke(args=["import", "mapping", str(renamed), "--source", "evolue", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["missing_required"] == ["Nom / titre"]
+    result = runner.invoke(args=["import", "mapping", str(renamed), "--profile", "v1"])
+    assert result.exit_code == 2 and "--source" in result.output

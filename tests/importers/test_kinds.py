@@ -10,6 +10,7 @@ from portal.listings.enums import ActivityKind, ListingType, VenueKind
     ("Théâtre municipal", VenueKind.theatre),
     ("Community theater", VenueKind.theatre),
     ("Salle de spectacle", VenueKind.theatre),
+    ("Movie theater", VenueKind.cinema),
     ("Ecole de musique", VenueKind.school),
     ("theatre", VenueKind.theatre),  # a Boussole value as is
 ])

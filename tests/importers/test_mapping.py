@@ -125,3 +125,11 @@ def test_describe_mapping_gives_french_labels_for_the_partner():
         {"column": "Ville", "field": "commune_name", "label": "Commune"},
         {"column": "DEP", "field": None, "label": "Colonne non utilisée"},
     ]
+
+
+def test_a_correction_may_name_a_field_by_its_name_its_label_or_a_usual_header():
+    from importers.mapping import field_named
+
+    assert field_named("postal_code") == field_named("Code postal") == field_named("CP") == "postal_code"
+    assert field_named("nom") == "name"
+    assert field_named("bidule") is None

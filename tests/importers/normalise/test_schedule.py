@@ -36,3 +36,11 @@ def test_parse_schedule_refuses(value, message):
         parse_schedule(value)
     assert caught.value.field == "schedule"
     assert message in caught.value.message
+
+
+def test_structured_slots_keep_the_weekdays_and_skip_what_is_not_one():
+    slots = parse_schedule([{"day": "https://schema.org/PublicHolidays", "start": "10:00"},
+                            {"day": "https://schema.org/Tuesday", "start": "19:00", "end": "20:30:00"}])
+    assert slots == [(1, time(19, 0), time(20, 30))]
+    with pytest.raises(FieldError):
+        parse_schedule([{"day": "PublicHolidays", "start": "10:00"}])

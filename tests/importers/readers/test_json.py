@@ -8,7 +8,7 @@ import json
 import pytest
 
 from importers.fields import FIELDS
-from importers.readers import Row, open_records
+from importers.readers import ImportFileError, Row, open_records
 
 from .conftest import FIXTURES
 
@@ -194,3 +194,36 @@ def test_schema_org_graph_resolves_references_to_places():
     assert rows[0].values["address"] == "10 quai de l'Ourcq, 93500 Pantin"
     assert (rows[0].values["latitude"], rows[0].values["longitude"]) == (48.895, 2.41)
     assert rows[1].values["website"] == "https://theatre.example"
+
+
+def test_a_blog_export_with_slugs_and_rendered_titles_is_plain_json(write):
+    path = write("posts.json", json.dumps([
+        {"id": 7, "slug": "atelier-chant", "title": {"rendered": "Atelier chant"}, "link": "https://blog.example/7"},
+        {"id": 8, "slug": "chorale", "title": {"rendered": "Chorale"}, "link": "https://blog.example/8"},
+    ]))
+    records, rows = read(path)
+    assert (records.format, records.premapped) == ("json", False)
+    assert rows[0].values["title.rendered"] == "Atelier chant"
+
+
+def test_openagenda_removed_stubs_ahead_of_events_do_not_hide_the_format(write):
+    stubs = [{"uid": n, "removed": True} for n in range(25)]
+    event = {"uid": 99, "title": {"fr": "Atelier slam"}, "timings": [{"begin": "2026-12-02T18:00:00+01:00"}]}
+    records, rows = read(write("changes.json", json.dumps({"events": stubs + [event]})))
+    assert records.format == "openagenda" and [row.values["name"] for row in rows] == ["Atelier slam"]
+    with pytest.raises(ImportFileError) as raised:
+        read(write("deleted.json", json.dumps({"events": stubs})))
+    assert raised.value.code == "empty"
+
+
+def test_datatourisme_price_range_keeps_a_zero_minimum_and_free_only_at_zero(write):
+    def offer(spec):
+        return {"@context": {"@vocab": "https://www.datatourisme.fr/ontology/core#"},
+                "@id": "https://data.datatourisme.fr/93/x", "@type": ["schema:Event"], "rdfs:label": "Bal",
+                "isLocatedAt": {"schema:address": {"schema:addressLocality": "Pantin"}},
+                "offers": {"schema:priceSpecification": spec}}
+
+    _, [row] = read(write("range.jsonld", json.dumps(offer({"schema:minPrice": 0, "schema:maxPrice": 15}))))
+    assert (row.values.get("price_min"), row.values.get("price_max"), row.values.get("is_free")) == (0, 15, None)
+    _, [row] = read(write("free.jsonld", json.dumps(offer({"schema:minPrice": "0", "schema:maxPrice": "0"}))))
+    assert row.values.get("is_free") is True
