@@ -5,6 +5,7 @@ Every key has a one-line comment; README's configuration table is made from the 
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -19,10 +20,24 @@ def _default_database_url() -> str:
     return "postgresql+psycopg://postgres@127.0.0.1:5432/boussole"
 
 
-def _default_data_dir() -> str:
-    """The shared data folder beside the checkout, when there is one."""
-    candidate = PROJECT_ROOT.parent / "shared" / "data"
-    return str(candidate) if candidate.is_dir() else str(PROJECT_ROOT / "data")
+def _cloned_from(root: Path) -> Path | None:
+    """The local checkout `root` was cloned from (git's origin, when it is a folder)."""
+    try:
+        url = subprocess.run(["git", "-C", str(root), "config", "--get", "remote.origin.url"],
+                             capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = Path(url.removeprefix("file://")) if url and "://" not in url.removeprefix("file://") else None
+    return path if path is not None and path.is_absolute() and path.is_dir() else None
+
+
+def _default_data_dir(root: Path = PROJECT_ROOT) -> str:
+    """The shared data folder beside the checkout, or beside the local checkout it was cloned
+    from (a throwaway clone elsewhere, as CI makes), when there is one."""
+    for candidate in (root, _cloned_from(root)):
+        if candidate is not None and (candidate.parent / "shared" / "data").is_dir():
+            return str(candidate.parent / "shared" / "data")
+    return str(root / "data")
 
 
 def _bool(value: str) -> bool:
