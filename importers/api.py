@@ -10,7 +10,6 @@ from pathlib import Path
 
 import requests
 from flask import current_app
-
 from sqlalchemy import select
 
 from importers.fields import FIELDS, REQUIRED
@@ -92,7 +91,7 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
     try:
         source = session.scalar(select(ImportSource).where(ImportSource.name == options.source))
         with open_records(path, max_bytes=int(config["IMPORT_MAX_BYTES"])) as records:
-            mapping = resolve_mapping(session, source, records, options)
+            mapping, profile = resolve_mapping(session, source, records, options)
             sample = [row.values for row in records.sample(PREVIEW_ROWS) if not row.error]
             columns = []
             for column in records.columns:
@@ -107,10 +106,6 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
                 field = mapping.get(column)
                 columns.append({"column": column, "field": field,
                                 "label": FIELDS[field][0] if field in FIELDS else None, "examples": examples})
-            profile = None
-            if not records.premapped and not options.mapping:
-                profile = options.profile or (source.default_profile.name
-                                              if source is not None and source.default_profile else None)
             return {
                 "format": records.format, "encoding": records.encoding, "delimiter": records.delimiter,
                 "premapped": records.premapped, "profile": profile, "corrected": bool(options.corrections),

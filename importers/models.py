@@ -64,7 +64,6 @@ class ImportSource(db.Model):
                                                  server_default=func.now())
 
     profiles = relationship("ImportProfile", back_populates="source", foreign_keys="ImportProfile.source_id")
-    default_profile = relationship("ImportProfile", foreign_keys=[default_profile_id], post_update=True)
 
 
 class ImportProfile(db.Model):

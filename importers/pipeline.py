@@ -78,18 +78,20 @@ def get_or_create_source(session, name: str, listing_type: ListingType) -> Impor
     return source
 
 
-def resolve_mapping(session, source: ImportSource | None, records, options: ImportOptions) -> dict[str, str]:
-    """The mapping a run uses: explicit, or the profile asked for, or the source's saved one, or
-    the automatic suggestion; then the partner's corrections on top."""
+def resolve_mapping(session, source: ImportSource | None, records,
+                    options: ImportOptions) -> tuple[dict[str, str], str | None]:
+    """The mapping a run uses, and the name of the saved profile it comes from: explicit, or the
+    profile asked for, or the source's saved one, or the automatic suggestion (no name); then
+    the partner's corrections on top."""
     if records.premapped:
         if options.corrections:
             raise ImportAbort("mapping", f"Ce fichier ({records.format}) est déjà structuré : ses champs sont "
                                          "reconnus directement, sans correspondance de colonnes à corriger.")
-        return {column: column for column in records.columns}
+        return {column: column for column in records.columns}, None
+    profile = None
     if options.mapping:
         mapping = options.mapping
     else:
-        profile = None
         if options.profile:
             if source is not None:
                 profile = session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,
@@ -103,10 +105,11 @@ def resolve_mapping(session, source: ImportSource | None, records, options: Impo
             mapping = {column: field for column, field in profile.mapping.items() if column in records.columns}
         else:
             mapping = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
+    name = profile.name if profile is not None else None
     if not options.corrections:
-        return mapping
+        return mapping, name
     try:
-        return corrected(mapping, options.corrections, records.columns)
+        return corrected(mapping, options.corrections, records.columns), name
     except MappingError as error:
         raise ImportAbort("mapping", error.message) from None
 
@@ -195,7 +198,7 @@ class ImportPipeline:
             raise ImportAbort("missing_file", f"Fichier introuvable : {path.name}.")
         with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"])) as records:
             source.format = records.format
-            mapping = resolve_mapping(self.session, source, records, options)
+            mapping, _profile = resolve_mapping(self.session, source, records, options)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
             if missing:
                 raise ImportAbort(
