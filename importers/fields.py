@@ -32,6 +32,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "price_min": ("Prix minimum (€)", "Minimum price (€)"),
     "price_max": ("Prix maximum (€)", "Maximum price (€)"),
     "schedule": ("Horaires hebdomadaires", "Weekly schedule"),
+    "season_start": ("Début de saison", "Season start"),
+    "season_end": ("Fin de saison", "Season end"),
     "timings": ("Dates", "Timings"),
     "status": ("Statut", "Status"),
     "registration_url": ("Inscription (lien)", "Registration link"),

@@ -7,6 +7,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from importers.accessibility import resolve_accessibility
+from importers.audiences import resolve_audiences
 from importers.disciplines import match_disciplines
 from importers.fields import FIELDS
 from importers.normalise import (
@@ -79,6 +81,11 @@ def _identifier(value) -> str | None:
     return text
 
 
+def _date(value, name: str):
+    moment = parse_datetime(value, name)
+    return moment.date() if moment else None
+
+
 PARSERS = {
     "external_id": _identifier,
     "name": lambda v: _text(v, "name"),
@@ -98,6 +105,8 @@ PARSERS = {
     "price_max": lambda v: parse_decimal(v, "price_max"),
     "source_modified_at": lambda v: parse_datetime(v, "source_modified_at"),
     "schedule": lambda v: parse_schedule(v),
+    "season_start": lambda v: _date(v, "season_start"),
+    "season_end": lambda v: _date(v, "season_end"),
     "timings": lambda v: parse_timings(v),
 }
 
@@ -189,7 +198,34 @@ def normalise(raw: dict, column_of: dict[str, str],
     record.values["disciplines"], record.values["tags"] = slugs, free_tags
     for error in validate_record(record.values):
         _problem(record, error.field, column_of.get(error.field, error.field), error.value, error.message)
+    _publics(record, listing_type, column_of)
     return record
+
+
+def _publics(record: CanonicalRecord, listing_type: ListingType, column_of: dict[str, str]) -> None:
+    """Audience and accessibility phrases → columns of the listing type; what they cannot hold
+    stays in the partner's words (audiences as free tags, accessibility as notes)."""
+    values = record.values
+    phrases = values.pop("audiences", None) or []
+    left = phrases
+    if phrases and listing_type is ListingType.activity:
+        found = resolve_audiences(phrases)
+        values["audiences"], left = list(found.codes), found.left
+        low = values["age_min"] if values.get("age_min") is not None else found.age_min
+        high = values["age_max"] if values.get("age_max") is not None else found.age_max
+        if low is None or high is None or low <= high:  # ages written in their own columns win
+            values.update({name: age for name, age in (("age_min", low), ("age_max", high)) if age is not None})
+    values["tags"] += [phrase for phrase in left if phrase not in values["tags"]]
+    access = values.pop("accessibility", None)
+    if access:
+        found = resolve_accessibility(listing_type, access)
+        values["access"] = {column: flag for column, flag in found.columns.items() if flag}
+        if found.notes:
+            values["accessibility_notes"] = found.notes
+    start, end = values.get("season_start"), values.get("season_end")
+    if start and end and end < start:
+        _problem(record, "season_end", column_of.get("season_end", "season_end"), str(end),
+                 "La fin de saison précède son début.")
 
 
 def content_hash(values: dict) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import Integer, any_, delete, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from importers.accessibility import empty_columns
 from importers.bulk import copy_insert
 from importers.records import content_hash
 from portal.activities.models import Activity, ActivitySlot, ActivityTiming, activity_discipline, activity_tag
@@ -40,7 +41,7 @@ VERIFY_REFRESH = timedelta(days=1)
 # Part of every content hash: bump it when records are stored differently (a new column
 # filled from an existing field), so that the next import rewrites rows instead of
 # reporting them unchanged.
-STORAGE_VERSION = 3
+STORAGE_VERSION = 4
 
 
 def listing_slug(name: str) -> str:
@@ -65,6 +66,10 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
         "slug": slug or listing_slug(name), "description": values.get("description"),
         "website": values.get("website"), "email": values.get("email"), "phone": values.get("phone"),
     }
+    if listing_type is not ListingType.resource:
+        # Every accessibility column, so that a flag the source no longer gives is cleared.
+        common.update(empty_columns(listing_type), **values.get("access", {}))
+    common["accessibility_notes"] = values.get("accessibility_notes")
     if listing_type is ListingType.venue:
         point = location.point if location else None
         return {
@@ -89,6 +94,8 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
             "level": Level(values["level"]) if values.get("level") else None,
             "status": ActivityStatus(values.get("status") or ActivityStatus.scheduled),
             "registration_url": values.get("registration_url"),
+            "audiences": values.get("audiences") or [],
+            "season_start": values.get("season_start"), "season_end": values.get("season_end"),
         }
     return {**common, **price, "title": name, "venue_id": values.get("venue_id"),
             "kind": ResourceKind(values.get("kind") or ResourceKind.advice)}

@@ -210,7 +210,9 @@ def activity_document(activity: Activity, now: datetime | None = None) -> dict:
     now = now or datetime.now(timezone.utc)
     doc = _base(activity, "activity", activity.title)
     doc.update(_venue_place(activity.venue))
-    doc["accessibility"] += [value for attr, value in ACTIVITY_ACCESS if getattr(activity, attr)]
+    # The venue's families, the activity's own families (an event declared accessible) and services.
+    doc["accessibility"] += [value for attr, value in VENUE_ACCESS + ACTIVITY_ACCESS
+                             if getattr(activity, attr) and value not in doc["accessibility"]]
     doc.update({
         "kind": activity.kind.value,
         "age_min": activity.age_min,

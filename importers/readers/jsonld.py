@@ -213,6 +213,34 @@ def _is_zero(price: object) -> bool:
         return False
 
 
+def _labels(value: object) -> list[str]:
+    """Labels of vocabulary nodes, or the last part of their id ("kb:Family" → "Family")."""
+    found = []
+    for item in _as_list(value):
+        label = texts(item) if not (isinstance(item, dict) and set(item) <= {"@id", "@type"}) else []
+        if not label and isinstance(item, dict) and item.get("@id"):
+            label = [str(item["@id"]).replace("#", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]]
+        found += label
+    return found
+
+
+def _features(item: dict) -> list[str]:
+    """schema.org accessibility: accessibilityFeature texts, and amenityFeature entries whose
+    value is true ({"name": "Accès PMR", "value": true})."""
+    found = texts(prop(item, "accessibilityFeature")) if prop(item, "accessibilityFeature") else []
+    for feature in _as_list(prop(item, "amenityFeature")):
+        if isinstance(feature, dict) and first(prop(feature, "value")) in (True, "true", "True"):
+            found += [name for name in [text(prop(feature, "name"))] if name]
+    return found
+
+
+def _season(weekly: list[dict]) -> dict[str, str]:
+    """The first and last day of weekly slots (schema.org Schedule startDate/endDate)."""
+    starts = [slot["from"] for slot in weekly if slot.get("from")]
+    ends = [slot["until"] for slot in weekly if slot.get("until")]
+    return compact({"season_start": min(starts) if starts else None, "season_end": max(ends) if ends else None})
+
+
 def map_datatourisme(item: dict) -> dict[str, object]:
     located = node(prop(item, "isLocatedAt")) or {}
     contact = node(prop(item, "hasContact")) or {}
@@ -239,6 +267,9 @@ def map_datatourisme(item: dict) -> dict[str, object]:
         "source_modified_at": text(prop(item, "lastUpdate")) or text(prop(item, "lastUpdateDatatourisme")),
         "kind": _kind(item),
         "tags": texts(themes) if themes else None,
+        "audiences": _labels(prop(item, "hasAudience")) or None,
+        "accessibility": ["handicap moteur"] if first(prop(item, "reducedMobilityAccess")) in (True, "true")
+        else None,
         **{key: value for key, value in _offers(item).items() if key != "registration_url"},
     })
 
@@ -314,6 +345,7 @@ def map_schema_org(item: dict) -> dict[str, object]:
         "phone": text(prop(item, "telephone")) or text(prop(place, "telephone")),
         "timings": timings,
         "schedule": weekly,
+        **_season(weekly),
         "source_modified_at": text(prop(item, "dateModified")),
         "kind": _kind(item, bool(weekly)),
         "tags": texts(prop(item, "keywords")) if prop(item, "keywords") else None,
@@ -321,6 +353,9 @@ def map_schema_org(item: dict) -> dict[str, object]:
         "organization": text(prop(organizer, "name")),
         "age_min": age_min if age_min is not None else first(prop(audience, "suggestedMinAge")),
         "age_max": age_max if age_max is not None else first(prop(audience, "suggestedMaxAge")),
+        "audiences": [t for a in _as_list(prop(item, "audience")) if isinstance(a, dict)
+                      for t in texts(prop(a, "audienceType"))] or None,
+        "accessibility": (_features(item) + (_features(place) if place is not item else [])) or None,
         "status": EVENT_STATUS.get((text(prop(item, "eventStatus")) or "").rsplit("/", 1)[-1]),
         **_offers(item),
     })

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.listings.enums import AUDIENCES, ActivityKind, ActivityStatus, Level, PricePeriod
-from portal.listings.mixins import ListingMixin, link_table, pg_enum
+from portal.listings.mixins import AccessFamiliesMixin, ListingMixin, link_table, pg_enum
 
 activity_discipline = link_table("activity", "discipline")
 activity_tag = link_table("activity", "tag")
@@ -45,7 +45,7 @@ PRICE_CHECKS = (
 )
 
 
-class Activity(ListingMixin, PriceMixin, db.Model):
+class Activity(ListingMixin, PriceMixin, AccessFamiliesMixin, db.Model):
     __tablename__ = "activity"
 
     title: Mapped[str] = mapped_column(Text, nullable=False)
@@ -69,7 +69,7 @@ class Activity(ListingMixin, PriceMixin, db.Model):
                                                     server_default="{}")
     audition_required: Mapped[bool | None] = mapped_column(Boolean)
     music_reading_required: Mapped[bool | None] = mapped_column(Boolean)
-    # Activity-level accessibility.
+    # Activity-level services (the families and notes come from AccessFamiliesMixin).
     has_lsf: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default="false")
     has_audio_description: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
                                                         server_default="false")

@@ -104,10 +104,23 @@ def venue_accessibility(venue) -> list[str]:
 
 
 def activity_accessibility(activity) -> list[str]:
-    pairs = [(activity.has_lsf, "lsf"), (activity.has_audio_description, "audio_description"),
+    """The activity's own families (those its venue does not already show) and services."""
+    venue = getattr(activity, "venue", None)
+    pairs = [(getattr(activity, attr) and not (venue is not None and getattr(venue, attr)), key)
+             for attr, key in (("access_motor", "motor"), ("access_visual", "visual"),
+                               ("access_hearing", "hearing"), ("access_mental", "mental"))]
+    pairs += [(activity.has_lsf, "lsf"), (activity.has_audio_description, "audio_description"),
              (activity.has_hearing_loop, "hearing_loop"), (activity.has_easy_read, "easy_read"),
              (activity.has_subtitles, "subtitles"), (activity.is_relaxed_session, "relaxed")]
     return [str(labels.ACCESSIBILITY[key]) for flag, key in pairs if flag]
+
+
+def accessibility_notes(listing, venue) -> list[str]:
+    """What the partner wrote beyond the flags: the listing's own notes, then its venue's."""
+    notes = [getattr(listing, "accessibility_notes", None)]
+    if venue is not None and venue is not listing:
+        notes.append(venue.accessibility_notes)
+    return [note for note in dict.fromkeys(notes) if note]
 
 
 def verified_text(listing) -> str | None:

@@ -50,6 +50,7 @@ def _common(listing, venue, point) -> dict:
         "source": presenters.source_text(listing),
         "price": presenters.price_text(listing) if hasattr(listing, "is_free") else None,
         "venue_access": presenters.venue_accessibility(venue),
+        "access_notes": presenters.accessibility_notes(listing, venue),
         "venue": venue,
         "point": point,
     }

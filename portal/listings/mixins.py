@@ -6,6 +6,7 @@ shown differently) built from these mixins, so the rules below hold for all thre
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Enum,
@@ -26,6 +27,17 @@ from portal.listings.enums import ModerationStatus
 def pg_enum(enum_cls, name: str):
     """A PostgreSQL enum storing the Python enum's values (not its names)."""
     return Enum(enum_cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class AccessFamiliesMixin:
+    """Accessibility by family of disability (acceslibre's families, OpenAgenda's codes);
+    NULL means "not said". Notes keep what a partner wrote beyond the families."""
+
+    access_motor: Mapped[bool | None] = mapped_column(Boolean)
+    access_visual: Mapped[bool | None] = mapped_column(Boolean)
+    access_hearing: Mapped[bool | None] = mapped_column(Boolean)
+    access_mental: Mapped[bool | None] = mapped_column(Boolean)
+    accessibility_notes: Mapped[str | None] = mapped_column(Text)
 
 
 class ProvenanceMixin:

@@ -26,6 +26,8 @@ class Resource(ListingMixin, PriceMixin, db.Model):
     booking_url: Mapped[str | None] = mapped_column(Text)
     # Funding and calls: the date applications close.
     deadline: Mapped[date | None] = mapped_column(Date)
+    # What a partner wrote about access (a room's own access is its venue's).
+    accessibility_notes: Mapped[str | None] = mapped_column(Text)
 
     venue = relationship("Venue", backref="resources")
     organization = relationship("Organization")

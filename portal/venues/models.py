@@ -5,13 +5,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.listings.enums import LocationPrecision, VenueKind
-from portal.listings.mixins import ListingMixin, link_table, pg_enum
+from portal.listings.mixins import AccessFamiliesMixin, ListingMixin, link_table, pg_enum
 
 venue_discipline = link_table("venue", "discipline")
 venue_tag = link_table("venue", "tag")
 
 
-class Venue(ListingMixin, db.Model):
+class Venue(ListingMixin, AccessFamiliesMixin, db.Model):
     __tablename__ = "venue"
 
     name: Mapped[str] = mapped_column(Text, nullable=False)
@@ -30,16 +30,11 @@ class Venue(ListingMixin, db.Model):
     transit: Mapped[str | None] = mapped_column(Text)
     # Free access to the place and its services (a library's "gratuité des services").
     is_free: Mapped[bool | None] = mapped_column(Boolean)
-    # Venue-level accessibility, acceslibre families; NULL means "not said".
-    access_motor: Mapped[bool | None] = mapped_column(Boolean)
-    access_visual: Mapped[bool | None] = mapped_column(Boolean)
-    access_hearing: Mapped[bool | None] = mapped_column(Boolean)
-    access_mental: Mapped[bool | None] = mapped_column(Boolean)
+    # Venue-level equipment (the families and notes come from AccessFamiliesMixin).
     step_free_entrance: Mapped[bool | None] = mapped_column(Boolean)
     has_lift: Mapped[bool | None] = mapped_column(Boolean)
     accessible_toilets: Mapped[bool | None] = mapped_column(Boolean)
     accessible_parking: Mapped[bool | None] = mapped_column(Boolean)
-    accessibility_notes: Mapped[str | None] = mapped_column(Text)
     # When a duplicate was merged into another venue, its URL redirects there.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
 

@@ -218,3 +218,53 @@ def test_a_geojson_in_an_unknown_projection_is_refused_clearly(app, db_session, 
     assert run.status is RunStatus.failed
     assert "projection inconnue" in run.error and "WGS 84" in run.error
     assert fingerprint(db_session) == before
+
+
+def test_audiences_accessibility_and_seasons_of_structured_formats_are_stored(app, db_session, tmp_path):
+    """OpenAgenda's accessibility codes, schema.org audienceType / amenityFeature / Schedule
+    dates, DATAtourisme hasAudience / reducedMobilityAccess: kept on the activity."""
+    query = text("""
+        SELECT a.title, a.audiences, a.access_motor, a.access_hearing, a.access_visual, a.accessibility_notes,
+               a.season_start::text, a.season_end::text,
+               array(SELECT t.label FROM activity_tag x JOIN tag t ON t.id = x.tag_id
+                     WHERE x.activity_id = a.id ORDER BY t.label) AS tags
+        FROM activity a JOIN import_source s ON s.id = a.source_id WHERE s.name = :source
+    """)
+    run = run_import(app, db_session, FIXTURES / "openagenda_v2.json", source="oa", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    choir = {r["title"]: r for r in db_session.execute(query, {"source": "oa"}).mappings()}["Atelier de chant choral"]
+    # {"hi": true, "vi": false, "mi": true}: hearing and motor said, visual not
+    assert (choir["access_hearing"], choir["access_motor"], choir["access_visual"]) == (True, True, None)
+
+    course = {"@context": "https://schema.org", "@type": "Course", "@id": "https://mjc.example/theatre",
+              "name": "Théâtre ados", "audience": {"@type": "PeopleAudience", "audienceType": "Adolescents, Familles"},
+              "hasCourseInstance": {"@type": "CourseInstance", "location": {
+                  **PLACE, "amenityFeature": [
+                      {"@type": "LocationFeatureSpecification", "name": "Accès fauteuil roulant", "value": True},
+                      {"@type": "LocationFeatureSpecification", "name": "Vestiaire", "value": True},
+                      {"@type": "LocationFeatureSpecification", "name": "Ascenseur", "value": False}]},
+                  "courseSchedule": {"@type": "Schedule", "byDay": "https://schema.org/Wednesday",
+                                     "startTime": "17:00", "endTime": "19:00",
+                                     "startDate": "2026-09-16", "endDate": "2027-06-23"}}}
+    path = tmp_path / "course.jsonld"
+    path.write_text(json.dumps(course), encoding="utf-8")
+    run = run_import(app, db_session, path, source="so", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    [theatre] = db_session.execute(query, {"source": "so"}).mappings().all()
+    assert theatre["audiences"] == ["teenagers", "families"]
+    assert (theatre["season_start"], theatre["season_end"]) == ("2026-09-16", "2027-06-23")
+    assert theatre["access_motor"] is True and theatre["accessibility_notes"] == "Vestiaire"  # not "Ascenseur": false
+
+    event = {"@context": {"@vocab": "https://www.datatourisme.fr/ontology/core#"}, "@id": "https://dt.example/1",
+             "@type": ["EntertainmentAndEvent", "ShowEvent"], "rdfs:label": {"fr": "Bal folk"},
+             "reducedMobilityAccess": True, "hasAudience": [{"@id": "kb:Family"}, {"@id": "kb:Youngsters"}],
+             "isLocatedAt": {"address": {"streetAddress": "1 place de la Mairie", "postalCode": "93500",
+                                         "addressLocality": "Pantin"},
+                             "geo": {"latitude": "48.8944", "longitude": "2.4094"}}}
+    path = tmp_path / "dt.jsonld"
+    path.write_text(json.dumps({"@graph": [event]}), encoding="utf-8")
+    run = run_import(app, db_session, path, source="dt", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    [ball] = db_session.execute(query, {"source": "dt"}).mappings().all()
+    assert ball["audiences"] == ["families"] and "Youngsters" in ball["tags"]  # an unknown audience is kept
+    assert ball["access_motor"] is True

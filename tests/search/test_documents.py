@@ -39,3 +39,10 @@ def test_a_merged_venue_is_not_searchable(db_session):
     merged = make_venue(name="Cinéma A bis", merged_into_id=kept.id)
     assert not is_searchable(merged)
     assert load_documents(db_session, "venue", [kept.id, merged.id])[0]["listing_id"] == kept.id
+
+
+def test_an_activity_declared_accessible_is_found_as_such_whatever_its_venue_says(db_session):
+    venue = make_venue(name="Salle des fêtes", commune_code="93055", access_motor=True)
+    event = make_activity(title="Bal", venue=venue, access_motor=True, access_hearing=True, has_subtitles=True)
+    [doc] = load_documents(db_session, "activity", [event.id])
+    assert doc["accessibility"] == ["motor", "hearing", "subtitles"]  # once each

@@ -110,3 +110,17 @@ def test_a_free_venue_says_so(client, db_session):
     venue = make_venue(name="Médiathèque Libre", commune_code="93048", is_free=True)
     html = client.get(f"/lieux/{venue.id}-{venue.slug}").get_data(as_text=True)
     assert "Accès et services gratuits." in html
+
+
+def test_activity_page_shows_its_own_accessibility_and_what_the_partner_wrote(client, db_session):
+    venue = make_venue(name="MJC", commune_code="93048", access_motor=True,
+                       accessibility_notes="Rampe amovible sur demande")
+    bal = make_activity(title="Bal folk", venue=venue, access_hearing=True, access_motor=True,
+                        accessibility_notes="Visite tactile avant le spectacle")
+    html = client.get(f"/activites/{bal.id}-{bal.slug}").get_data(as_text=True)
+    assert html.count("Handicap moteur") == 1 and "Handicap auditif" in html
+    assert "Visite tactile avant le spectacle" in html and "Rampe amovible sur demande" in html
+    assert "Pas d’information d’accessibilité" not in html
+    bare = make_activity(title="Chorale", accessibility_notes="Accès par la cour")
+    html = client.get(f"/activites/{bare.id}-{bare.slug}").get_data(as_text=True)
+    assert "Accès par la cour" in html and "Pas d’information d’accessibilité" not in html

@@ -1,0 +1,89 @@
+"""Partner accessibility words ("accès fauteuil", "LSF", "boucle magnétique", "ascenseur",
+OpenAgenda's families) → the portal's accessibility flags, per listing type; the rest is kept.
+
+A phrase made only of known words sets flags; a phrase saying more ("rampe amovible sur
+demande à l'accueil") sets the flags it names and is also kept whole as accessibility notes,
+so the detail a partner wrote is shown, not reduced to a pictogram.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from importers.wording import Vocabulary
+from portal.listings.enums import ListingType
+
+VOCABULARY = Vocabulary(
+    [
+        (r"langue des signes(?: francaise)?|lsf|sign language", ("lsf", "hearing")),
+        (r"audio ?description|audiodecrit(?:e|s|es)?", ("audio_description", "visual")),
+        (r"boucles? (?:magnetiques?|a induction)(?: magnetique)?|hearing loops?", ("hearing_loop", "hearing")),
+        (r"sous titr(?:e|es|age|ee|ees)|surtitr(?:e|es|age)|subtitl(?:es|ed)|captions?", ("subtitles", "hearing")),
+        (r"facile a lire(?: et a comprendre)?|falc|easy read", ("easy_read", "mental")),
+        (r"seances? (?:relax|adaptees?|calmes?)|relax|relaxed(?: performance)?", ("relaxed",)),
+        (r"(?:entree |acces )?de plain pied|sans marches?|step free|rampe(?: d acces)?", ("step_free",)),
+        (r"ascenseurs?|elevators?|lifts?", ("lift",)),
+        (r"(?:toilettes|sanitaires|wc) (?:adapte(?:e|s|es)?|pmr|accessibles?)|accessible toilets?", ("toilets",)),
+        (r"(?:stationnement|parking|places?(?: de parking)?) (?:adapte(?:e|s|es)?|pmr|reserve(?:e|s|es)?"
+         r"|handicape(?:e|s|es)?)|accessible parking", ("parking",)),
+        (r"fauteuils? roulants?|fauteuils?|pmr|mobilite reduite|(?:handicap )?moteur|motor|wheelchair"
+         r"|handicap physique|mobility", ("motor",)),
+        (r"(?:handicap )?visuel(?:le)?s?|mal ?voyants?|non ?voyants?|aveugles?|braille|visual(?:ly impaired)?"
+         r"|blind", ("visual",)),
+        (r"(?:handicap )?auditi(?:f|fs|ve|ves)|mal ?entendants?|sourds?|hearing(?: impaired)?|deaf", ("hearing",)),
+        (r"(?:handicap )?(?:mental|psychique|cognitif|intellectuel)(?:le)?s?|cognitive", ("mental",)),
+    ],
+    filler=("acces", "accessible", "accessibles", "accessibilite", "handicap", "handicaps", "personnes", "personne",
+            "en", "situation", "de", "du", "des", "d", "l", "la", "le", "les", "et", "a", "aux", "au", "pour",
+            "oui", "avec", "adapte", "adaptee", "adaptes", "adaptees", "public", "publics", "access", "and",
+            "for", "with", "people", "disabled", "disability", "disabilities", "impaired", "impairment", "accueil",
+            "equipement", "equipe", "entree", "salle", "lieu", "the", "yes"),
+)
+
+# Flag → column, per listing type; a flag without a column there is kept in the notes.
+COLUMNS = {
+    ListingType.venue: {"motor": "access_motor", "visual": "access_visual", "hearing": "access_hearing",
+                        "mental": "access_mental", "step_free": "step_free_entrance", "lift": "has_lift",
+                        "toilets": "accessible_toilets", "parking": "accessible_parking"},
+    ListingType.activity: {"motor": "access_motor", "visual": "access_visual", "hearing": "access_hearing",
+                           "mental": "access_mental", "lsf": "has_lsf", "audio_description": "has_audio_description",
+                           "hearing_loop": "has_hearing_loop", "easy_read": "has_easy_read",
+                           "subtitles": "has_subtitles", "relaxed": "is_relaxed_session"},
+    ListingType.resource: {},
+}
+# Activity services are yes/no columns (false when not said); everything else is "not said" when NULL.
+FALSE_BY_DEFAULT = {"has_lsf", "has_audio_description", "has_hearing_loop", "has_easy_read", "has_subtitles",
+                    "is_relaxed_session"}
+MAX_NOTES = 2000
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    columns: dict[str, bool]   # every accessibility column of the listing type
+    notes: str | None
+
+
+def empty_columns(listing_type: ListingType) -> dict[str, bool | None]:
+    return {column: (False if column in FALSE_BY_DEFAULT else None) for column in COLUMNS[listing_type].values()}
+
+
+@lru_cache(maxsize=2048)
+def _read(phrase: str):
+    return VOCABULARY.read(phrase)
+
+
+def resolve_accessibility(listing_type: ListingType, phrases: list[str]) -> Accessibility:
+    columns = empty_columns(listing_type)
+    known = COLUMNS[listing_type]
+    notes = []
+    for phrase in phrases:
+        reading = _read(phrase)
+        for key in reading.keys:
+            if key in known:
+                columns[known[key]] = True
+        # Specific services imply a family (a session in LSF is accessible to deaf people). A
+        # phrase is kept when it says more than known words, or names what this type cannot hold.
+        if not reading.understood or not reading.keys or any(key not in known for key in reading.keys):
+            notes.append(phrase.strip())
+    text = " ; ".join(dict.fromkeys(n for n in notes if n))[:MAX_NOTES] or None
+    return Accessibility(columns, text)
