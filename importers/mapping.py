@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from importers.normalise.detect import CONTENT_DETECTORS, RESCUE_WEIGHTS, VETO_FIELDS, content_scores
+from importers.normalise.detect import CONTENT_DETECTORS, PROJECTED, RESCUE_WEIGHTS, VETO_FIELDS, content_scores
 from importers.fields import FIELDS
 
 MIN_SCORE = 0.5
@@ -51,8 +51,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                      "location city", "municipalite", "commune name"),
     "insee_code": ("code insee", "insee", "code commune", "code insee commune", "citycode", "cog",
                    "code geographique", "depcom", "com insee", "location insee", "insee code"),
-    "latitude": ("latitude", "lat", "y", "location latitude", "coord y", "latitude wgs84"),
-    "longitude": ("longitude", "lon", "lng", "long", "x", "location longitude", "coord x", "longitude wgs84"),
+    "latitude": ("latitude", "lat", "y", "location latitude", "coord y", "latitude wgs84", "coordonnee y", "y l93",
+                 "y lambert", "y lambert93", "lambert y", "yl93", "y lambert 93"),
+    "longitude": ("longitude", "lon", "lng", "long", "x", "location longitude", "coord x", "longitude wgs84",
+                  "coordonnee x", "x l93", "x lambert", "x lambert93", "lambert x", "xl93", "x lambert 93"),
     "lat_lon": ("geolocalisation", "coordonnees", "coordonnees gps", "geo point", "geo point 2d", "geopoint",
                 "location coordinates", "latlon", "lat lon", "gps", "coordinates", "geoloc", "geocoordonnees",
                 "coordonnees geographiques", "point geo", "geo"),
@@ -164,6 +166,8 @@ def _score(field: str, header: float, content: dict[str, float], counted: int) -
     ratio = content.get(field)
     if ratio is None or field not in CONTENT_DETECTORS:
         return header
+    if field in PROJECTED and content.get(PROJECTED[field], 0.0) >= 0.8:
+        ratio = 0.25  # X/Y metres in Lambert-93, converted when rows are read; degrees preferred
     if field in VETO_FIELDS and counted >= 3 and ratio < 0.2:
         return 0.0
     from_header = header * (0.6 + 0.4 * ratio) if header else 0.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from importers.normalise.errors import FieldError, is_blank, quote
 
@@ -23,6 +24,10 @@ FRANCE_BOXES: tuple[tuple[str, float, float, float, float], ...] = (
     ("Polynésie française", -28.0, -7.8, -154.8, -134.4),
     ("Nouvelle-Calédonie", -23.0, -19.5, 163.5, 168.2),
 )
+# Lambert-93 (EPSG:2154), the official projection of metropolitan France, in which many public
+# files give their points as X/Y metres: generous bounds of its eastings and northings.
+LAMBERT93_X = (50_000.0, 1_300_000.0)
+LAMBERT93_Y = (6_000_000.0, 7_200_000.0)
 _NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
 
 
@@ -67,8 +72,31 @@ def _split_pair(value: object) -> tuple[object, object]:
     return numbers[0], numbers[1]
 
 
+def is_lambert93(x: float, y: float) -> bool:
+    return LAMBERT93_X[0] <= x <= LAMBERT93_X[1] and LAMBERT93_Y[0] <= y <= LAMBERT93_Y[1]
+
+
+@lru_cache(maxsize=1)
+def _lambert93_transformer():
+    from pyproj import Transformer  # loaded on the first projected point only
+
+    return Transformer.from_crs(2154, 4326, always_xy=True)
+
+
+def _from_lambert93(lat: float, lon: float) -> tuple[float, float] | None:
+    """(lat, lon) in degrees for metres given as (Y, X), or swapped as (X, Y); None otherwise."""
+    for x, y in ((lon, lat), (lat, lon)):
+        if is_lambert93(x, y):
+            lon_deg, lat_deg = _lambert93_transformer().transform(x, y)
+            return round(lat_deg, 7), round(lon_deg, 7)
+    return None
+
+
 def _check(lat: float, lon: float, field: str, raw: object) -> tuple[float, float]:
-    """(lat, lon) as given → (lon, lat) in France, swapping back a swapped pair."""
+    """(lat, lon) as given → (lon, lat) in France, swapping back a swapped pair; Lambert-93
+    metres (X/Y columns of many public files) are converted to degrees."""
+    if abs(lat) > 180 or abs(lon) > 180:
+        lat, lon = _from_lambert93(lat, lon) or (lat, lon)
     if lat == 0 and lon == 0:
         raise FieldError(field, raw, "Les coordonnées (0, 0) ne désignent aucun lieu : elles sont ignorées.")
     if in_france(lon, lat):
@@ -79,7 +107,7 @@ def _check(lat: float, lon: float, field: str, raw: object) -> tuple[float, floa
     valid_swapped = abs(lon) <= 90 and abs(lat) <= 180
     if not (valid_as_given or valid_swapped):
         raise FieldError(field, raw, f"{quote(raw)} : coordonnées hors limites (latitude entre -90 et 90, "
-                                     "longitude entre -180 et 180).")
+                                     "longitude entre -180 et 180, ou X/Y en Lambert-93).")
     raise FieldError(field, raw, f"{quote(raw)} : ce point n'est pas en France.")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from portal.geo.names import normalise_insee_code, normalise_postal_code
 
 from importers.normalise.contact import clean_email
-from importers.normalise.coordinates import FRANCE_BOXES, parse_coordinates
+from importers.normalise.coordinates import FRANCE_BOXES, LAMBERT93_X, LAMBERT93_Y, parse_coordinates
 from importers.normalise.dates import parse_datetime
 from importers.normalise.errors import FieldError
 from importers.normalise.numbers import parse_bool, parse_int
@@ -76,6 +76,17 @@ def _coordinate_like(ranges: list[tuple[float, float]]) -> Callable[[object], fl
         if not any(low <= number <= high for low, high in ranges):
             return 0.0
         return 1.0 if len(match.group(1)) >= 3 else 0.3  # counts and ratios seldom have 3+ decimals
+    return test
+
+
+def _metres_like(low: float, high: float) -> Callable[[object], float]:
+    """A Lambert-93 easting or northing (whole or decimal metres), read as coordinates later."""
+    def test(value: object) -> float:
+        try:
+            number = float(_text(value).replace(",", ".").replace(" ", "").replace("\u202f", ""))
+        except ValueError:
+            return 0.0
+        return 1.0 if low <= number <= high else 0.0
     return test
 
 
@@ -174,6 +185,10 @@ VETO_FIELDS = {"latitude", "longitude", "lat_lon", "insee_code", "postal_code", 
 
 
 ROUND_CODES = "_round_codes"
+# Shares of Lambert-93 metres: they keep an "X"/"Y" header mapped to longitude/latitude (the
+# veto would drop it), but never carry a column alone (a budget column may hold such numbers).
+PROJECTED = {"longitude": "_lambert93_x", "latitude": "_lambert93_y"}
+_PROJECTED_TESTS = {"_lambert93_x": _metres_like(*LAMBERT93_X), "_lambert93_y": _metres_like(*LAMBERT93_Y)}
 
 
 def content_scores(values: list[object]) -> dict[str, float]:
@@ -183,4 +198,6 @@ def content_scores(values: list[object]) -> dict[str, float]:
         return {}
     scores = {field: detector(values) for field, detector in CONTENT_DETECTORS.items()}
     scores[ROUND_CODES] = _round_code_share(values)
+    for key, test in _PROJECTED_TESTS.items():
+        scores[key] = _share(values, test)
     return scores

@@ -97,10 +97,23 @@ def test_content_tells_postal_codes_from_insee_codes():
 
 
 def test_a_header_that_lies_is_vetoed_by_content():
-    # Lambert-93 metres under "x"/"y" are not longitudes/latitudes.
-    sample = [{"x": "652000.5", "y": "6862000.1", "latitude": "48.85", "longitude": "2.35"}] * 5
-    assert suggest_mapping(["x", "y", "latitude", "longitude"], sample) == {"latitude": "latitude",
-                                                                           "longitude": "longitude"}
+    # Counts under "latitude"/"longitude" are not coordinates.
+    sample = [{"latitude": "12", "longitude": "350", "lat": "48.85", "lon": "2.35"}] * 5
+    assert suggest_mapping(["latitude", "longitude", "lat", "lon"], sample) == {"lat": "latitude",
+                                                                               "lon": "longitude"}
+
+
+def test_lambert93_metres_under_x_y_headers_are_taken_when_no_degrees_are_given():
+    lambert = [{"X_L93": "652000.5", "Y_L93": "6862000.1"}] * 5
+    assert suggest_mapping(["X_L93", "Y_L93"], lambert) == {"X_L93": "longitude", "Y_L93": "latitude"}
+    # Degrees win when the file has both.
+    both = [{"x": "652000.5", "y": "6862000.1", "latitude": "48.85", "longitude": "2.35"}] * 5
+    assert suggest_mapping(["x", "y", "latitude", "longitude"], both) == {"latitude": "latitude",
+                                                                         "longitude": "longitude"}
+    # Such numbers never make a coordinate column on their own (a budget, a population).
+    budgets = [{"montant": "6500000", "valeur": "6600000", "nom": "Salle"}] * 5
+    assert "longitude" not in suggest_mapping(["montant", "valeur", "nom"], budgets).values()
+    assert "latitude" not in suggest_mapping(["montant", "valeur", "nom"], budgets).values()
 
 
 def test_empty_sample_maps_from_headers_alone_and_canonical_names_map_to_themselves():

@@ -170,3 +170,28 @@ def test_free_access_of_a_place_is_kept_and_found_by_gratuit(app, db_session, tm
     process_queue(bind=db_session.connection())
     titles = [hit.document["title"] for hit in search(SearchQuery(text="médiathèque gratuit")).hits]
     assert "Médiathèque Ouverte" in titles and "Médiathèque Payante" not in titles
+
+
+def test_lambert93_x_y_columns_place_venues_where_they_are(app, db_session, tmp_path):
+    """Many public files (QGIS, ministry datasets) give X/Y metres in Lambert-93, not degrees."""
+    from pyproj import Transformer
+
+    to_lambert = Transformer.from_crs(4326, 2154, always_xy=True)
+    places = {"Salle Jacques Brel": (2.4411, 48.8566, "93048"), "Studio des Lilas": (2.4180, 48.8794, "93045")}
+    lines = ["Nom;Commune;X_L93;Y_L93"]
+    for name, (lon, lat, code) in places.items():
+        x, y = to_lambert.transform(lon, lat)
+        lines.append(f"{name};{code};{x:.2f};{y:.2f}".replace(".", ","))  # French decimal commas
+    path = tmp_path / "lieux_l93.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="l93")
+    assert run.status is RunStatus.succeeded and run.created_count == 2, run.report_items
+    assert (run.mapping["X_L93"], run.mapping["Y_L93"]) == ("longitude", "latitude")
+    for row in db_session.execute(text(
+        "SELECT v.name, v.location_precision::text AS precision, v.location_commune_code, "
+        "ST_X(v.location::geometry) AS lon, ST_Y(v.location::geometry) AS lat "
+        "FROM venue v JOIN import_source s ON s.id = v.source_id WHERE s.name = 'l93'"
+    )):
+        lon, lat, _code = places[row.name]
+        assert (round(row.lon, 4), round(row.lat, 4)) == (lon, lat)
+        assert row.precision == "given" and row.location_commune_code is None  # inside its own commune

@@ -53,6 +53,17 @@ def test_refuses_points_it_cannot_trust_with_a_french_message(kwargs, message):
     assert caught.value.field in ("latitude", "longitude", "lat_lon")
 
 
+def test_lambert93_metres_are_converted_to_degrees_in_either_order():
+    # The projection's origin: X 700 000, Y 6 600 000 is 3° E, 46.5° N by definition of Lambert-93.
+    assert parse_coordinates("6600000", "700000") == (3.0, 46.5)        # Y under latitude, X under longitude
+    assert parse_coordinates("700000,0", "6600000,0") == (3.0, 46.5)    # swapped, decimal commas
+    assert parse_coordinates(lat_lon="700000 6600000") == (3.0, 46.5)
+    lon, lat = parse_coordinates("6862265", "652469")                    # Paris, Île de la Cité
+    assert 2.34 < lon < 2.36 and 48.85 < lat < 48.87
+    with pytest.raises(FieldError, match="hors limites"):
+        parse_coordinates("9600000", "700000")                          # metres, but not Lambert-93
+
+
 def test_nothing_given_is_no_point():
     assert parse_coordinates() is None
     assert parse_coordinates("", " ", "") is None
