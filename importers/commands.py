@@ -261,3 +261,66 @@ def pull_due():
         failed = failed or run.status.value == "failed"
     if failed:
         raise SystemExit(1)
+
+
+REASONS = {"proximity": "proches ({distance} m)", "address": "même adresse"}
+
+
+@imports.command("duplicates")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@with_appcontext
+def duplicates_command(limit, as_json):
+    """Liste les doublons possibles entre sources, à fusionner ou écarter."""
+    from importers.duplicates import pending
+
+    rows = pending(db.session, limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
+        return
+    if not rows:
+        click.echo("Aucun doublon possible en attente.")
+    for row in rows:
+        reason = REASONS.get(row["reason"], row["reason"]).format(distance=row["distance_m"])
+        click.echo(f"n° {row['id']} : {reason}, noms semblables à {row['similarity']} %")
+        for side in ("first", "second"):
+            place = ", ".join(str(p) for p in (row[f"{side}_address"], row[f"{side}_commune"]) if p)
+            click.echo(f"  lieu n° {row[f'{side}_id']} : {row[f'{side}_name']} — {place or 'sans adresse'} "
+                       f"(source {row[f'{side}_source'] or '-'})")
+    if rows:
+        click.echo("Fusionner : flask --app portal import merge N --keep LIEU ; écarter : "
+                   "flask --app portal import dismiss N")
+
+
+def _decide(candidate_id: int, keep_id: int | None) -> None:
+    from importers.duplicates import ReviewError, decide
+
+    try:
+        candidate = decide(db.session, candidate_id, keep_id)
+    except ReviewError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    if keep_id is None:
+        click.echo(f"Doublon possible n° {candidate_id} écarté : il ne sera plus proposé.")
+    else:
+        gone = candidate.second_id if keep_id == candidate.first_id else candidate.first_id
+        click.echo(f"Lieu n° {gone} fusionné dans le lieu n° {keep_id} : sa page redirige vers lui, "
+                   "ses activités et ressources y sont rattachées, sa source le met toujours à jour.")
+
+
+@imports.command("merge")
+@click.argument("candidate_id", type=int)
+@click.option("--keep", "keep_id", type=int, required=True, help="Le lieu qui reste (l'un des deux).")
+@with_appcontext
+def merge_command(candidate_id, keep_id):
+    """Fusionne un doublon possible dans le lieu gardé."""
+    _decide(candidate_id, keep_id)
+
+
+@imports.command("dismiss")
+@click.argument("candidate_id", type=int)
+@with_appcontext
+def dismiss_command(candidate_id):
+    """Écarte un doublon possible (deux lieux distincts)."""
+    _decide(candidate_id, None)

@@ -7,7 +7,7 @@ merged one to the survivor.
 """
 from __future__ import annotations
 
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 
 from importers.models import DuplicateCandidate
 from portal.listings.enums import ListingType
@@ -56,12 +56,66 @@ def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
     return len(result.all())
 
 
+class ReviewError(Exception):
+    """A decision that cannot be applied; the message is in French, for the reviewer."""
+
+
+def pending(session, limit: int = 50) -> list[dict]:
+    """Pairs waiting for a decision, most alike first, with what a reviewer compares: names,
+    addresses, communes, sources. A pair whose venue has since been merged is left out."""
+    return [dict(row) for row in session.execute(text("""
+        SELECT c.id, c.reason, round(c.name_similarity::numeric * 100) AS similarity,
+               round(c.distance_m::numeric) AS distance_m,
+               a.id AS first_id, a.name AS first_name, a.address AS first_address, ca.name AS first_commune,
+               sa.name AS first_source, b.id AS second_id, b.name AS second_name, b.address AS second_address,
+               cb.name AS second_commune, sb.name AS second_source
+        FROM duplicate_candidate c
+        JOIN venue a ON a.id = c.first_id JOIN venue b ON b.id = c.second_id
+        LEFT JOIN commune ca ON ca.insee_code = a.commune_code LEFT JOIN commune cb ON cb.insee_code = b.commune_code
+        LEFT JOIN import_source sa ON sa.id = a.source_id LEFT JOIN import_source sb ON sb.id = b.source_id
+        WHERE c.status = 'pending' AND c.listing_type = 'venue'
+          AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+        ORDER BY c.name_similarity DESC, c.distance_m NULLS LAST, c.id
+        LIMIT :limit
+    """), {"limit": limit}).mappings()]
+
+
+def _candidate(session, candidate_id: int) -> DuplicateCandidate:
+    candidate = session.get(DuplicateCandidate, candidate_id)
+    if candidate is None:
+        raise ReviewError(f"Aucun doublon possible n° {candidate_id}.")
+    if candidate.status != "pending":
+        raise ReviewError(f"Le doublon possible n° {candidate_id} a déjà été traité ({candidate.status}).")
+    merged = session.scalars(select(Venue.id).where(Venue.id.in_([candidate.first_id, candidate.second_id]),
+                                                    Venue.merged_into_id.is_not(None))).all()
+    if merged:
+        raise ReviewError(f"Le lieu n° {merged[0]} a déjà été fusionné dans un autre : ce doublon n'a plus d'objet.")
+    return candidate
+
+
+def decide(session, candidate_id: int, keep_id: int | None) -> DuplicateCandidate:
+    """Merge the pair into `keep_id`, or dismiss it when `keep_id` is None (it will not be
+    proposed again: the pair stays recorded as dismissed)."""
+    candidate = _candidate(session, candidate_id)
+    if keep_id is None:
+        candidate.status = "dismissed"
+        session.flush()
+        return candidate
+    if keep_id not in (candidate.first_id, candidate.second_id):
+        raise ReviewError(f"Le lieu à garder doit être l'un des deux : n° {candidate.first_id} "
+                          f"ou n° {candidate.second_id}.")
+    merge(session, candidate, keep_id)
+    return candidate
+
+
 def merge(session, candidate: DuplicateCandidate, keep_id: int) -> None:
     """Merge the pair into `keep_id`: the other venue redirects there, its activities move."""
     if keep_id not in (candidate.first_id, candidate.second_id):
         raise ValueError("keep_id must be one of the pair")
     gone_id = candidate.second_id if keep_id == candidate.first_id else candidate.first_id
     session.execute(update(Venue).where(Venue.id == gone_id).values(merged_into_id=keep_id))
+    # Venues merged earlier into the one that goes now redirect straight to the survivor.
+    session.execute(update(Venue).where(Venue.merged_into_id == gone_id).values(merged_into_id=keep_id))
     session.execute(text("UPDATE activity SET venue_id = :keep WHERE venue_id = :gone"),
                     {"keep": keep_id, "gone": gone_id})
     session.execute(text("UPDATE resource SET venue_id = :keep WHERE venue_id = :gone"),

@@ -1,3 +1,5 @@
+import json
+
 from sqlalchemy import select, text
 
 from importers.duplicates import merge
@@ -28,3 +30,78 @@ def test_same_place_from_two_sources_is_a_candidate_and_merging_redirects(app, d
     # Both provenances are kept: a re-import of source b updates its own (merged) row, creates nothing.
     again = run_import(app, db_session, second, source="source-b")
     assert again.created_count == 0
+
+
+def _two_sources(app, db_session, tmp_path):
+    first = tmp_path / "a.csv"
+    first.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                     "x,Médiathèque Robert Desnos,14 boulevard Rouget de Lisle,Montreuil,48.8614,2.4431\n"
+                     "w,Salle des fêtes,2 rue de Paris,Montreuil,48.8500,2.4200\n", encoding="utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                      "y,Mediatheque Robert-Desnos,14 bd Rouget de Lisle,Montreuil,48.8616,2.4434\n"
+                      "v,Salle des fetes municipale,2 rue de Paris,Montreuil,48.8501,2.4201\n", encoding="utf-8")
+    run_import(app, db_session, first, source="source-a")
+    run_import(app, db_session, second, source="source-b")
+    return second
+
+
+def _ids(db_session):
+    return dict(db_session.execute(text("SELECT external_id, id FROM venue WHERE external_id IN ('x','y','w','v')")).all())
+
+
+def test_a_reviewer_lists_merges_and_dismisses_candidates_from_the_command_line(app, db_session, tmp_path, client):
+    second = _two_sources(app, db_session, tmp_path)
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["import", "duplicates"])
+    assert listed.exit_code == 0, listed.output
+    assert "Médiathèque Robert Desnos" in listed.output and "Mediatheque Robert-Desnos" in listed.output
+    assert "source source-a" in listed.output and "source source-b" in listed.output
+    rows = json.loads(runner.invoke(args=["import", "duplicates", "--json"]).output)
+    by_name = {row["first_name"]: row for row in rows}
+    library, hall = by_name["Médiathèque Robert Desnos"], by_name["Salle des fêtes"]
+    ids = _ids(db_session)
+
+    refused = runner.invoke(args=["import", "merge", str(library["id"]), "--keep", str(ids["w"])])
+    assert refused.exit_code == 1 and "l'un des deux" in refused.output
+    assert db_session.execute(text("SELECT count(*) FROM venue WHERE merged_into_id IS NOT NULL")).scalar_one() == 0
+
+    merged = runner.invoke(args=["import", "merge", str(library["id"]), "--keep", str(ids["x"])])
+    assert merged.exit_code == 0 and "fusionné" in merged.output
+    page = client.get(f"/lieux/{ids['y']}")
+    assert page.status_code == 301 and page.headers["Location"].split("/")[-1].startswith(f"{ids['x']}-")
+    again = runner.invoke(args=["import", "merge", str(library["id"]), "--keep", str(ids["x"])])
+    assert again.exit_code == 1 and "déjà été traité" in again.output
+
+    dismissed = runner.invoke(args=["import", "dismiss", str(hall["id"])])
+    assert dismissed.exit_code == 0 and "écarté" in dismissed.output
+    assert "Aucun doublon possible en attente." in runner.invoke(args=["import", "duplicates"]).output
+    # A later import of the same pair does not propose it again.
+    second.write_text(second.read_text(encoding="utf-8").replace("municipale", "municipale de Montreuil"),
+                      encoding="utf-8")
+    run_import(app, db_session, second, source="source-b")
+    assert "Aucun doublon possible en attente." in runner.invoke(args=["import", "duplicates"]).output
+    missing = runner.invoke(args=["import", "dismiss", "999999"])
+    assert missing.exit_code == 1 and "Aucun doublon possible n° 999999" in missing.output
+
+
+def test_merging_the_survivor_of_an_earlier_merge_redirects_both_to_the_last_one(app, db_session, tmp_path):
+    from importers.duplicates import decide
+
+    _two_sources(app, db_session, tmp_path)
+    third = tmp_path / "c.csv"
+    third.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                     "u,Médiathèque R. Desnos,14 boulevard Rouget de Lisle,Montreuil,48.8615,2.4432\n", encoding="utf-8")
+    run_import(app, db_session, third, source="source-c")
+    ids = _ids(db_session)
+    ids["u"] = db_session.execute(text("SELECT id FROM venue WHERE external_id = 'u'")).scalar_one()
+
+    def candidate(a, b):
+        return db_session.execute(text("SELECT id FROM duplicate_candidate WHERE first_id = least(:a, :b) "
+                                       "AND second_id = greatest(:a, :b)"), {"a": a, "b": b}).scalar_one()
+
+    decide(db_session, candidate(ids["x"], ids["y"]), ids["x"])      # y → x
+    decide(db_session, candidate(ids["x"], ids["u"]), ids["u"])      # x → u
+    targets = dict(db_session.execute(text("SELECT external_id, merged_into_id FROM venue WHERE external_id IN "
+                                           "('x', 'y')")).all())
+    assert targets == {"x": ids["u"], "y": ids["u"]}
