@@ -1,5 +1,6 @@
 """Records a full feed stopped listing: flagged missing, archived after a grace period,
-never deleted (a partner's accidental partial export must not erase its listings)."""
+never deleted (a partner's accidental partial export must not erase its listings). Records
+the source says it deleted (OpenAgenda's removal stubs) are archived at once, by any feed."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,11 +25,26 @@ def archive_missing(session, run_id: int, source, missing_ids: list[int], now: d
     archived = session.execute(text(
         f"UPDATE {table} SET archived_at = :now WHERE id = ANY(CAST(:ids AS integer[])) "
         "AND archived_at IS NULL AND missing_since <= :cutoff RETURNING id, external_id"), params).all()
+    return _reported(session, run_id, source, archived, f"Absent du flux depuis plus de {grace_days} jours : archivé.")
+
+
+def archive_removed(session, run_id: int, source, removed_ids: list[int], now: datetime) -> int:
+    """Archive the records of `removed_ids`, which the source says it deleted."""
+    if not removed_ids:
+        return 0
+    table = MODELS[source.listing_type].__tablename__
+    archived = session.execute(text(
+        f"UPDATE {table} SET archived_at = :now, missing_since = coalesce(missing_since, :now) "
+        "WHERE id = ANY(CAST(:ids AS integer[])) AND archived_at IS NULL RETURNING id, external_id"),
+        {"ids": sorted(removed_ids), "now": now}).all()
+    return _reported(session, run_id, source, archived, "Supprimé par la source : archivé.")
+
+
+def _reported(session, run_id: int, source, archived: list, message: str) -> int:
     if archived:
         session.execute(insert(ImportItem), [
             {"run_id": run_id, "row_number": 0, "external_id": external_id, "status": ItemStatus.archived,
-             "listing_id": listing_id, "errors": [],
-             "warnings": [f"Absent du flux depuis plus de {grace_days} jours : archivé."]}
+             "listing_id": listing_id, "errors": [], "warnings": [message]}
             for listing_id, external_id in archived
         ])
         enqueue(session, source.listing_type, [listing_id for listing_id, _ in archived])

@@ -18,7 +18,7 @@ from typing import Callable
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from importers.archive import archive_missing
+from importers.archive import archive_missing, archive_removed
 from importers.bulk import copy_insert
 from importers.duplicates import find_duplicates
 from importers.geocode import BanGeocoder
@@ -27,6 +27,7 @@ from importers.mapping import MappingError, corrected, suggest_mapping
 from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, RunStatus
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
+from importers.readers.openagenda import REMOVED
 from importers.records import CanonicalRecord, RowError, stable_key
 from importers.upsert import MODELS, Writer
 from portal.core.collector import fewer_collections
@@ -200,7 +201,7 @@ class ImportPipeline:
             source.format = records.format
             mapping, _profile = resolve_mapping(self.session, source, records, options)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
-            if missing:
+            if missing and not records.removals_only:
                 raise ImportAbort(
                     "missing_columns",
                     "Colonnes obligatoires introuvables : " + ", ".join(missing)
@@ -223,8 +224,13 @@ class ImportPipeline:
                 writer = Writer(self.session, source.id, source.listing_type, now)
                 writer.existing()  # read while the worker starts on the file
                 seen: set[str] = set()
+                removed: set[str] = set()
                 batch: list[PendingRow] = []
                 for pending in chain.from_iterable(batches):
+                    if REMOVED in pending.record.values:
+                        if pending.external_id and options.only_external_id in (None, pending.external_id):
+                            removed.add(pending.external_id)
+                        continue
                     if options.limit is not None and state.processed_rows >= options.limit:
                         break  # closing the batches stops the worker: the rest is not read
                     if not self._admit(pending, column_of, options, seen):
@@ -238,10 +244,14 @@ class ImportPipeline:
             self._flush(run_id, state, batch, locator, writer)
             state.total_rows = state.processed_rows
             self._publish_progress(run_id, state)
+            deleted = [found[0] for external_id, found in writer.existing().items()
+                       if external_id in removed and external_id not in seen]
+            state.archived_count = archive_removed(self.session, run_id, source, deleted, now)
             if (source.is_full_feed and options.limit is None and options.only_external_id is None
                     and state.processed_rows and state.failed_count < state.processed_rows):
-                missing = [found[0] for external_id, found in writer.existing().items() if external_id not in seen]
-                state.archived_count = archive_missing(self.session, run_id, source, missing, now,
+                missing = [found[0] for external_id, found in writer.existing().items()
+                           if external_id not in seen and external_id not in removed]
+                state.archived_count += archive_missing(self.session, run_id, source, missing, now,
                                                        int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"]))
             state.status = RunStatus.partial if state.failed_count else RunStatus.succeeded
             if locator.geocoder_error:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from importers.readers import ImportFileError, Records
+from importers.readers.openagenda import REMOVED
 from importers.records import CanonicalRecord, RowError, content_hash, map_row, normalise, stable_key
 from importers.upsert import listing_slug
 from portal.listings.enums import ListingType
@@ -56,6 +57,9 @@ class RowPreparer:
     def __call__(self, row) -> PendingRow:
         if row.error:
             return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, row.error)]))
+        if row.values.get(REMOVED):
+            external_id = row.values.get("external_id")
+            return PendingRow(row.number, CanonicalRecord({REMOVED: True}), str(external_id) if external_id else None)
         record = normalise(map_row(row.values, self.mapping, self.constants), self.column_of, self.listing_type)
         external_id = record.values.get("external_id") or stable_key(record.values)
         return PendingRow(row.number, record, external_id, content_hash(record.values),

@@ -46,6 +46,8 @@ class Records:
         self.format = format
         self.columns = list(table.columns)
         self.premapped = premapped
+        # Only deletions (an OpenAgenda changes feed): no column to map, nothing required.
+        self.removals_only = bool(getattr(table, "removals_only", False))
         self.encoding = encoding
         self.delimiter = delimiter
         self._iterators: list[Iterator[Row]] = []

@@ -140,6 +140,7 @@ class JsonTable:
     """Records of a JSON document with the format it was recognised as."""
 
     def __init__(self, path: Path, encoding: str):
+        self.removals_only = False  # a changes feed listing deletions only
         data = load(path, encoding)
         self.format, self.premapped, self._items = self._route(data)
         if not self._items:
@@ -177,8 +178,10 @@ class JsonTable:
             fmt, mapped = jsonld.records(dicts)
             return fmt, True, mapped
         if openagenda.looks_like_v2(dicts):
-            items = [item for item in items if not openagenda.is_removed(item)]
-            return "openagenda", True, [safe_map(openagenda.map_v2, i) if isinstance(i, dict) else i for i in items]
+            self.removals_only = all(openagenda.is_removed(item) for item in dicts)
+            return "openagenda", True, [
+                (openagenda.map_removed(i) if openagenda.is_removed(i) else safe_map(openagenda.map_v2, i))
+                if isinstance(i, dict) else i for i in items]
         if openagenda.looks_like_ods(dicts):
             return "openagenda", True, [safe_map(openagenda.map_ods, i) if isinstance(i, dict) else i for i in items]
         return "json", False, [flatten(item) if isinstance(item, dict) else item for item in items]

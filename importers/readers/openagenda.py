@@ -26,10 +26,20 @@ MEDIA_HOSTS = re.compile(r"^https?://(?:[^/]+\.)?(?:youtube\.com|youtu\.be|vimeo
                          r"soundcloud\.com|spotify\.com|deezer\.com|bandcamp\.com)/", re.IGNORECASE)
 
 
+# Key of the record standing for an event deleted at the source.
+REMOVED = "_removed"
+
+
 def is_removed(item: object) -> bool:
-    """A stub the API returns for an event deleted at the source (asked with removed=null): not
-    a record; a full feed archives the event after the grace period, as for any absent one."""
+    """A stub the API returns for an event deleted at the source (asked with removed=null)."""
     return isinstance(item, dict) and item.get("removed") is True
+
+
+def map_removed(item: dict) -> dict[str, object]:
+    """Not a listing to store: the id of an event the source says it deleted (archived at once,
+    also by a partial feed, which never archives events merely absent from it)."""
+    uid = item.get("uid", item.get("slug"))
+    return {"external_id": str(uid) if uid not in (None, "") else None, REMOVED: True}
 
 
 def _typical(item: dict) -> bool:

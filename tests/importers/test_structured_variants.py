@@ -3,7 +3,7 @@ whole pipeline: what a partner would check afterwards (slots, dates, venue, link
 import json
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from importers.models import RunStatus
 from portal.listings.enums import ListingType
@@ -14,6 +14,8 @@ PLACE = {"@type": "Place", "name": "Salle des fêtes",
          "address": {"@type": "PostalAddress", "streetAddress": "1 place de la Mairie", "postalCode": "93500",
                      "addressLocality": "Pantin"},
          "geo": {"@type": "GeoCoordinates", "latitude": "48.8944", "longitude": "2.4094"}}
+PLACE_OA = {"name": "MJC", "address": "3 rue X", "city": "Pantin", "postalCode": "93500",
+            "latitude": 48.8944, "longitude": 2.4094}
 
 
 def _activities(session, source):
@@ -268,3 +270,45 @@ def test_audiences_accessibility_and_seasons_of_structured_formats_are_stored(ap
     [ball] = db_session.execute(query, {"source": "dt"}).mappings().all()
     assert ball["audiences"] == ["families"] and "Youngsters" in ball["tags"]  # an unknown audience is kept
     assert ball["access_motor"] is True
+
+
+def test_events_the_source_deleted_are_archived_at_once_even_by_a_partial_feed(app, db_session, tmp_path):
+    from importers.models import ImportSource
+
+    def agenda(events):
+        path = tmp_path / "changes.json"
+        path.write_text(json.dumps({"events": events}), encoding="utf-8")
+        return path
+
+    def event(uid, title):
+        return {"uid": uid, "title": {"fr": title}, "location": PLACE_OA,
+                "timings": [{"begin": "2026-12-02T18:00:00+01:00", "end": "2026-12-02T20:00:00+01:00"}]}
+
+    def archived():
+        return dict(db_session.execute(text(
+            "SELECT a.external_id, a.archived_at IS NOT NULL FROM activity a JOIN import_source s "
+            "ON s.id = a.source_id WHERE s.name = 'oa-changes'")).all())
+
+    first = run_import(app, db_session, agenda([event(1, "Atelier slam"), event(2, "Jam"), event(3, "Bal")]),
+                       source="oa-changes", kind=ListingType.activity)
+    assert first.created_count == 3
+    db_session.scalar(select(ImportSource).where(ImportSource.name == "oa-changes")).is_full_feed = False
+    db_session.commit()
+    # A changes feed: one event updated, one deleted; the third is merely absent.
+    run = run_import(app, db_session, agenda([event(1, "Atelier slam (complet)"), {"uid": 2, "removed": True}]),
+                     source="oa-changes", kind=ListingType.activity)
+    assert (run.status, run.updated_count, run.archived_count) == (RunStatus.succeeded, 1, 1)
+    assert archived() == {"1": False, "2": True, "3": False}
+    assert db_session.execute(text("SELECT external_id, warnings FROM import_item WHERE run_id = :run "
+                                   "AND status = 'archived'"), {"run": run.id}).all() == [
+        ("2", ["Supprimé par la source : archivé."])]
+    # Deletions only: the run succeeds and touches nothing else, even for a full feed.
+    db_session.scalar(select(ImportSource).where(ImportSource.name == "oa-changes")).is_full_feed = True
+    db_session.commit()
+    run = run_import(app, db_session, agenda([{"uid": 3, "removed": True}, {"uid": 404, "removed": True}]),
+                     source="oa-changes", kind=ListingType.activity)
+    assert (run.status, run.archived_count, run.error) == (RunStatus.succeeded, 1, None)
+    assert archived() == {"1": False, "2": True, "3": True}
+    # Published again: back.
+    run = run_import(app, db_session, agenda([event(2, "Jam")]), source="oa-changes", kind=ListingType.activity)
+    assert archived()["2"] is False

@@ -9,6 +9,7 @@ import pytest
 
 from importers.fields import FIELDS
 from importers.readers import ImportFileError, Row, open_records
+from importers.readers.openagenda import REMOVED
 
 from .conftest import FIXTURES
 
@@ -210,10 +211,12 @@ def test_openagenda_removed_stubs_ahead_of_events_do_not_hide_the_format(write):
     stubs = [{"uid": n, "removed": True} for n in range(25)]
     event = {"uid": 99, "title": {"fr": "Atelier slam"}, "timings": [{"begin": "2026-12-02T18:00:00+01:00"}]}
     records, rows = read(write("changes.json", json.dumps({"events": stubs + [event]})))
-    assert records.format == "openagenda" and [row.values["name"] for row in rows] == ["Atelier slam"]
-    with pytest.raises(ImportFileError) as raised:
-        read(write("deleted.json", json.dumps({"events": stubs})))
-    assert raised.value.code == "empty"
+    assert records.format == "openagenda" and not records.removals_only
+    assert [row.values["name"] for row in rows if not row.values.get(REMOVED)] == ["Atelier slam"]
+    # Each stub stands for a deletion to apply, by its id.
+    assert [row.values["external_id"] for row in rows if row.values.get(REMOVED)] == [str(n) for n in range(25)]
+    records, rows = read(write("deleted.json", json.dumps({"events": stubs})))
+    assert records.removals_only and len(rows) == 25
 
 
 def test_datatourisme_price_range_keeps_a_zero_minimum_and_free_only_at_zero(write):
