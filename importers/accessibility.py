@@ -20,14 +20,16 @@ VOCABULARY = Vocabulary(
         (r"boucles? (?:magnetiques?|a induction)(?: magnetique)?|hearing loops?", ("hearing_loop", "hearing")),
         (r"sous titr(?:e|es|age|ee|ees)|surtitr(?:e|es|age)|subtitl(?:es|ed)|captions?", ("subtitles", "hearing")),
         (r"facile a lire(?: et a comprendre)?|falc|easy read", ("easy_read", "mental")),
-        (r"seances? (?:relax|adaptees?|calmes?)|relax|relaxed(?: performance)?", ("relaxed",)),
-        (r"(?:entree |acces )?de plain pied|sans marches?|step free|rampe(?: d acces)?", ("step_free",)),
+        (r"(?:seances?|representations?|spectacles?|concerts?) (?:relax|adaptees?|calmes?)|relaxed performances?",
+         ("relaxed",)),
+        (r"(?:entree |acces )?(?:de )?plain pied|sans marches?|step free|rampe(?: d acces)?", ("step_free",)),
         (r"ascenseurs?|elevators?|lifts?", ("lift",)),
         (r"(?:toilettes|sanitaires|wc) (?:adapte(?:e|s|es)?|pmr|accessibles?)|accessible toilets?", ("toilets",)),
-        (r"(?:stationnement|parking|places?(?: de parking)?) (?:adapte(?:e|s|es)?|pmr|reserve(?:e|s|es)?"
-         r"|handicape(?:e|s|es)?)|accessible parking", ("parking",)),
-        (r"fauteuils? roulants?|fauteuils?|pmr|mobilite reduite|(?:handicap )?moteur|motor|wheelchair"
-         r"|handicap physique|mobility", ("motor",)),
+        (r"(?:stationnement|parking|places? de (?:parking|stationnement))s? (?:adapte(?:e|s|es)?|pmr"
+         r"|reserve(?:e|s|es)?|handicape(?:e|s|es)?)|(?:stationnement|parking) pour (?:les )?pmr|accessible parking",
+         ("parking",)),
+        (r"fauteuils? roulants?|(?:acces|accessibles?) (?:en |aux |au )?fauteuils?(?: roulants?)?|pmr|mobilite reduite"
+         r"|(?:handicap )?moteur|motor|wheelchairs?|handicap physique|mobility", ("motor",)),
         (r"(?:handicap )?visuel(?:le)?s?|mal ?voyants?|non ?voyants?|aveugles?|braille|visual(?:ly impaired)?"
          r"|blind", ("visual",)),
         (r"(?:handicap )?auditi(?:f|fs|ve|ves)|mal ?entendants?|sourds?|hearing(?: impaired)?|deaf", ("hearing",)),
@@ -55,6 +57,12 @@ COLUMNS = {
 FALSE_BY_DEFAULT = {"has_lsf", "has_audio_description", "has_hearing_loop", "has_easy_read", "has_subtitles",
                     "is_relaxed_session"}
 MAX_NOTES = 2000
+# "Pas d'ascenseur", "Accès PMR : non": the phrase says no. "sans" and "sauf" are not read
+# either way ("accessible sans aide", "sauf l'étage"): the phrase is only kept as notes.
+NEGATIONS = frozenset({"pas", "non", "aucun", "aucune", "ni", "inaccessible", "inaccessibles", "no", "not"})
+UNSURE = frozenset({"sans", "sauf", "partiel", "partielle", "partiellement", "except", "partially"})
+YES = frozenset({"oui", "yes", "vrai", "true", "x", "1", "o"})
+NO = frozenset({"non", "no", "faux", "false", "0", "n"})
 
 
 @dataclass(frozen=True)
@@ -72,18 +80,34 @@ def _read(phrase: str):
     return VOCABULARY.read(phrase)
 
 
-def resolve_accessibility(listing_type: ListingType, phrases: list[str]) -> Accessibility:
+def _answer(phrase: str, header: str | None) -> tuple[str, bool | None]:
+    """A bare yes/no under a header that names the feature ("Accès PMR" : "Oui") is read as
+    the header's answer; anything else as itself."""
+    word = phrase.strip().lower()
+    if header and (word in YES or word in NO) and _read(header).keys:
+        return header, word in YES
+    return phrase, None
+
+
+def resolve_accessibility(listing_type: ListingType, phrases: list[str], header: str | None = None) -> Accessibility:
     columns = empty_columns(listing_type)
     known = COLUMNS[listing_type]
     notes = []
-    for phrase in phrases:
+    for given in phrases:
+        phrase, answer = _answer(given, header)
         reading = _read(phrase)
+        rest = set(reading.rest)
+        if answer is None and rest & UNSURE:
+            notes.append(given.strip())
+            continue
+        flag = answer if answer is not None else not (rest & NEGATIONS)
         for key in reading.keys:
-            if key in known:
-                columns[known[key]] = True
+            if key in known and columns[known[key]] is not True:  # a yes elsewhere stands
+                columns[known[key]] = flag
         # Specific services imply a family (a session in LSF is accessible to deaf people). A
         # phrase is kept when it says more than known words, or names what this type cannot hold.
-        if not reading.understood or not reading.keys or any(key not in known for key in reading.keys):
-            notes.append(phrase.strip())
+        said_more = rest - NEGATIONS if answer is None else set()
+        if said_more or not reading.keys or any(key not in known for key in reading.keys) or not flag:
+            notes.append(given.strip() if answer is None else f"{header} : {given.strip()}")
     text = " ; ".join(dict.fromkeys(n for n in notes if n))[:MAX_NOTES] or None
     return Accessibility(columns, text)

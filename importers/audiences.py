@@ -39,10 +39,12 @@ VOCABULARY = Vocabulary(
 AGE_BANDS = {"children": (0, 11), "teenagers": (12, 17), "young_adults": (18, 25), "adults": (18, 120),
              "seniors": (60, 120)}
 _N = r"(\d{1,3})"
-RANGE = re.compile(rf"{_N}\s*(?:ans?\s*)?(?:\s*(?:a|–)\s*|\s+){_N}\s*ans?\b")  # "6-11": fold made "-" a space
-FROM = re.compile(rf"(?:a partir de|des|plus de|\+\s*de|\+|au moins)\s*{_N}\s*ans?\b|{_N}\s*ans?\s*(?:et\s*)?(?:\+|plus)")
-UNDER = re.compile(rf"(?:moins de)\s*{_N}\s*ans?\b")
+# "6-11 ans", "de 6 à 11 ans", "12/17 ans" (fold made "-" a space); "dès" is read before folding.
+RANGE = re.compile(rf"{_N}\s*(?:ans?\s*)?(?:\s*(?:a|–|/)\s*|\s+){_N}\s*ans?\b")
+FROM = re.compile(rf"(?:a partir de|plus de|\+\s*de|\+|au moins)\s*{_N}\s*ans?\b|{_N}\s*ans?\s*(?:et\s*)?(?:\+|plus)")
+UNDER = re.compile(rf"moins de\s*{_N}\s*ans?\b")
 UP_TO = re.compile(rf"jusqu a\s*{_N}\s*ans?\b")
+MAX_AGE = 120
 
 
 @dataclass(frozen=True)
@@ -53,18 +55,31 @@ class Audiences:
     left: tuple[str, ...]  # phrases kept in the partner's own words
 
 
+def _age(found: str, shift: int = 0) -> int | None:
+    age = int(found) + shift
+    return age if 0 <= age <= MAX_AGE else None
+
+
 def _ages(text: str) -> tuple[int | None, int | None]:
-    folded = fold(text)
-    if found := RANGE.search(folded):
-        low, high = int(found[1]), int(found[2])
-        return (low, high) if low <= high <= 120 else (None, None)
-    if found := FROM.search(folded):
-        return min(int(found[1] or found[2]), 120), None
-    if found := UNDER.search(folded):
-        return None, max(int(found[1]) - 1, 0)
-    if found := UP_TO.search(folded):
-        return None, min(int(found[1]), 120)
-    return None, None
+    """The age range a phrase states: several ranges widen it ("3-6 ans et 7-11 ans"), a lower
+    and an upper bound close it ("dès 8 ans et moins de 12 ans"). Ages over 120 are not ages."""
+    folded = fold(text.lower().replace("dès", "à partir de"))  # "des" alone is an article
+    ranges = [(_age(a), _age(b)) for a, b in RANGE.findall(folded)]
+    ranges = [(low, high) for low, high in ranges if low is not None and high is not None and low <= high]
+    folded = RANGE.sub(" ", folded)
+    lows = [age for a, b in FROM.findall(folded) if (age := _age(a or b)) is not None]
+    highs = [age for found in UNDER.findall(folded) if (age := _age(found, -1)) is not None]
+    highs += [age for found in UP_TO.findall(folded) if (age := _age(found)) is not None]
+    return combine(ranges, lows, highs)
+
+
+def combine(ranges: list[tuple[int, int]], lows: list[int], highs: list[int]) -> tuple[int | None, int | None]:
+    """Ranges are alternatives (their union); a lone lower or upper bound is a condition."""
+    if ranges:
+        low = min([r[0] for r in ranges] + lows)
+        high = None if lows and max(lows) > max(r[1] for r in ranges) else max([r[1] for r in ranges] + highs)
+        return low, high
+    return (min(lows) if lows else None), (max(highs) if highs else None)
 
 
 def _covered(low: int | None, high: int | None) -> tuple[str, ...]:
@@ -74,23 +89,30 @@ def _covered(low: int | None, high: int | None) -> tuple[str, ...]:
 
 @lru_cache(maxsize=2048)  # a file repeats the same few phrases
 def _read(phrase: str) -> tuple[tuple[str, ...], int | None, int | None, bool]:
+    """(audience words' codes, ages, whether the phrase said nothing more)."""
     reading = VOCABULARY.read(phrase)
     low, high = _ages(phrase)
-    codes = reading.keys or (_covered(low, high) if (low, high) != (None, None) else ())
-    return codes, low, high, reading.understood and bool(codes)
+    aged = (low, high) != (None, None)
+    return reading.keys, low, high, reading.understood and bool(reading.keys or aged)
 
 
 def resolve_audiences(phrases: list[str]) -> Audiences:
     codes: set[str] = set()
-    lows, highs, left = [], [], []
+    ranges, lows, highs, left = [], [], [], []
+    ages_alone = False  # a phrase with ages and no audience word: the ages tell the audiences
     for phrase in phrases:
         found, low, high, understood = _read(phrase)
         codes.update(found)
-        if low is not None or high is not None:
-            lows.append(low or 0)
+        ages_alone = ages_alone or (not found and (low, high) != (None, None))
+        if low is not None and high is not None:
+            ranges.append((low, high))
+        elif low is not None:
+            lows.append(low)
+        elif high is not None:
             highs.append(high)
         if not understood:
             left.append(phrase)
-    age_min = (min(lows) or None) if lows else None  # 0 says no more than no minimum
-    age_max = None if not highs or None in highs else max(highs)
-    return Audiences(tuple(c for c in AUDIENCES if c in codes), age_min, age_max, tuple(left))
+    age_min, age_max = combine(ranges, lows, highs)
+    if ages_alone:
+        codes.update(_covered(age_min, age_max))
+    return Audiences(tuple(c for c in AUDIENCES if c in codes), age_min or None, age_max, tuple(left))

@@ -17,15 +17,23 @@ NAME_SIMILARITY = 0.7
 DISTANCE_M = 100
 
 
+# Venues a run touched: those it wrote, or the places of the activities or resources it wrote
+# (an agenda's places are venues too, and often a registry's venues under another name).
+TOUCHED = {
+    ListingType.venue: "SELECT v.* FROM venue v JOIN import_item i ON i.listing_id = v.id",
+    ListingType.activity: "SELECT DISTINCT v.* FROM venue v JOIN activity l ON l.venue_id = v.id "
+                          "JOIN import_item i ON i.listing_id = l.id",
+    ListingType.resource: "SELECT DISTINCT v.* FROM venue v JOIN resource l ON l.venue_id = v.id "
+                          "JOIN import_item i ON i.listing_id = l.id",
+}
+
+
 def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
     """Record candidates between venues created or updated by this run and venues of other sources."""
-    if listing_type is not ListingType.venue:
-        return 0
-    result = session.execute(text("""
+    result = session.execute(text(f"""
         WITH touched AS (
-            SELECT v.* FROM venue v
-            JOIN import_item i ON i.listing_id = v.id AND i.run_id = :run_id
-                              AND i.status IN ('created', 'updated')
+            {TOUCHED[listing_type]} AND i.run_id = :run_id AND i.status IN ('created', 'updated')
+            WHERE v.merged_into_id IS NULL
         ), near AS (
             SELECT t.id AS a, o.id AS b,
                    similarity(lower(unaccent(t.name)), lower(unaccent(o.name))) AS name_similarity,
@@ -56,6 +64,14 @@ def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
     return len(result.all())
 
 
+def merged_into(session, venue_ids: list[int]) -> dict[int, int]:
+    """{venue id: the venue it was merged into} for those of `venue_ids` that were merged."""
+    if not venue_ids:
+        return {}
+    return dict(session.execute(select(Venue.id, Venue.merged_into_id)
+                                .where(Venue.id.in_(venue_ids), Venue.merged_into_id.is_not(None))).all())
+
+
 class ReviewError(Exception):
     """A decision that cannot be applied; the message is in French, for the reviewer."""
 
@@ -64,8 +80,8 @@ def pending(session, limit: int = 50) -> list[dict]:
     """Pairs waiting for a decision, most alike first, with what a reviewer compares: names,
     addresses, communes, sources. A pair whose venue has since been merged is left out."""
     return [dict(row) for row in session.execute(text("""
-        SELECT c.id, c.reason, round(c.name_similarity::numeric * 100) AS similarity,
-               round(c.distance_m::numeric) AS distance_m,
+        SELECT c.id, c.reason, round(c.name_similarity * 100)::int AS similarity,
+               round(c.distance_m)::int AS distance_m,
                a.id AS first_id, a.name AS first_name, a.address AS first_address, ca.name AS first_commune,
                sa.name AS first_source, b.id AS second_id, b.name AS second_name, b.address AS second_address,
                cb.name AS second_commune, sb.name AS second_source
@@ -75,19 +91,23 @@ def pending(session, limit: int = 50) -> list[dict]:
         LEFT JOIN import_source sa ON sa.id = a.source_id LEFT JOIN import_source sb ON sb.id = b.source_id
         WHERE c.status = 'pending' AND c.listing_type = 'venue'
           AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+          AND a.archived_at IS NULL AND b.archived_at IS NULL
         ORDER BY c.name_similarity DESC, c.distance_m NULLS LAST, c.id
         LIMIT :limit
     """), {"limit": limit}).mappings()]
 
 
 def _candidate(session, candidate_id: int) -> DuplicateCandidate:
-    candidate = session.get(DuplicateCandidate, candidate_id)
+    # Locked: two reviewers deciding the same pair at once take turns.
+    candidate = session.get(DuplicateCandidate, candidate_id, with_for_update=True)
     if candidate is None:
         raise ReviewError(f"Aucun doublon possible n° {candidate_id}.")
     if candidate.status != "pending":
         raise ReviewError(f"Le doublon possible n° {candidate_id} a déjà été traité ({candidate.status}).")
-    merged = session.scalars(select(Venue.id).where(Venue.id.in_([candidate.first_id, candidate.second_id]),
-                                                    Venue.merged_into_id.is_not(None))).all()
+    pair = session.execute(select(Venue.id, Venue.merged_into_id)
+                           .where(Venue.id.in_([candidate.first_id, candidate.second_id]))
+                           .order_by(Venue.id).with_for_update()).all()
+    merged = [venue_id for venue_id, merged_into in pair if merged_into is not None]
     if merged:
         raise ReviewError(f"Le lieu n° {merged[0]} a déjà été fusionné dans un autre : ce doublon n'a plus d'objet.")
     return candidate
@@ -116,11 +136,12 @@ def merge(session, candidate: DuplicateCandidate, keep_id: int) -> None:
     session.execute(update(Venue).where(Venue.id == gone_id).values(merged_into_id=keep_id))
     # Venues merged earlier into the one that goes now redirect straight to the survivor.
     session.execute(update(Venue).where(Venue.merged_into_id == gone_id).values(merged_into_id=keep_id))
-    session.execute(text("UPDATE activity SET venue_id = :keep WHERE venue_id = :gone"),
-                    {"keep": keep_id, "gone": gone_id})
-    session.execute(text("UPDATE resource SET venue_id = :keep WHERE venue_id = :gone"),
-                    {"keep": keep_id, "gone": gone_id})
-    candidate.status = "merged"
     from search.queue import enqueue
+
+    for listing_type in (ListingType.activity, ListingType.resource):  # moved: found at their new place
+        moved = session.execute(text(f"UPDATE {listing_type.value} SET venue_id = :keep WHERE venue_id = :gone "
+                                     "RETURNING id"), {"keep": keep_id, "gone": gone_id}).scalars().all()
+        enqueue(session, listing_type, moved)
+    candidate.status = "merged"
     enqueue(session, ListingType.venue, [keep_id, gone_id])
     session.flush()

@@ -15,12 +15,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+import psycopg
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from importers.archive import archive_missing, archive_removed
 from importers.bulk import copy_insert
-from importers.duplicates import find_duplicates
+from importers.duplicates import find_duplicates, merged_into
 from importers.geocode import BanGeocoder
 from importers.locate import Locator
 from importers.mapping import MappingError, corrected, suggest_mapping
@@ -283,19 +284,12 @@ class ImportPipeline:
         if not batch:
             return
         valid = [p for p in batch if not p.record.errors]
-        if valid:
-            try:
-                with self.session.begin_nested():
-                    if writer.listing_type is ListingType.venue:
-                        locator.locate(valid)
-                    else:
-                        self._attach_venues(valid, locator, writer)
-                    writer.write(valid)
-            except (IntegrityError, DBAPIError) as exc:
-                for p in valid:
+        if valid and not self._write(valid, locator, writer):
+            # The database refused the batch: each row again on its own, so that only the
+            # rows it refuses fail (with its reason) and the valid rows of the file are stored.
+            for p in valid:
+                if not self._write([p], locator, writer, report=True):
                     p.status, p.listing_id = "failed", None
-                    p.record.errors.append(RowError(None, None, "Erreur d'enregistrement du lot : "
-                                                    + str(exc.orig).splitlines()[0][:200]))
         items = []
         for p in batch:
             if p.record.errors:
@@ -312,6 +306,28 @@ class ImportPipeline:
         changed = [p.listing_id for p in batch if p.status in ("created", "updated")]
         if changed:
             enqueue(self.session, writer.listing_type, changed)
+
+    def _write(self, rows: list[PendingRow], locator: Locator, writer: Writer, report: bool = False) -> bool:
+        """Locate and store `rows` in a savepoint: all of them, or none (False)."""
+        try:
+            with self.session.begin_nested():
+                if writer.listing_type is ListingType.venue:
+                    locator.locate(rows)
+                else:
+                    self._attach_venues(rows, locator, writer)
+                writer.write(rows)
+            return True
+        except (IntegrityError, DBAPIError, psycopg.Error) as exc:
+            for writer_ in (writer, self._venue_writer):
+                if writer_ is not None:
+                    writer_.forget_rolled_back()
+            for p in rows:
+                p.status, p.listing_id = "failed", None
+                p.record.values.pop("venue_id", None)
+                if report:
+                    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+                    p.record.errors.append(RowError(None, None, f"Enregistrement refusé par la base : {reason}"))
+            return False
 
     def _attach_venues(self, rows: list[PendingRow], locator: Locator, writer: Writer) -> None:
         """Activities and resources take place somewhere: their location fields become a venue
@@ -338,8 +354,10 @@ class ImportPipeline:
         changed = [v.listing_id for v in venues if v.status in ("created", "updated")]
         if changed:
             enqueue(self.session, ListingType.venue, changed)
+        survivors = merged_into(self.session, [v.listing_id for v in venues if v.listing_id])
         for row, key in owners:
-            row.record.values["venue_id"] = places[key].listing_id
+            # A place a reviewer merged into another: its activities go to the survivor.
+            row.record.values["venue_id"] = survivors.get(places[key].listing_id, places[key].listing_id)
             row.record.warnings.extend(w for w in places[key].record.warnings if w not in row.record.warnings)
 
     def _save_profile(self, source, name, mapping, records) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from importers.accessibility import resolve_accessibility
 from importers.audiences import resolve_audiences
@@ -81,7 +82,20 @@ def _identifier(value) -> str | None:
     return text
 
 
+EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_SERIALS = (20_000, 80_000)  # 1954 to 2119: a spreadsheet date written as its serial number
+
+
 def _date(value, name: str):
+    """A day: as written, or a spreadsheet serial number ("45915" is 15/09/2025), never a
+    count of seconds since 1970."""
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:[.,]0+)?\s*", value):
+        number = float(value.replace(",", "."))
+    if number is not None:
+        if not EXCEL_SERIALS[0] <= number <= EXCEL_SERIALS[1]:
+            raise FieldError(name, value, f"« {value} » n'est pas une date (ex. 15/09/2025).")
+        return EXCEL_EPOCH + timedelta(days=int(number))
     moment = parse_datetime(value, name)
     return moment.date() if moment else None
 
@@ -218,8 +232,8 @@ def _publics(record: CanonicalRecord, listing_type: ListingType, column_of: dict
     values["tags"] += [phrase for phrase in left if phrase not in values["tags"]]
     access = values.pop("accessibility", None)
     if access:
-        found = resolve_accessibility(listing_type, access)
-        values["access"] = {column: flag for column, flag in found.columns.items() if flag}
+        found = resolve_accessibility(listing_type, access, column_of.get("accessibility"))
+        values["access"] = {column: flag for column, flag in found.columns.items() if flag is not None}
         if found.notes:
             values["accessibility_notes"] = found.notes
     start, end = values.get("season_start"), values.get("season_end")

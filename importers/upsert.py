@@ -55,6 +55,19 @@ def row_digest(values_hash: str, values: dict, location) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+# Columns that only make sense together: when a moderator edited one, the import leaves both,
+# or it could write a season ending before the start a moderator set.
+PAIRED = (("age_min", "age_max"), ("season_start", "season_end"), ("price_min", "price_max"))
+
+
+def protected_columns(hand_edited: list[str] | None) -> set[str]:
+    protected = set(hand_edited or [])
+    for pair in PAIRED:
+        if protected.intersection(pair):
+            protected.update(pair)
+    return protected
+
+
 def _any(ids: list[int]):
     """`= ANY(array)`: one parameter, however many ids (an IN list renders one per id)."""
     return any_(literal(ids, ARRAY(Integer)))
@@ -114,6 +127,12 @@ class Writer:
         self.tag_ids: dict[str, int] = {}
         self._existing: dict[str, tuple] | None = None
 
+    def forget_rolled_back(self) -> None:
+        """After a rolled-back savepoint: what it wrote is gone, so are the ids and the stored
+        state this writer remembered (read again when next needed)."""
+        self.tag_ids.clear()
+        self._existing = None
+
     def existing(self) -> dict[str, tuple]:
         """Every stored record of the source, read once per run (a few MB for 100 000 rows)
         rather than once per batch."""
@@ -156,14 +175,18 @@ class Writer:
                     row.status = "updated"
                 continue
             columns = _columns(self.listing_type, values, row.location, row.slug)
-            kept = {k: v for k, v in columns.items() if k not in set(hand_edited or [])}
+            kept = {k: v for k, v in columns.items() if k not in protected_columns(hand_edited)}
             to_update.append((row, {**kept, **provenance, "archived_at": None, "missing_since": None,
                                     "last_verified_at": self.now}))
             row.status = "updated"
+            existing[row.external_id] = (listing_id, digest, hand_edited, new_modified, None, None)
         if to_insert:
             ids = copy_insert(self.session, self.model.__tablename__, [values for _, values in to_insert], ("id",))
-            for (row, _), (listing_id,) in zip(to_insert, ids):
+            for (row, values), (listing_id,) in zip(to_insert, ids):
                 row.listing_id, row.status = listing_id, "created"
+                # A later batch may bring the same record again (a place shared by activities).
+                existing[row.external_id] = (listing_id, values["content_hash"], [], values["source_modified_at"],
+                                             None, None)
         for row, values in to_update:
             self.session.execute(update(self.model).where(self.model.id == row.listing_id).values(**values))
         if to_touch:

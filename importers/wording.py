@@ -20,7 +20,11 @@ WORD = re.compile(r"[a-z]+")
 @dataclass(frozen=True)
 class Reading:
     keys: tuple[str, ...]   # in vocabulary order, each once
-    understood: bool        # nothing but vocabulary and filler words
+    rest: tuple[str, ...]   # the words left once vocabulary and filler words are set aside
+
+    @property
+    def understood(self) -> bool:
+        return not self.rest
 
 
 class Vocabulary:
@@ -39,4 +43,4 @@ class Vocabulary:
             if count:
                 found.update(keys)
         rest = [word for word in WORD.findall(text) if word not in self._filler]
-        return Reading(tuple(sorted(found, key=self._order.__getitem__)), not rest)
+        return Reading(tuple(sorted(found, key=self._order.__getitem__)), tuple(rest))

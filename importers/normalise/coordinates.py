@@ -26,7 +26,7 @@ FRANCE_BOXES: tuple[tuple[str, float, float, float, float], ...] = (
 )
 # Lambert-93 (EPSG:2154), the official projection of metropolitan France, in which many public
 # files give their points as X/Y metres: generous bounds of its eastings and northings.
-LAMBERT93_X = (50_000.0, 1_300_000.0)
+LAMBERT93_X = (98_900.0, 1_300_000.0)  # Ouessant is at 99 000; postal codes stop at 98 890
 LAMBERT93_Y = (6_000_000.0, 7_200_000.0)
 _NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
 

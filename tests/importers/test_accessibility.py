@@ -50,3 +50,28 @@ def test_two_letter_words_are_not_read_as_codes():
 def test_activity_services_are_false_when_not_said_and_families_unknown():
     columns = resolve_accessibility(ListingType.activity, ["PMR"]).columns
     assert columns["has_lsf"] is False and columns["access_visual"] is None
+
+
+@pytest.mark.parametrize(("phrase", "venue"), [
+    ("Pas d'ascenseur", {"has_lift": False}),
+    ("Non accessible aux fauteuils roulants", {"access_motor": False}),
+    ("Accès PMR : non", {"access_motor": False}),
+    ("Accessible sauf fauteuil", {}),            # unsure: kept as notes, no flag either way
+    ("Accessible sans aide", {}),
+    ("Places adaptées en salle", {}),            # seats, not a car park
+    ("Fauteuils confortables", {}),              # armchairs, not wheelchairs
+    ("Espace détente relax", {}),
+])
+def test_negations_and_look_alikes_never_set_a_yes(phrase, venue):
+    found = resolve_accessibility(ListingType.venue, [phrase])
+    assert {column: flag for column, flag in found.columns.items() if flag is not None} == venue
+    assert found.notes == phrase
+
+
+def test_a_yes_no_column_answers_for_its_header():
+    said_yes = resolve_accessibility(ListingType.venue, ["Oui"], header="Accès PMR")
+    assert said_yes.columns["access_motor"] is True and said_yes.notes is None
+    said_no = resolve_accessibility(ListingType.venue, ["non"], header="Accès PMR")
+    assert said_no.columns["access_motor"] is False and said_no.notes == "Accès PMR : non"
+    vague = resolve_accessibility(ListingType.venue, ["Oui"], header="Accessibilité")
+    assert set(vague.columns.values()) == {None} and vague.notes == "Oui"

@@ -49,3 +49,19 @@ def test_ages_of_several_phrases_widen_the_range():
     found = resolve_audiences(["6-11 ans", "12-15 ans"])
     assert (found.age_min, found.age_max) == (6, 15)
     assert resolve_audiences(["6-11 ans", "dès 16 ans"]).age_max is None
+
+
+@pytest.mark.parametrize(("phrases", "ages"), [
+    (["3-6 ans et 7-11 ans"], (3, 11)),                  # several ranges widen
+    (["dès 8 ans et moins de 12 ans"], (8, 11)),         # two bounds close
+    (["dès 8 ans", "moins de 12 ans"], (8, 11)),
+    (["12/17 ans"], (12, 17)),
+    (["moins de 150 ans"], (None, None)),                # not an age: kept as written
+    (["de 200 à 300 ans"], (None, None)),
+    (["Stage des 10 ans de l'association"], (None, None)),  # "des", not "dès"
+])
+def test_age_phrases_are_read_whole_and_never_beyond_human_ages(phrases, ages):
+    found = resolve_audiences(phrases)
+    assert (found.age_min, found.age_max) == ages
+    if ages == (None, None):
+        assert found.left == tuple(phrases) and found.codes == ()

@@ -105,3 +105,33 @@ def test_merging_the_survivor_of_an_earlier_merge_redirects_both_to_the_last_one
     targets = dict(db_session.execute(text("SELECT external_id, merged_into_id FROM venue WHERE external_id IN "
                                            "('x', 'y')")).all())
     assert targets == {"x": ids["u"], "y": ids["u"]}
+
+
+def test_activities_at_a_merged_place_stay_with_the_survivor_when_their_source_imports_again(app, db_session,
+                                                                                             tmp_path):
+    from importers.duplicates import decide
+    from portal.listings.enums import ListingType
+
+    places = tmp_path / "lieux.csv"
+    places.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                      "L1,Maison de quartier Franc-Moisin,12 rue Danielle Casanova,Saint-Denis,48.9203,2.3641\n",
+                      encoding="utf-8")
+    run_import(app, db_session, places, source="lieux")
+    agenda = tmp_path / "agenda.json"
+    agenda.write_text(json.dumps({"events": [
+        {"uid": 1, "title": {"fr": "Atelier chant"}, "timings": [{"begin": "2026-12-05T14:00:00+01:00"}],
+         "location": {"name": "Maison de quartier Franc Moisin", "address": "12 rue Danielle Casanova",
+                      "postalCode": "93200", "city": "Saint-Denis", "latitude": 48.9204, "longitude": 2.3642}}]}),
+        encoding="utf-8")
+    run_import(app, db_session, agenda, source="agenda", kind=ListingType.activity)
+    [candidate] = db_session.scalars(select(DuplicateCandidate)).all()
+    survivor = db_session.execute(text("SELECT id FROM venue WHERE external_id = 'L1'")).scalar_one()
+    decide(db_session, candidate.id, survivor)
+    venue_of = text("SELECT venue_id FROM activity WHERE external_id = '1'")
+    assert db_session.execute(venue_of).scalar_one() == survivor
+    queued = text("SELECT count(*) FROM search_outbox WHERE listing_type = 'activity'")
+    assert db_session.execute(queued).scalar_one() >= 1  # found at its new place
+    run_import(app, db_session, agenda, source="agenda", kind=ListingType.activity)
+    assert db_session.execute(venue_of).scalar_one() == survivor
+    rows = json.loads(app.test_cli_runner().invoke(args=["import", "duplicates", "--json"]).output)
+    assert rows == []

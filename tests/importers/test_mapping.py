@@ -110,6 +110,9 @@ def test_lambert93_metres_under_x_y_headers_are_taken_when_no_degrees_are_given(
     both = [{"x": "652000.5", "y": "6862000.1", "latitude": "48.85", "longitude": "2.35"}] * 5
     assert suggest_mapping(["x", "y", "latitude", "longitude"], both) == {"latitude": "latitude",
                                                                          "longitude": "longitude"}
+    # Postal codes under "Long" are not Lambert-93 eastings.
+    postal = [{"Long": "93100", "Nom": "Salle"}, {"Long": "93200", "Nom": "Salle"}, {"Long": "75011", "Nom": "Salle"}]
+    assert suggest_mapping(["Long", "Nom"], postal).get("Long") != "longitude"
     # Such numbers never make a coordinate column on their own (a budget, a population).
     budgets = [{"montant": "6500000", "valeur": "6600000", "nom": "Salle"}] * 5
     assert "longitude" not in suggest_mapping(["montant", "valeur", "nom"], budgets).values()

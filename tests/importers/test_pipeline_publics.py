@@ -95,3 +95,31 @@ def test_venues_take_accessibility_columns_and_keep_audiences_as_tags(app, db_se
     assert venue["access_motor"] is True and venue["has_lift"] is True and venue["access_hearing"] is True
     assert venue["accessibility_notes"] == "boucle magnétique à l'accueil"
     assert venue["tags"] == ["Jeunesse"]
+
+
+def test_a_moderator_who_set_one_end_of_a_season_or_age_range_keeps_both(app, db_session, tmp_path):
+    run_import(app, db_session, _write(tmp_path, ROWS.values()), source="ateliers", kind=ListingType.activity)
+    db_session.execute(text("UPDATE activity SET season_start = '2026-01-10', age_min = 5, age_max = 10, "
+                            "hand_edited_fields = '{season_start,age_max}' WHERE external_id = 'A1'"))
+    # The source now ends the season before the moderator's start, and says "dès 12 ans".
+    changed = [cell.replace("27/06/2026", "20/12/2025").replace("+ de 60 ans", "dès 12 ans") for cell in ROWS["A1"]]
+    run = run_import(app, db_session, _write(tmp_path, [changed, ROWS["A2"], ROWS["A3"]]), source="ateliers",
+                     kind=ListingType.activity)
+    assert (run.status, run.updated_count, run.failed_count) == (RunStatus.succeeded, 1, 0)
+    choir = _activities(db_session)["A1"]
+    assert (choir["season_start"], choir["season_end"]) == ("2026-01-10", "2026-06-27")
+    assert (choir["age_min"], choir["age_max"]) == (5, 10)
+
+
+def test_a_row_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_stored(app, db_session, tmp_path):
+    # A rule the database holds that the file's checks do not know (a later migration, say).
+    db_session.execute(text("ALTER TABLE venue ADD CONSTRAINT test_refused CHECK (name <> 'Salle refusée')"))
+    path = _write(tmp_path, [["Salle A", "Pantin"], ["Salle refusée", "Pantin"], ["Salle B", "Pantin"]],
+                  header=["Nom", "Ville"], name="lieux.csv")
+    run = run_import(app, db_session, path, source="lieux")
+    assert (run.status, run.created_count, run.failed_count) == (RunStatus.partial, 2, 1)
+    [failed] = [item for item in run.report_items if item["errors"]]
+    assert failed["row_number"] == 3 and "refusé par la base" in failed["errors"][0]["message"]
+    names = db_session.execute(text("SELECT v.name FROM venue v JOIN import_source s ON s.id = v.source_id "
+                                    "WHERE s.name = 'lieux' ORDER BY name")).scalars().all()
+    assert names == ["Salle A", "Salle B"]

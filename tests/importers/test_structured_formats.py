@@ -62,3 +62,17 @@ def test_imported_activities_are_found_near_their_venue(app, db_session, tmp_pat
     assert "Scène ouverte slam" in titles
     hit = next(h for h in result.hits if h.document["title"] == "Scène ouverte slam")
     assert hit.document["_geo"] and hit.distance_m < 2000
+
+
+def test_a_place_shared_by_activities_of_different_batches_is_one_venue(app, db_session, tmp_path, monkeypatch):
+    from importers import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 1)  # as for events 1 and 2 001 of a big agenda
+    path = tmp_path / "agenda.json"
+    path.write_text(_agenda(EVENTS), encoding="utf-8")
+    run = run_import(app, db_session, path, source="agenda-big", kind=ListingType.activity)
+    assert (run.status, run.created_count, run.failed_count) == (RunStatus.succeeded, 2, 0), run.report_items
+    venues = db_session.execute(text(
+        "SELECT count(*) FROM venue WHERE source_id = (SELECT id FROM import_source WHERE name = 'agenda-big')"
+    )).scalar_one()
+    assert venues == 1
