@@ -32,7 +32,6 @@ class Locator:
 
     def locate(self, batch: list) -> None:
         """Set `.location` and append warnings on each pending row of the batch."""
-        to_geocode = []
         for row in batch:
             values = row.record.values
             commune = self.index.resolve(values.get("insee_code"), values.get("postal_code"),
@@ -43,8 +42,9 @@ class Locator:
                 row.record.warnings.append(f"Commune non reconnue : « {given} ».")
             if values.get("point"):
                 row.location.point, row.location.precision = values["point"], "given"
-            elif values.get("address") and self.geocoder and not self.geocoder_error:
-                to_geocode.append(row)
+        self._check_projected([row for row in batch if row.record.values.get("point_projected")])
+        to_geocode = [row for row in batch if row.location.point is None and row.record.values.get("address")
+                      and self.geocoder and not self.geocoder_error]
         self._geocode(to_geocode)
         self._load_centroids({row.location.commune_code for row in batch
                               if row.location.point is None and row.location.commune_code})
@@ -68,6 +68,23 @@ class Locator:
                     f"Le point est situé à {names.get(code, code)}, pas à {names.get(declared, declared)} "
                     "(commune déclarée) : les deux sont conservées."
                 )
+
+    def _check_projected(self, rows: list) -> None:
+        """X/Y metres read as Lambert-93 must land in France and in the declared département:
+        Web Mercator metres (another projection) can look the same and land elsewhere. Such a
+        point is dropped, and the row is placed as if it had none."""
+        if not rows:
+            return
+        for row, code in zip(rows, communes_at_points(self.session, [r.location.point for r in rows])):
+            declared = self.index.by_code.get(row.location.commune_code) if row.location.commune_code else None
+            found = self.index.by_code.get(code) if code else None
+            if found is not None and (declared is None or declared.departement_code == found.departement_code):
+                continue
+            row.location.point = row.location.precision = None
+            row.record.warnings.append(
+                "Coordonnées X/Y ignorées : lues en Lambert-93, elles tombent "
+                + (f"à {found.name}, hors du département déclaré" if found else "hors de France")
+                + " (autre projection ?).")
 
     def _geocode(self, rows: list) -> None:
         if not rows:

@@ -19,6 +19,7 @@ from importers.normalise import (
     clean_text,
     clean_url,
     parse_bool,
+    in_metres,
     parse_coordinates,
     parse_datetime,
     parse_decimal,
@@ -198,6 +199,8 @@ def normalise(raw: dict, column_of: dict[str, str],
         record.values["point"] = parse_coordinates(
             raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"),
         )
+        if record.values["point"] and in_metres(raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon")):
+            record.values["point_projected"] = True  # checked against the declared commune when located
     except FieldError as exc:
         field_name = exc.field or "latitude"
         if field_name not in column_of and "lat_lon" in column_of:

@@ -111,6 +111,16 @@ def _check(lat: float, lon: float, field: str, raw: object) -> tuple[float, floa
     raise FieldError(field, raw, f"{quote(raw)} : ce point n'est pas en France.")
 
 
+def in_metres(latitude: object = None, longitude: object = None, lat_lon: object = None) -> bool:
+    """Whether the coordinates as written are metres (converted from Lambert-93), not degrees."""
+    try:
+        values = [latitude, longitude] if not is_blank(latitude) and not is_blank(longitude) else \
+            list(_split_pair(lat_lon)) if not is_blank(lat_lon) else []
+        return any(abs(_number(value, "latitude")) > 180 for value in values)
+    except FieldError:
+        return False
+
+
 def parse_coordinates(latitude: object = None, longitude: object = None,
                       lat_lon: object = None) -> tuple[float, float] | None:
     """(lon, lat) from separate columns or one 'lat, lon' column; None when nothing is given."""

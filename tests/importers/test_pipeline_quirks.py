@@ -195,3 +195,26 @@ def test_lambert93_x_y_columns_place_venues_where_they_are(app, db_session, tmp_
         lon, lat, _code = places[row.name]
         assert (round(row.lon, 4), round(row.lat, 4)) == (lon, lat)
         assert row.precision == "given" and row.location_commune_code is None  # inside its own commune
+
+
+def test_web_mercator_metres_mistaken_for_lambert93_are_dropped_not_stored_at_sea(app, db_session, tmp_path):
+    """EPSG:3857 X/Y for northern France fit Lambert-93's bounds; read as Lambert-93 they land in
+    the sea or another département. Such points are refused; the commune places the row."""
+    from pyproj import Transformer
+
+    to_lambert = Transformer.from_crs(4326, 2154, always_xy=True)
+    to_mercator = Transformer.from_crs(4326, 3857, always_xy=True)
+    x, y = to_lambert.transform(2.4411, 48.8566)
+    mx, my = to_mercator.transform(2.4411, 48.8566)   # Montreuil again, in Web Mercator
+    path = tmp_path / "lieux_xy.csv"
+    path.write_text(f"Nom;Code INSEE;X;Y\nBonne projection;93048;{x:.1f};{y:.1f}\n"
+                    f"Autre projection;93048;{mx:.1f};{my:.1f}\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="xy")
+    assert run.status is RunStatus.succeeded and run.created_count == 2, run.report_items
+    rows = {r.name: r for r in db_session.execute(text(
+        "SELECT v.name, v.location_precision::text AS precision, v.commune_code, ST_X(v.location::geometry) AS lon "
+        "FROM venue v JOIN import_source s ON s.id = v.source_id WHERE s.name = 'xy'"))}
+    assert rows["Bonne projection"].precision == "given" and round(rows["Bonne projection"].lon, 4) == 2.4411
+    assert rows["Autre projection"].precision == "municipality" and rows["Autre projection"].commune_code == "93048"
+    [warned] = [item for item in run.report_items if any("X/Y ignorées" in w for w in item["warnings"])]
+    assert warned["row_number"] == 3
