@@ -18,8 +18,8 @@ from importers.normalise import (
     clean_phone,
     clean_text,
     clean_url,
-    parse_bool,
     in_metres,
+    parse_bool,
     parse_coordinates,
     parse_datetime,
     parse_decimal,
@@ -239,10 +239,6 @@ def _publics(record: CanonicalRecord, listing_type: ListingType, column_of: dict
         values["access"] = {column: flag for column, flag in found.columns.items() if flag is not None}
         if found.notes:
             values["accessibility_notes"] = found.notes
-    start, end = values.get("season_start"), values.get("season_end")
-    if start and end and end < start:
-        _problem(record, "season_end", column_of.get("season_end", "season_end"), str(end),
-                 "La fin de saison précède son début.")
 
 
 def content_hash(values: dict) -> str:

@@ -143,11 +143,15 @@ def validate_record(record: dict) -> list[FieldError]:
     if not broken & {"price_min", "price_max"} and _before(record.get("price_max"), record.get("price_min")):
         errors.append(FieldError("price_max", record.get("price_max"),
                                  "Le prix maximum est inférieur au prix minimum."))
+    if not broken & {"season_start", "season_end"} and _before(record.get("season_end"), record.get("season_start")):
+        errors.append(FieldError("season_end", str(record.get("season_end")), "La fin de saison précède son début."))
     return errors
 
 
 def _before(high: object, low: object) -> bool:
     numbers = (int, float, Decimal)
+    if isinstance(high, date) and isinstance(low, date):
+        return high < low
     return (isinstance(high, numbers) and isinstance(low, numbers)
             and not isinstance(high, bool) and not isinstance(low, bool) and high < low)
 
