@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 from contextlib import closing
-from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -226,23 +225,24 @@ class ImportPipeline:
                 writer.existing()  # read while the worker starts on the file
                 seen: set[str] = set()
                 removed: set[str] = set()
-                batch: list[PendingRow] = []
-                for pending in chain.from_iterable(batches):
-                    if REMOVED in pending.record.values:
-                        if pending.external_id and options.only_external_id in (None, pending.external_id):
-                            removed.add(pending.external_id)
-                        continue
+                for prepared in batches:  # each is written as it comes: the first ones are small
+                    batch: list[PendingRow] = []
+                    for pending in prepared:
+                        if REMOVED in pending.record.values:
+                            if pending.external_id and options.only_external_id in (None, pending.external_id):
+                                removed.add(pending.external_id)
+                            continue
+                        if options.limit is not None and state.processed_rows >= options.limit:
+                            break
+                        if not self._admit(pending, column_of, options, seen):
+                            continue
+                        state.processed_rows += 1
+                        batch.append(pending)
+                    if batch:
+                        self._flush(run_id, state, batch, locator, writer)
+                        self._publish_progress(run_id, state)
                     if options.limit is not None and state.processed_rows >= options.limit:
                         break  # closing the batches stops the worker: the rest is not read
-                    if not self._admit(pending, column_of, options, seen):
-                        continue
-                    state.processed_rows += 1
-                    batch.append(pending)
-                    if len(batch) >= BATCH_SIZE:
-                        self._flush(run_id, state, batch, locator, writer)
-                        batch = []
-                        self._publish_progress(run_id, state)
-            self._flush(run_id, state, batch, locator, writer)
             state.total_rows = state.processed_rows
             self._publish_progress(run_id, state)
             deleted = [found[0] for external_id, found in writer.existing().items()

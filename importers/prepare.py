@@ -75,10 +75,17 @@ def prepared_batches(records: Records, preparer: RowPreparer, size: int,
     return _FromWorker(records, preparer, size)
 
 
+FIRST_BATCH = 250
+
+
 def _batches(records: Records, preparer: RowPreparer, size: int) -> Iterator[list[PendingRow]]:
+    """Batches of `size` rows, after smaller first ones (250, 500, …): the database starts
+    writing while the next rows are still being normalised, instead of waiting for 2 000."""
     rows = iter(records)
-    while batch := [preparer(row) for row in islice(rows, size)]:
+    step = min(FIRST_BATCH, size)
+    while batch := [preparer(row) for row in islice(rows, step)]:
         yield batch
+        step = min(step * 2, size)
 
 
 # Rows cross the pipe as plain tuples: unpickling dataclasses costs ten times more.

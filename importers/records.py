@@ -18,12 +18,11 @@ from importers.normalise import (
     clean_phone,
     clean_text,
     clean_url,
-    in_metres,
     parse_bool,
-    parse_coordinates,
     parse_datetime,
     parse_decimal,
     parse_int,
+    parse_point,
     parse_schedule,
     parse_timings,
     plain_text,
@@ -196,10 +195,9 @@ def normalise(raw: dict, column_of: dict[str, str],
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
     _resolve_words(record, raw, listing_type, column_of)
     try:
-        record.values["point"] = parse_coordinates(
-            raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"),
-        )
-        if record.values["point"] and in_metres(raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon")):
+        point = parse_point(raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"))
+        record.values["point"] = (point.lon, point.lat) if point else None
+        if point and point.projected:
             record.values["point_projected"] = True  # checked against the declared commune when located
     except FieldError as exc:
         field_name = exc.field or "latitude"
@@ -243,7 +241,7 @@ def _publics(record: CanonicalRecord, listing_type: ListingType, column_of: dict
 
 def content_hash(values: dict) -> str:
     """Stable hash of the normalised values: equal hash = nothing changed at the source."""
-    payload = json.dumps({k: values[k] for k in sorted(values) if k != "source_modified_at"},
+    payload = json.dumps({k: v for k, v in values.items() if k != "source_modified_at"},
                          default=str, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

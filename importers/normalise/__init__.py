@@ -3,7 +3,7 @@ French message. Pure functions, no database: the pipeline calls them per field a
 errors per row, so one bad cell never sinks a whole file."""
 from importers.normalise.codes import normalise_insee, normalise_postal
 from importers.normalise.contact import clean_email, clean_phone, clean_url
-from importers.normalise.coordinates import in_france, in_metres, parse_coordinates
+from importers.normalise.coordinates import in_france, parse_coordinates, parse_point
 from importers.normalise.dates import parse_datetime, parse_timings
 from importers.normalise.errors import FieldError
 from importers.normalise.numbers import parse_bool, parse_decimal, parse_int
@@ -17,11 +17,11 @@ __all__ = [
     "clean_text",
     "clean_url",
     "in_france",
-    "in_metres",
     "normalise_insee",
     "normalise_postal",
     "parse_bool",
     "parse_coordinates",
+    "parse_point",
     "parse_datetime",
     "parse_decimal",
     "parse_int",

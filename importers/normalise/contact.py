@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 import phonenumbers
@@ -28,6 +29,18 @@ def clean_url(value: object, field: str = "website") -> str | None:
     """'www.x.fr' → 'https://www.x.fr'; only http(s) addresses with a real host name survive."""
     if is_blank(value):
         return None
+    if isinstance(value, str) and len(value) <= 300:
+        return _clean_url_text(value, field)
+    return _clean_url(value, field)
+
+
+# A network's libraries share one site: the same address comes back for many rows.
+@lru_cache(maxsize=4096)
+def _clean_url_text(value: str, field: str) -> str | None:
+    return _clean_url(value, field)
+
+
+def _clean_url(value: object, field: str) -> str | None:
     text = _text(value)
     if text.lower() in PLACEHOLDERS:
         return None

@@ -7,6 +7,7 @@ import math
 import re
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from importers.normalise.errors import FieldError, is_blank, quote
 
@@ -92,17 +93,28 @@ def _from_lambert93(lat: float, lon: float) -> tuple[float, float] | None:
     return None
 
 
-def _check(lat: float, lon: float, field: str, raw: object) -> tuple[float, float]:
-    """(lat, lon) as given → (lon, lat) in France, swapping back a swapped pair; Lambert-93
+class Point(NamedTuple):
+    """A point in France in degrees, and whether it was written in Lambert-93 metres."""
+
+    lon: float
+    lat: float
+    projected: bool = False
+
+
+def _check(lat: float, lon: float, field: str, raw: object) -> Point:
+    """(lat, lon) as given → the point in France, swapping back a swapped pair; Lambert-93
     metres (X/Y columns of many public files) are converted to degrees."""
+    projected = False
     if abs(lat) > 180 or abs(lon) > 180:
-        lat, lon = _from_lambert93(lat, lon) or (lat, lon)
+        converted = _from_lambert93(lat, lon)
+        if converted:
+            (lat, lon), projected = converted, True
     if lat == 0 and lon == 0:
         raise FieldError(field, raw, "Les coordonnées (0, 0) ne désignent aucun lieu : elles sont ignorées.")
     if in_france(lon, lat):
-        return lon, lat
+        return Point(lon, lat, projected)
     if in_france(lat, lon):
-        return lat, lon  # latitude and longitude were swapped
+        return Point(lat, lon, projected)  # latitude and longitude were swapped
     valid_as_given = abs(lat) <= 90 and abs(lon) <= 180
     valid_swapped = abs(lon) <= 90 and abs(lat) <= 180
     if not (valid_as_given or valid_swapped):
@@ -111,19 +123,8 @@ def _check(lat: float, lon: float, field: str, raw: object) -> tuple[float, floa
     raise FieldError(field, raw, f"{quote(raw)} : ce point n'est pas en France.")
 
 
-def in_metres(latitude: object = None, longitude: object = None, lat_lon: object = None) -> bool:
-    """Whether the coordinates as written are metres (converted from Lambert-93), not degrees."""
-    try:
-        values = [latitude, longitude] if not is_blank(latitude) and not is_blank(longitude) else \
-            list(_split_pair(lat_lon)) if not is_blank(lat_lon) else []
-        return any(abs(_number(value, "latitude")) > 180 for value in values)
-    except FieldError:
-        return False
-
-
-def parse_coordinates(latitude: object = None, longitude: object = None,
-                      lat_lon: object = None) -> tuple[float, float] | None:
-    """(lon, lat) from separate columns or one 'lat, lon' column; None when nothing is given."""
+def parse_point(latitude: object = None, longitude: object = None, lat_lon: object = None) -> Point | None:
+    """The point from separate columns or one 'lat, lon' column; None when nothing is given."""
     has_lat, has_lon = not is_blank(latitude), not is_blank(longitude)
     if has_lat and has_lon:
         lat, lon = _number(latitude, "latitude"), _number(longitude, "longitude")
@@ -136,3 +137,10 @@ def parse_coordinates(latitude: object = None, longitude: object = None,
     if has_lon:
         raise FieldError("latitude", latitude, "La longitude est donnée sans latitude.")
     return None
+
+
+def parse_coordinates(latitude: object = None, longitude: object = None,
+                      lat_lon: object = None) -> tuple[float, float] | None:
+    """(lon, lat) from separate columns or one 'lat, lon' column; None when nothing is given."""
+    point = parse_point(latitude, longitude, lat_lon)
+    return (point.lon, point.lat) if point else None

@@ -125,6 +125,16 @@ def test_rows_cross_the_process_boundary_intact():
     assert rows[7].slug == "lieu-7" and len(rows[7].digest) == 64
 
 
+def test_the_first_batches_are_small_so_that_writing_starts_early():
+    records = Records(_Table(5000, lambda: None), format="csv")
+    batches = prepared_batches(records, RowPreparer({"id": "external_id", "nom": "name"}), 2000, in_worker=True)
+    try:
+        sizes = [len(batch) for batch in batches]
+    finally:
+        batches.close()
+    assert sizes == [250, 500, 1000, 2000, 1250]
+
+
 def test_a_dying_worker_fails_the_run_and_stores_nothing(app, db_session, tmp_path, monkeypatch):
     """Killed mid-file (say by the kernel, out of memory): the run fails, nothing is half-written."""
     path = _partner_file(tmp_path / "ateliers.csv")
