@@ -16,6 +16,7 @@ from importers.fields import FIELDS, REQUIRED
 from importers.models import ImportItem, ImportRun, ImportSource, RunStatus
 from importers.pipeline import ImportOptions, ImportPipeline, get_or_create_source, resolve_mapping
 from importers.readers import open_records
+from portal.listings.enums import ListingType
 
 PREVIEW_ROWS = 50
 PREVIEW_EXAMPLES = 3
@@ -52,7 +53,7 @@ def fetch_to_file(url: str, max_bytes: int, timeout: float = 60.0) -> Path:
 def _failed_run(session, location: str, options: ImportOptions, message: str) -> ImportRun:
     """A feed that could not be fetched is a failed run like any other (and not due again
     before its next scheduled time)."""
-    source = get_or_create_source(session, options.source, options.listing_type)
+    source = get_or_create_source(session, options.source, options.listing_type or ListingType.venue)
     now = datetime.now(timezone.utc)
     run = ImportRun(source_id=source.id, location=location, dry_run=options.dry_run, status=RunStatus.failed,
                     error=message, started_at=now, finished_at=now)

@@ -43,7 +43,7 @@ def _corrections(values: tuple[str, ...]) -> dict[str, str | None]:
 
 def _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values,
          only=None):
-    options = ImportOptions(source=source, listing_type=ListingType(kind), profile=profile, dry_run=dry_run,
+    options = ImportOptions(source=source, listing_type=ListingType(kind) if kind else None, profile=profile, dry_run=dry_run,
                             limit=limit, constants=_constants(set_values), save_profile=save_profile,
                             only_external_id=only, corrections=_corrections(map_values))
     with tqdm(desc="Import", unit=" lignes", disable=None) as bar:
@@ -69,7 +69,8 @@ def _run(location, source, kind, profile, dry_run, limit, report, set_values, sa
 
 COMMON = [
     click.option("--source", required=True, help="Nom de la source (créée au premier import)."),
-    click.option("--kind", type=click.Choice([t.value for t in ListingType]), default="venue", show_default=True),
+    click.option("--kind", type=click.Choice([t.value for t in ListingType]), default=None,
+                 help="Type des fiches : celui de la source, ou venue pour une nouvelle source."),
     click.option("--profile", default=None, help="Profil de correspondance enregistré à utiliser."),
     click.option("--dry-run", is_flag=True, help="Tout vérifier sans rien enregistrer."),
     click.option("--report", type=click.Path(dir_okay=False), default=None, help="Écrire le rapport JSON ici."),

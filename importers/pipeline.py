@@ -7,6 +7,7 @@ too large, required column missing) stores nothing but the failed run and its Fr
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -40,12 +41,14 @@ BATCH_SIZE = 2000
 VENUE_FIELDS = ("address", "postal_code", "commune_name", "insee_code", "point")
 ANALYZE_AFTER = 500
 FIELD_LABELS_REQUIRED = {"name": "Nom / titre"}
+KIND_NAMES = {ListingType.venue: "lieux", ListingType.activity: "activités", ListingType.resource: "ressources"}
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class ImportOptions:
     source: str
-    listing_type: ListingType = ListingType.venue
+    listing_type: ListingType | None = None     # None: the source's own (venue for a new source)
     profile: str | None = None
     mapping: dict[str, str] | None = None     # explicit column → field mapping (replaces the suggestion)
     corrections: dict[str, str | None] = field(default_factory=dict)  # column → field (None: unused)
@@ -150,20 +153,26 @@ class ImportPipeline:
 
     def run(self, location: str | Path, options: ImportOptions) -> ImportRun:
         now = datetime.now(timezone.utc)
-        source = get_or_create_source(self.session, options.source, options.listing_type)
+        source = get_or_create_source(self.session, options.source, options.listing_type or ListingType.venue)
         run = ImportRun(source_id=source.id, location=str(location), dry_run=options.dry_run,
                         status=RunStatus.running, started_at=now)
         self.session.add(run)
         self.session.commit()
+        run_id = run.id
         state = RunState()
         try:
             with fewer_collections():
-                self._run(run.id, state, source, Path(location), options, now)
+                self._run(run_id, state, source, Path(location), options, now)
         except (ImportFileError, ImportAbort, WorkerStopped) as exc:
             self.session.rollback()
-            failed = RunState(status=RunStatus.failed, error=exc.message, items=state.items)
-            state = failed
-        run = self.session.get(ImportRun, run.id)
+            state = RunState(status=RunStatus.failed, error=exc.message, items=state.items)
+        except Exception as exc:  # a bug: the run must not stay "running", nor store half a file
+            self.session.rollback()
+            log.exception("import run %s failed", run_id)
+            state = RunState(status=RunStatus.failed, items=state.items,
+                             error=f"Erreur inattendue pendant l'import ({exc.__class__.__name__}) : rien n'a été "
+                                   "enregistré. L'équipe technique en a la trace.")
+        run = self.session.get(ImportRun, run_id)
         state.apply_to(run)
         run.finished_at = datetime.now(timezone.utc)
         self.session.commit()
@@ -197,6 +206,11 @@ class ImportPipeline:
                  options: ImportOptions, now) -> None:
         if not path.is_file():
             raise ImportAbort("missing_file", f"Fichier introuvable : {path.name}.")
+        if options.listing_type not in (None, source.listing_type):
+            raise ImportAbort(
+                "kind", f"La source « {source.name} » importe des {KIND_NAMES[source.listing_type]}, pas des "
+                        f"{KIND_NAMES[options.listing_type]} : importez ce fichier sous une autre source, ou "
+                        f"comme {KIND_NAMES[source.listing_type]} (--kind {source.listing_type.value}).")
         with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"])) as records:
             source.format = records.format
             mapping, _profile = resolve_mapping(self.session, source, records, options)
@@ -211,7 +225,7 @@ class ImportPipeline:
             if options.save_profile and not options.dry_run:
                 self._save_profile(source, options.save_profile, mapping, records)
             column_of = {target: column for column, target in mapping.items()}
-            preparer = RowPreparer(mapping, options.constants, options.listing_type)
+            preparer = RowPreparer(mapping, options.constants, source.listing_type)
             threshold = int(self.config["IMPORT_WORKER_MIN_BYTES"])
             # (A daemonic process, such as a multiprocessing pool's, may not start one.)
             in_worker = 0 <= threshold <= path.stat().st_size and not multiprocessing.current_process().daemon

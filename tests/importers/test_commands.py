@@ -3,6 +3,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from tests.importers.helpers import fingerprint
+
 
 def test_cli_run_with_report_profile_and_sources(app, db_session, tmp_path):
     path = tmp_path / "lieux.csv"
@@ -81,7 +83,6 @@ def test_a_corrected_mapping_is_used_saved_and_reused_by_the_next_import(app, db
 
 
 def test_bad_corrections_are_refused_clearly_and_store_nothing(app, db_session, tmp_path):
-    from tests.importers.helpers import fingerprint
 
     path = tmp_path / "membres.csv"
     path.write_text(MEMBERS, encoding="utf-8")
@@ -120,3 +121,21 @@ def test_a_saved_profile_whose_columns_are_gone_shows_what_is_missing(app, db_se
     assert json.loads(result.output)["missing_required"] == ["Nom / titre"]
     result = runner.invoke(args=["import", "mapping", str(renamed), "--profile", "v1"])
     assert result.exit_code == 2 and "--source" in result.output
+
+
+def test_a_source_keeps_its_listing_type_whatever_the_next_run_says(app, db_session, tmp_path):
+    """An agenda imported as activities, then run again without --kind: still activities. A
+    file sent as venues to that source is refused before anything is read or stored."""
+    path = tmp_path / "ateliers.csv"
+    path.write_text("Nom;Type;Commune;Code INSEE\nAtelier danse;atelier;Bondy;93010\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["import", "run", str(path), "--source", "mjc", "--kind", "activity"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["import", "run", str(path), "--source", "mjc"])
+    assert again.exit_code == 0 and "1 inchangées" in again.output
+    before = fingerprint(db_session)
+    wrong = runner.invoke(args=["import", "run", str(path), "--source", "mjc", "--kind", "venue"])
+    assert wrong.exit_code == 1
+    assert "La source « mjc » importe des activités, pas des lieux" in wrong.output
+    assert fingerprint(db_session) == before
+    assert db_session.execute(text("SELECT count(*) FROM venue WHERE name = 'Atelier danse'")).scalar_one() == 0

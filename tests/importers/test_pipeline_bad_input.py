@@ -91,3 +91,23 @@ def test_hostile_files_never_half_write(app, db_session, tmp_path_factory, conte
         )).scalar_one()
         assert stored >= run.created_count
         assert run.created_count + run.updated_count + run.unchanged_count + run.failed_count == run.processed_rows
+
+
+def test_an_unexpected_error_fails_the_run_and_stores_nothing(app, db_session, tmp_path, monkeypatch):
+    """A bug mid-run (here in the writer) must not leave the run "running" nor half the file stored."""
+    from importers import upsert
+
+    path = tmp_path / "lieux.csv"
+    path.write_text("id;nom;commune\n" + "".join(f"{i};Lieu {i};Montreuil\n" for i in range(5)), encoding="utf-8")
+    calls = []
+
+    def broken(self, rows):
+        calls.append(len(rows))
+        raise KeyError("bogue")
+
+    monkeypatch.setattr(upsert.Writer, "write", broken)
+    before = fingerprint(db_session)
+    run = run_import(app, db_session, path, source="bogue")
+    assert calls and run.status is RunStatus.failed and run.finished_at is not None
+    assert "Erreur inattendue pendant l'import (KeyError)" in run.error and "rien n'a été enregistré" in run.error
+    assert fingerprint(db_session) == before
