@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from importers.archive import archive_missing, archive_removed
 from importers.bulk import copy_insert
 from importers.duplicates import find_duplicates, merged_into
+from importers.fields import FIELDS
 from importers.geocode import BanGeocoder
 from importers.locate import Locator
 from importers.mapping import MappingError, corrected, suggest_mapping
@@ -225,7 +226,10 @@ class ImportPipeline:
             if options.save_profile and not options.dry_run:
                 self._save_profile(source, options.save_profile, mapping, records)
             column_of = {target: column for column, target in mapping.items()}
-            preparer = RowPreparer(mapping, options.constants, source.listing_type)
+            # A structured file's columns are those of its first records: a field that only later
+            # records fill (the OpenAgenda dataset's CSV export is streamed) is read all the same.
+            used = {name: name for name in FIELDS} if records.premapped else mapping
+            preparer = RowPreparer(used, options.constants, source.listing_type)
             threshold = int(self.config["IMPORT_WORKER_MIN_BYTES"])
             # (A daemonic process, such as a multiprocessing pool's, may not start one.)
             in_worker = 0 <= threshold <= path.stat().st_size and not multiprocessing.current_process().daemon

@@ -6,7 +6,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from importers.accessibility import resolve_accessibility
 from importers.audiences import resolve_audiences
@@ -18,6 +17,7 @@ from importers.normalise import (
     clean_phone,
     clean_text,
     clean_url,
+    from_serial,
     parse_bool,
     parse_datetime,
     parse_decimal,
@@ -82,10 +82,6 @@ def _identifier(value) -> str | None:
     return text
 
 
-EXCEL_EPOCH = date(1899, 12, 30)
-EXCEL_SERIALS = (20_000, 80_000)  # 1954 to 2119: a spreadsheet date written as its serial number
-
-
 def _date(value, name: str):
     """A day: as written, or a spreadsheet serial number ("45915" is 15/09/2025), never a
     count of seconds since 1970."""
@@ -93,9 +89,10 @@ def _date(value, name: str):
     if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:[.,]0+)?\s*", value):
         number = float(value.replace(",", "."))
     if number is not None:
-        if not EXCEL_SERIALS[0] <= number <= EXCEL_SERIALS[1]:
+        serial = from_serial(number)
+        if serial is None:
             raise FieldError(name, value, f"« {value} » n'est pas une date (ex. 15/09/2025).")
-        return EXCEL_EPOCH + timedelta(days=int(number))
+        return serial.date()
     moment = parse_datetime(value, name)
     return moment.date() if moment else None
 
@@ -121,7 +118,6 @@ PARSERS = {
     "schedule": lambda v: parse_schedule(v),
     "season_start": lambda v: _date(v, "season_start"),
     "season_end": lambda v: _date(v, "season_end"),
-    "timings": lambda v: parse_timings(v),
 }
 
 
@@ -189,6 +185,10 @@ def normalise(raw: dict, column_of: dict[str, str],
                 record.values[name] = normalise_insee_code(value)
                 if record.values[name] is None:
                     raise FieldError(name, value, f"Code INSEE invalide : « {value} ».")
+            elif name == "timings":
+                problems: list[str] = []
+                record.values[name] = parse_timings(value, problems)
+                record.warnings += [f"« {column} » : {problem}" for problem in problems]
             elif name in ("disciplines", "tags", "audiences", "accessibility"):
                 record.values[name] = _as_list(value, split=name != "disciplines")
         except FieldError as exc:

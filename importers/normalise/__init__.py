@@ -4,7 +4,7 @@ errors per row, so one bad cell never sinks a whole file."""
 from importers.normalise.codes import normalise_insee, normalise_postal
 from importers.normalise.contact import clean_email, clean_phone, clean_url
 from importers.normalise.coordinates import in_france, parse_coordinates, parse_point
-from importers.normalise.dates import parse_datetime, parse_timings
+from importers.normalise.dates import from_serial, parse_datetime, parse_timings
 from importers.normalise.errors import FieldError
 from importers.normalise.numbers import parse_bool, parse_decimal, parse_int
 from importers.normalise.schedule import parse_schedule
@@ -16,6 +16,7 @@ __all__ = [
     "clean_phone",
     "clean_text",
     "clean_url",
+    "from_serial",
     "in_france",
     "normalise_insee",
     "normalise_postal",

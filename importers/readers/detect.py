@@ -175,10 +175,14 @@ def detect_encoding(path: Path, head: bytes) -> str:
         return utf8
     if b"\x00" in head:
         raise ImportFileError("binary", "Le fichier contient des données binaires, pas du texte.")
-    for encoding in _legacy_candidates(path, head, bad_offset):
-        if _decode_error_at(path, encoding, reject_c1=True) is None:
-            return encoding
-    raise _encoding_error()
+    candidates, sample = _legacy_candidates(path, head, bad_offset)
+    decoding = [encoding for encoding in candidates if _decode_error_at(path, encoding, reject_c1=True) is None]
+    if not decoding:
+        raise _encoding_error()
+    # Several Western code pages decode any byte: the one that reads as French wins (ties keep
+    # charset-normalizer's order). cp850 reads cp1252's « ’ – € Œ » as « Æ û Ç î ».
+    return max(decoding, key=lambda encoding: (_french_score(sample.decode(encoding, "replace")),
+                                               -decoding.index(encoding)))
 
 
 def _encoding_error() -> ImportFileError:
@@ -189,15 +193,44 @@ def _encoding_error() -> ImportFileError:
     )
 
 
-def _legacy_candidates(path: Path, head: bytes, bad_offset: int) -> list[str]:
+def _legacy_candidates(path: Path, head: bytes, bad_offset: int) -> tuple[list[str], bytes]:
     """Encodings charset-normalizer finds plausible on the start of the file and around the
-    first byte that is not UTF-8 (accents may only appear deep in the file), then cp1252."""
+    first byte that is not UTF-8 (accents may only appear deep in the file), then cp1252; and
+    that sample."""
     with open(path, "rb") as handle:
         handle.seek(max(0, bad_offset - 1024))
         around = handle.read(HEAD_BYTES // 2)
     sample = head[: HEAD_BYTES // 2] + b"\n" + around
     ranked = [match.encoding for match in from_bytes(sample, cp_isolation=LEGACY_ENCODINGS)]
-    return ranked + ([] if "cp1252" in ranked else ["cp1252"])
+    return ranked + ([] if "cp1252" in ranked else ["cp1252"]), sample
+
+
+FRENCH_LOWER = set("àâäçéèêëîïôöùûüÿœæ")
+FRENCH_UPPER = set("ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
+FRENCH_PUNCTUATION = set("’‘“”«»–—…€°·\xa0")
+
+
+def _french_score(text: str) -> int:
+    """How French the non-ASCII characters of a decoded text look. For: accented letters inside
+    words, French punctuation. Against: any other character (« Ú », « ‚ », box drawing), an
+    accented letter standing alone (« 12 Ç », « 0 û cours »; « à » excepted) and a capital in
+    the middle of a word (« LÆatelier »): what a wrong code page makes of quotes and dashes."""
+    score = 0
+    for position, char in enumerate(text):
+        if char.isascii():
+            continue
+        before, after = text[position - 1:position], text[position + 1:position + 2]
+        if not char.isalpha():
+            score += 1 if char in FRENCH_PUNCTUATION else -2
+        elif char not in FRENCH_LOWER and char not in FRENCH_UPPER:
+            score -= 2
+        elif not (before.isalpha() or after.isalpha()) and char != "à":
+            score -= 2
+        elif char.isupper() and before.isalpha() and after.islower():
+            score -= 2
+        else:
+            score += 2 if char in FRENCH_LOWER else 1
+    return score
 
 
 def _decode_error_at(path: Path, encoding: str, *, reject_c1: bool = False) -> int | None:

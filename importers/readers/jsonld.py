@@ -183,21 +183,29 @@ def _age(range_: object) -> tuple[object, object]:
 
 
 def _offers(item: dict) -> dict[str, object]:
-    offer = node(prop(item, "offers")) or {}
-    spec = node(prop(offer, "priceSpecification")) or {}
+    """Prices across every offer and price specification (a free child rate beside a 12 € adult
+    one; DATAtourisme's price lines): from the lowest to the highest; free when all are 0."""
+    offers = [offer for offer in _as_list(prop(item, "offers")) if isinstance(offer, dict)]
+    lows, highs = [], []
+    for offer in offers:
+        price = first(prop(offer, "price"))
+        lows.append(_given(first(prop(offer, "lowPrice")), price))
+        highs.append(_given(first(prop(offer, "highPrice")), price))
+        for spec in _as_list(prop(offer, "priceSpecification")):
+            if isinstance(spec, dict):
+                lows.append(_given(first(prop(spec, "minPrice")), first(prop(spec, "price"))))
+                highs.append(_given(first(prop(spec, "maxPrice")), first(prop(spec, "price")), lows[-1]))
+    price_min, price_max = _extreme(lows, min), _extreme(highs, max)
     free = first(prop(item, "isAccessibleForFree"))
     if isinstance(free, str) and free.strip().lower() in ("true", "false"):
         free = free.strip().lower() == "true"
-    price = first(prop(offer, "price"))
-    price_min = _given(first(prop(spec, "minPrice")), first(prop(offer, "lowPrice")), price)
-    price_max = _given(first(prop(spec, "maxPrice")), first(prop(offer, "highPrice")))
-    # DATAtourisme gives no price but a range: a maximum of 0 is free.
-    highest = _given(price, price_max)
+    if not isinstance(free, bool):
+        free = None if price_max is None else _amount(price_max) == 0
     return {
-        "is_free": free if isinstance(free, bool) else (True if _is_zero(highest) else None),
+        "is_free": free,
         "price_min": price_min,
-        "price_max": price_max,
-        "registration_url": text(prop(offer, "url")),
+        "price_max": None if price_max == price_min else price_max,  # one price: no range
+        "registration_url": next((text(prop(offer, "url")) for offer in offers if text(prop(offer, "url"))), None),
     }
 
 
@@ -206,11 +214,21 @@ def _given(*values: object) -> object:
     return next((value for value in values if value not in (None, "")), None)
 
 
-def _is_zero(price: object) -> bool:
+def _amount(price: object) -> float | None:
     try:
-        return price is not None and float(str(price).replace(",", ".")) == 0
+        return float(str(price).replace(",", ".").replace("€", "").strip())
     except ValueError:
-        return False
+        return None
+
+
+def _extreme(prices: list, pick) -> object:
+    """The lowest or highest of the prices given, as written (a price that is not a number is
+    kept when it is the only one, for the normaliser to report)."""
+    given = [price for price in prices if price not in (None, "")]
+    numbers = [price for price in given if _amount(price) is not None]
+    if not numbers:
+        return given[0] if given else None
+    return pick(numbers, key=_amount)
 
 
 def _labels(value: object) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 from .ldutil import compact, first, text, texts
 
@@ -17,7 +18,10 @@ ODS_MARKERS = {"firstdate_begin", "location_coordinates", "location_name", "timi
 STATUS = {1: "scheduled", 2: "scheduled", 3: "scheduled", 4: "postponed", 5: "full", 6: "cancelled"}
 # OpenAgenda accessibility codes → the accessibility families used by the portal.
 ACCESSIBILITY = {"hi": "auditif", "vi": "visuel", "mi": "moteur", "ii": "mental", "pi": "psychique"}
-FREE = re.compile(r"^\s*(gratuit|entrée libre|entrée gratuite|accès libre)", re.IGNORECASE)
+FREE = re.compile(r"\b(?:gratuit|gratuite|gratuits|gratuites|gratuité|entrée libre|accès libre|sans frais)\b",
+                  re.IGNORECASE)
+PAID = re.compile(r"\bpayant", re.IGNORECASE)
+AMOUNT = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s*(?:€|euros?\b|eur\b)", re.IGNORECASE)
 
 
 # Hosts whose links are media to embed (OpenAgenda « links » are link / embed pairs), not a
@@ -106,7 +110,7 @@ def map_v2(event: dict) -> dict[str, object]:
         "age_max": age.get("max"),
         "status": STATUS.get(_int(event.get("status"))),
         "accessibility": _accessibility(event.get("accessibility")),
-        "is_free": _free(text(event.get("conditions"))),
+        **_prices(text(event.get("conditions"))),
     })
 
 
@@ -142,7 +146,7 @@ def map_ods(event: dict) -> dict[str, object]:
         "age_max": event.get("age_max"),
         "status": STATUS.get(_int(event.get("status"))),
         "accessibility": _accessibility(event.get("accessibility")),
-        "is_free": _free(text(event.get("conditions_fr"))),
+        **_prices(text(event.get("conditions_fr"))),
     })
 
 
@@ -192,17 +196,32 @@ def _registration(value: object) -> dict[str, str]:
 
 
 def _accessibility(value: object) -> list[str] | None:
+    """Codes as a {code: true} object (API), a list (JSON dataset) or « hi;mi » (CSV export)."""
+    value = _maybe_json(value)
     if isinstance(value, dict):
         codes = [code for code, flag in value.items() if flag is True]
     elif isinstance(value, list):
         codes = [str(code) for code in value]
+    elif isinstance(value, str):
+        codes = [code.strip().lower() for code in re.split(r"[;,|\s]+", value) if code.strip()]
     else:
         return None
     return [ACCESSIBILITY[code] for code in codes if code in ACCESSIBILITY] or None
 
 
-def _free(conditions: str | None) -> bool | None:
-    return True if conditions and FREE.match(conditions) else None
+def _prices(conditions: str | None) -> dict[str, object]:
+    """Free or paid, and the price range, from the conditions a partner writes: « Gratuit »,
+    « 8 € / 5 € tarif réduit », « Gratuit pour les moins de 12 ans, 8 € pour les adultes »
+    (free for some: from 0 to 8 €, not free)."""
+    if not conditions:
+        return {}
+    amounts = sorted(Decimal(amount.replace(",", ".")) for amount in AMOUNT.findall(conditions))
+    free = bool(FREE.search(conditions))
+    if not amounts or amounts[-1] == 0:
+        if free and not PAID.search(conditions):
+            return {"is_free": True}
+        return {"is_free": False} if PAID.search(conditions) else {}
+    return {"is_free": False, "price_min": Decimal(0) if free else amounts[0], "price_max": amounts[-1]}
 
 
 def _int(value: object) -> int | None:

@@ -81,7 +81,6 @@ def test_a_corrected_mapping_is_used_saved_and_reused_by_the_next_import(app, db
     assert "chorales / corrigé (utilisé par défaut)" in listed
     assert "Libellé → Nom / titre (name)" in listed and "Nom →" not in listed
 
-
 def test_bad_corrections_are_refused_clearly_and_store_nothing(app, db_session, tmp_path):
 
     path = tmp_path / "membres.csv"

@@ -59,13 +59,53 @@ def test_parse_timings_reads_openagenda_lists_and_opendatasoft_json_strings():
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("pas du json", "liste de dates"),
+    ('[{"begin": "2025-06-21"', "liste de dates"),
+    ("pas une date", "date reconnue"),
     ([{"end": "2025-06-21"}], "pas de début"),
     ([{"begin": "2025-06-21T20:00:00", "end": "2025-06-21T18:00:00"}], "précède le début"),
-    (["2025-06-21"], "début (begin)"),
+    ([True], "début (begin)"),
+    ("bientôt ; un jour", "date reconnue"),
 ])
 def test_parse_timings_refuses(value, message):
     with pytest.raises(FieldError) as caught:
         parse_timings(value)
     assert caught.value.field == "timings"
     assert message in caught.value.message
+
+
+def test_a_spreadsheet_date_column_gives_its_dates_as_timings():
+    """A « Date » column: one date and time, a day (all of it), several dates, a range, a date
+    cell or a serial number from a spreadsheet."""
+    assert parse_timings("04/10/2025 20:00") == [(datetime(2025, 10, 4, 20, 0, tzinfo=PARIS), None)]
+    assert parse_timings("04/10/2025") == [(datetime(2025, 10, 4, tzinfo=PARIS),
+                                            datetime(2025, 10, 4, 23, 59, tzinfo=PARIS))]
+    assert [b.day for b, _ in parse_timings("05/10/2025 20:00 ; 04/10/2025 20:00")] == [4, 5]
+    assert parse_timings("du 04/10/2025 au 06/10/2025") == [(datetime(2025, 10, 4, tzinfo=PARIS),
+                                                             datetime(2025, 10, 6, 23, 59, tzinfo=PARIS))]
+    assert parse_timings(datetime(2025, 10, 4, 20, 0)) == [(datetime(2025, 10, 4, 20, 0, tzinfo=PARIS), None)]
+    assert parse_timings(45934.5) == [(datetime(2025, 10, 4, 12, 0, tzinfo=PARIS), None)]
+    assert parse_timings(45934) == [(datetime(2025, 10, 4, tzinfo=PARIS), datetime(2025, 10, 4, 23, 59, tzinfo=PARIS))]
+
+
+def test_one_unreadable_occurrence_is_left_out_and_said_the_others_are_kept():
+    problems = []
+    timings = parse_timings([{"begin": "2025-10-01T18:00:00+02:00", "end": "2025-10-01T20:00:00+02:00"},
+                             {"begin": "2025-10-15T19:00:00+02:00", "end": "2025-10-15T17:00:00+02:00"},
+                             {"begin": "2025-10-22T18:00:00+02:00"}], problems)
+    assert [begin.day for begin, _ in timings] == [1, 22]
+    assert problems == ["Date n° 2 ignorée : La fin (15/10/2025 17:00) précède le début (15/10/2025 19:00)."]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (45900, datetime(2025, 8, 31, tzinfo=PARIS)),              # a spreadsheet's date cell read as a number
+    ("45900,75", datetime(2025, 8, 31, 18, 0, tzinfo=PARIS)),
+    (1740850200, datetime(2025, 3, 1, 17, 30, tzinfo=timezone.utc)),  # epoch seconds
+])
+def test_numbers_are_spreadsheet_serials_or_epoch_times_never_1970(value, expected):
+    assert parse_datetime(value, "source_modified_at") == expected
+
+
+def test_a_small_number_is_not_a_date():
+    with pytest.raises(FieldError) as caught:
+        parse_datetime(2025, "source_modified_at")
+    assert "n'est pas une date" in caught.value.message

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import tracemalloc
 
+import pytest
+
 from importers.readers import Row, open_records
 
 
@@ -93,6 +95,27 @@ def test_cp1252_accent_far_after_the_sniffed_sample(write):
     with open_records(path) as records:
         assert records.encoding == "cp1252"
         assert list(records)[-1].values == {"nom": "Fête", "ville": "Noisy-le-Sec"}
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_cp1252_quotes_dashes_and_euros_are_not_read_as_a_dos_code_page(write, rows):
+    """Excel's « CSV (séparateur : point-virgule) » of a file whose only special characters are
+    typographic: every byte of it also decodes in cp850, as « LÆatelier 0 û cours … 10 Ç »."""
+    lines = "".join(f"L’atelier {n} – cours collectif;Bobigny;{10 + n} €\n" for n in range(rows))
+    path = write("tarifs.csv", "Nom;Commune;Tarif\nŒuvre collective;Bondy;5 €\n" + lines, encoding="cp1252")
+    with open_records(path) as records:
+        assert records.encoding == "cp1252"
+        first, second = values(records)[:2]
+        assert first == {"Nom": "Œuvre collective", "Commune": "Bondy", "Tarif": "5 €"}
+        assert second["Nom"] == "L’atelier 0 – cours collectif"
+
+
+def test_a_real_dos_file_is_still_read_as_cp850(write):
+    path = write("dos.csv", "nom;ville\nThéâtre de la Fête;Épinay\nÉcole de musique;Pré-Saint-Gervais\n",
+                 encoding="cp850")
+    with open_records(path) as records:
+        assert records.encoding == "cp850"
+        assert values(records)[0] == {"nom": "Théâtre de la Fête", "ville": "Épinay"}
 
 
 def test_quoted_newlines_keep_partner_line_numbers(write):

@@ -227,6 +227,24 @@ def test_datatourisme_price_range_keeps_a_zero_minimum_and_free_only_at_zero(wri
                 "offers": {"schema:priceSpecification": spec}}
 
     _, [row] = read(write("range.jsonld", json.dumps(offer({"schema:minPrice": 0, "schema:maxPrice": 15}))))
-    assert (row.values.get("price_min"), row.values.get("price_max"), row.values.get("is_free")) == (0, 15, None)
+    assert (row.values.get("price_min"), row.values.get("price_max"), row.values.get("is_free")) == (0, 15, False)
     _, [row] = read(write("free.jsonld", json.dumps(offer({"schema:minPrice": "0", "schema:maxPrice": "0"}))))
     assert row.values.get("is_free") is True
+    # Several price lines: from the lowest to the highest.
+    lines = [{"schema:minPrice": 0, "schema:maxPrice": 0}, {"schema:minPrice": "10", "schema:maxPrice": "15"}]
+    _, [row] = read(write("lines.jsonld", json.dumps(offer(lines))))
+    assert (row.values.get("price_min"), row.values.get("price_max"), row.values.get("is_free")) == (0, "15", False)
+
+
+def test_schema_org_offers_are_read_all_not_only_the_first(write):
+    event = {"@context": "https://schema.org", "@type": "Event", "name": "Concert", "startDate": "2025-10-04T20:00",
+             "location": {"@type": "Place", "name": "MJC", "address": "1 rue X, 93500 Pantin"},
+             "offers": [{"@type": "Offer", "name": "Enfants", "price": 0, "url": "https://mjc.example/billets"},
+                        {"@type": "Offer", "name": "Plein tarif", "price": "12"},
+                        {"@type": "Offer", "name": "Réduit", "price": "8,50"}]}
+    _, [row] = read(write("offers.jsonld", json.dumps(event)))
+    assert (row.values.get("price_min"), row.values.get("price_max"), row.values.get("is_free")) == (0, "12", False)
+    assert row.values["registration_url"] == "https://mjc.example/billets"
+    event["offers"] = {"@type": "Offer", "price": "5"}
+    _, [row] = read(write("one.jsonld", json.dumps(event)))
+    assert (row.values.get("price_min"), row.values.get("price_max"), row.values.get("is_free")) == ("5", None, False)

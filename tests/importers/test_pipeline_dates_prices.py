@@ -1,0 +1,120 @@
+"""Dates and prices as partners' tools write them, through the whole pipeline: a « Date »
+column, one broken occurrence among good ones, spreadsheet serial numbers, free-text
+conditions, and fields that only later rows of a streamed export fill."""
+import json
+from datetime import datetime
+
+from openpyxl import Workbook
+from sqlalchemy import text
+
+from importers.models import RunStatus
+from portal.listings.enums import ListingType
+from tests.importers.helpers import run_import
+
+
+def _activities(session, source):
+    return {row["title"]: row for row in session.execute(text("""
+        SELECT a.title, a.is_free, a.price_min, a.price_max, a.age_min, a.age_max, a.email, a.source_modified_at,
+               a.access_motor, a.access_hearing,
+               array(SELECT to_char(t.begins_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI') || ' → '
+                            || coalesce(to_char(t.ends_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), '?')
+                     FROM activity_timing t WHERE t.activity_id = a.id ORDER BY t.begins_at) AS timings
+        FROM activity a JOIN import_source s ON s.id = a.source_id WHERE s.name = :source
+    """), {"source": source}).mappings()}
+
+
+def _warnings(run):
+    return [warning for item in run.report_items for warning in item["warnings"]]
+
+
+def test_a_date_column_gives_each_row_its_occurrences(app, db_session, tmp_path):
+    path = tmp_path / "agenda.csv"
+    path.write_text("Nom;Commune;Code INSEE;Date\n"
+                    "Concert de la chorale;Bobigny;93008;04/10/2025 20:00\n"
+                    "Portes ouvertes;Bobigny;93008;11/10/2025\n"
+                    "Stage de danse;Bobigny;93008;du 18/10/2025 au 19/10/2025\n"
+                    "Répétitions publiques;Bobigny;93008;\"07/11/2025 19:00 ; 14/11/2025 19:00\"\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="agenda-dates", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, [(i["errors"], i["warnings"]) for i in run.report_items]
+    assert not any("Date" in warning for warning in _warnings(run))
+    rows = _activities(db_session, "agenda-dates")
+    assert rows["Concert de la chorale"]["timings"] == ["2025-10-04 20:00 → ?"]
+    assert rows["Portes ouvertes"]["timings"] == ["2025-10-11 00:00 → 2025-10-11 23:59"]
+    assert rows["Stage de danse"]["timings"] == ["2025-10-18 00:00 → 2025-10-19 23:59"]
+    assert rows["Répétitions publiques"]["timings"] == ["2025-11-07 19:00 → ?", "2025-11-14 19:00 → ?"]
+
+
+def test_spreadsheet_date_cells_and_serial_numbers_are_dates_not_1970(app, db_session, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", "Commune", "Code INSEE", "Date", "Mise à jour"])
+    sheet.append(["Bal folk", "Pantin", "93055", datetime(2025, 10, 4, 21, 0), 45900])
+    sheet.append(["Scène ouverte", "Pantin", "93055", 45945.8125, "45901,5"])
+    path = tmp_path / "agenda.xlsx"
+    workbook.save(path)
+    run = run_import(app, db_session, path, source="agenda-xlsx", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    rows = _activities(db_session, "agenda-xlsx")
+    assert rows["Bal folk"]["timings"] == ["2025-10-04 21:00 → ?"]
+    assert rows["Scène ouverte"]["timings"] == ["2025-10-15 19:30 → ?"]
+    assert rows["Bal folk"]["source_modified_at"].year == 2025
+    assert (rows["Scène ouverte"]["source_modified_at"].month, rows["Scène ouverte"]["source_modified_at"].day) \
+        == (9, 1)
+
+
+def test_one_broken_occurrence_is_dropped_with_a_warning_and_the_others_kept(app, db_session, tmp_path):
+    timings = [{"begin": f"2025-10-{day:02d}T18:00:00+02:00", "end": f"2025-10-{day:02d}T20:00:00+02:00"}
+               for day in (1, 8, 22)]
+    timings.insert(2, {"begin": "2025-10-15T19:00:00+02:00", "end": "2025-10-15T17:00:00+02:00"})
+    event = {"uid": 7, "title": {"fr": "Atelier d'écriture"}, "timings": timings,
+             "location": {"name": "Médiathèque", "city": "Bondy", "postalCode": "93140",
+                          "latitude": 48.902, "longitude": 2.483}}
+    path = tmp_path / "agenda.json"
+    path.write_text(json.dumps({"events": [event]}), encoding="utf-8")
+    run = run_import(app, db_session, path, source="agenda-oa", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded
+    row = _activities(db_session, "agenda-oa")["Atelier d'écriture"]
+    assert [timing[:10] for timing in row["timings"]] == ["2025-10-01", "2025-10-08", "2025-10-22"]
+    assert _warnings(run) == ["« timings » : Date n° 3 ignorée : La fin (15/10/2025 17:00) précède le début "
+                              "(15/10/2025 19:00)."]
+
+
+def test_openagenda_conditions_give_free_or_a_price_range(app, db_session, tmp_path):
+    def event(uid, title, conditions):
+        return {"uid": uid, "title": {"fr": title}, "conditions": {"fr": conditions},
+                "location": {"name": "MJC", "city": "Pantin", "postalCode": "93500",
+                             "latitude": 48.8944, "longitude": 2.4094}}
+
+    path = tmp_path / "agenda.json"
+    path.write_text(json.dumps({"events": [
+        event(1, "Bal", "Gratuit pour les moins de 12 ans, 8 € pour les adultes"),
+        event(2, "Concert", "Entrée : gratuite"),
+        event(3, "Spectacle", "Tarif plein 12 euros / réduit 6,50 €"),
+        event(4, "Visite", "Sur réservation"),
+    ]}), encoding="utf-8")
+    run = run_import(app, db_session, path, source="agenda-prix", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded
+    prices = {title: (row["is_free"], row["price_min"], row["price_max"])
+              for title, row in _activities(db_session, "agenda-prix").items()}
+    assert prices["Bal"] == (False, 0, 8)
+    assert prices["Concert"] == (True, None, None)
+    assert prices["Spectacle"] == (False, 6.5, 12)
+    assert prices["Visite"] == (None, None, None)
+
+
+def test_the_openagenda_dataset_csv_keeps_fields_only_late_rows_fill(app, db_session, tmp_path):
+    """The export is streamed: its columns are guessed from its first rows, yet the 230th
+    event's ages, e-mail and accessibility (« hi;mi » in the CSV export) are kept."""
+    header = "uid;title_fr;timings;location_coordinates;location_city;location_insee;age_min;age_max;" \
+             "registration;accessibility"
+    timings = '"[{""begin"": ""2025-10-04T14:00:00+02:00"", ""end"": ""2025-10-04T17:00:00+02:00""}]"'
+    lines = [f"{10_000 + n};Événement {n};{timings};48.9362, 2.3574;Saint-Denis;93066;;;;" for n in range(250)]
+    lines[229] = (f"10229;Événement 229;{timings};48.9362, 2.3574;Saint-Denis;93066;8;12;"
+                  '"[{""type"": ""email"", ""value"": ""atelier@mjc.example""}]";"hi;mi"')
+    path = tmp_path / "evenements-publics-openagenda.csv"
+    path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="ods-tard", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded and run.created_count == 250, run.report_items
+    row = _activities(db_session, "ods-tard")["Événement 229"]
+    assert (row["age_min"], row["age_max"], row["email"]) == (8, 12, "atelier@mjc.example")
+    assert (row["access_hearing"], row["access_motor"]) == (True, True)
