@@ -50,15 +50,15 @@ def check_cells(number: int, values: dict[str, object]) -> Row:
     return Row(number, values)
 
 
-def distinct_names(names: list[str]) -> list[str]:
+def distinct_names(names: list[str], keep: int = 0) -> list[str]:
     """Header names the mapping stage can tell apart: stripped, BOM-free, never empty, unique.
 
     Trailing empty names (a trailing delimiter, a spreadsheet's used range wider than the data)
-    are dropped; an empty name inside the header becomes « colonne N »; a repeated name gets
-    a suffix « _2 », « _3 »…
+    are dropped, except the first `keep` columns (the rows fill them); an empty name kept
+    becomes « colonne N »; a repeated name gets a suffix « _2 », « _3 »…
     """
     cleaned = [str(name if name is not None else "").replace("\ufeff", "").strip() for name in names]
-    while cleaned and not cleaned[-1]:
+    while len(cleaned) > keep and not cleaned[-1]:
         cleaned.pop()
     result: list[str] = []
     seen: set[str] = set()
@@ -71,6 +71,35 @@ def distinct_names(names: list[str]) -> list[str]:
         seen.add(candidate)
         result.append(candidate)
     return result
+
+
+HEADER_SEARCH = 10  # lines of a table where its header is looked for
+WIDTH_SAMPLE = 200  # rows that tell which unnamed trailing columns hold data
+
+
+def filled(cells: list) -> int:
+    return sum(1 for cell in cells if cell is not None and str(cell).strip())
+
+
+def header_position(first_lines: list[list]) -> int:
+    """Which of a table's first non-blank lines is its header: the first, unless it and the
+    next ones hold a single cell (a title, « Mis à jour le … », a notice) above a wider line."""
+    for position, cells in enumerate(first_lines[:HEADER_SEARCH]):
+        if filled(cells) >= 2:
+            return position
+    return 0
+
+
+def used_width(rows) -> int:
+    """One past the last column any of these rows fills."""
+    width = 0
+    for cells in rows:
+        for index in range(len(cells) - 1, width - 1, -1):
+            cell = cells[index]
+            if cell is not None and str(cell).strip():
+                width = index + 1
+                break
+    return width
 
 
 class BrokenRecord:

@@ -7,12 +7,23 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook, PasswordError
 
-from .base import MAX_CELL_CHARS, ImportFileError, Row, check_cells, distinct_names
+from .base import (
+    HEADER_SEARCH,
+    MAX_CELL_CHARS,
+    WIDTH_SAMPLE,
+    ImportFileError,
+    Row,
+    check_cells,
+    distinct_names,
+    filled,
+    header_position,
+    used_width,
+)
 
 # The csv module refuses fields over 128 KiB by raising, which would abort the whole file;
 # long cells are reported per row instead (see base.MAX_CELL_CHARS), so lift the module limit.
@@ -30,61 +41,73 @@ class CsvTable:
 
     def __init__(self, path: Path, encoding: str, delimiter: str):
         self.path, self.encoding, self.delimiter = path, encoding, delimiter
-        self._header: list[str] = []
-        rows = self.rows()
+        head: list[tuple[int, list[str] | None, str | None]] = []
+        lines = self._lines()
         try:
-            first = next(rows, None)
+            head = list(islice(lines, HEADER_SEARCH + WIDTH_SAMPLE))
         finally:
-            rows.close()
-        self.columns = self._header
+            lines.close()
+        readable = [cells for _, cells, _ in head if cells is not None]
+        if not readable:
+            raise ImportFileError("empty", "Le fichier ne contient aucune donnée.")
+        self._skip = header_position(readable)  # readable lines above the header (a title)
+        header_cells = readable[self._skip]
+        self._width = len(header_cells)
+        self.columns = distinct_names(header_cells, min(self._width, used_width(readable[self._skip + 1:])))
         if not self.columns:
             raise ImportFileError("unreadable", "L'en-tête du fichier CSV est illisible.")
-        if first is None:
+        header_line = [start for start, cells, _ in head if cells is header_cells][0]
+        if not any(start > header_line for start, _, _ in head):
             raise ImportFileError("empty", NO_DATA)
 
-    def rows(self) -> Iterator[Row]:
+    def _lines(self) -> Iterator[tuple[int, list[str] | None, str | None]]:
+        """(line number, cells, None) for each non-blank line, or (line number, None, error)."""
         with open(self.path, encoding=self.encoding, newline="") as handle:
             # Strip every leading BOM before parsing, so a quoted first name is still parsed as quoted.
             first_line = handle.readline().lstrip("\ufeff")
             reader = csv.reader(chain([first_line], handle), delimiter=self.delimiter)
             excel_hint = f"sep={self.delimiter}"
-            header: list[str] | None = None
-            last_line = 0
+            last_line, first = 0, True
             while True:
                 try:
                     cells = next(reader)
                 except StopIteration:
-                    break
+                    return
                 except csv.Error as error:
                     start, last_line = last_line + 1, reader.line_num
-                    yield Row(start, {}, f"La ligne {start} est mal formée ({error}).")
+                    yield start, None, f"La ligne {start} est mal formée ({error})."
                     continue
                 start, last_line = last_line + 1, reader.line_num
                 if not "".join(cells).strip():
                     continue  # blank line, or only delimiters
-                if header is None:
-                    if self.delimiter.join(cells).strip().lower() == excel_hint:
-                        continue
-                    header = self._header = distinct_names(cells)
-                    if not header:
-                        raise ImportFileError("empty", "La première ligne du fichier est vide.")
+                if first and self.delimiter.join(cells).strip().lower() == excel_hint:
+                    first = False
                     continue
-                yield self._row(start, header, cells)
-            if header is None:
-                raise ImportFileError("empty", "Le fichier ne contient aucune donnée.")
+                first = False
+                yield start, cells, None
 
-    @staticmethod
-    def _row(number: int, header: list[str], cells: list[str]) -> Row:
-        width = len(header)
+    def rows(self) -> Iterator[Row]:
+        above = self._skip + 1  # the title lines, then the header
+        for start, cells, error in self._lines():
+            if cells is not None and above:
+                above -= 1
+                continue
+            yield Row(start, {}, error) if error else self._row(start, cells)
+
+    def _row(self, number: int, cells: list[str]) -> Row:
+        header, width = self.columns, len(self.columns)
+        extra: dict[str, str] = {}
         if len(cells) != width:
-            extra = cells[width:]
-            if "".join(extra).strip():
+            if len(cells) > self._width and "".join(cells[self._width:]).strip():
                 return Row(number, {}, f"La ligne contient {len(cells)} cellules alors que l'en-tête "
-                                       f"n'a que {width} colonnes (un séparateur ou un guillemet en trop ?).")
+                                       f"n'a que {self._width} colonnes (un séparateur ou un guillemet en trop ?).")
+            # Cells under the header's unnamed end that the first rows left empty: kept, unmapped.
+            extra = {f"colonne {index}": cell for index, cell in enumerate(cells[width:self._width], start=width + 1)
+                     if cell.strip()}
             cells = cells[:width] + [""] * (width - len(cells))
         if max(map(len, cells)) > MAX_CELL_CHARS:
             return check_cells(number, dict(zip(header, cells)))
-        return Row(number, dict(zip(header, cells)))
+        return Row(number, {**dict(zip(header, cells)), **extra} if extra else dict(zip(header, cells)))
 
 
 def _native(value: object) -> object:
@@ -95,21 +118,26 @@ def _native(value: object) -> object:
 
 
 class SheetTable:
-    """The first sheet that holds data in an XLSX, ODS or XLS workbook, read with calamine."""
+    """The sheet that holds the data of an XLSX, ODS or XLS workbook, read with calamine: the
+    first whose header has at least two columns (a notice sheet before it is passed over), or
+    else the first with data; title lines above the header are passed over too."""
 
     def __init__(self, path: Path):
         self.path = path
         try:
             workbook = CalamineWorkbook.from_path(str(path))
-            self.sheet_name = None
+            found = None
             for name in workbook.sheet_names:
-                rows = [row for _, row in zip(range(2), self._nonblank(workbook, name))]
-                if len(rows) == 2:
-                    self.sheet_name = name
-                    self.columns = distinct_names([_text(cell) for cell in rows[0][1]])
+                head = list(islice(self._nonblank(workbook, name), HEADER_SEARCH + WIDTH_SAMPLE))
+                if not head:
+                    continue
+                skip = header_position([cells for _, cells in head])
+                shape = (name, skip, head)
+                if len(head) > skip + 1 and filled(head[skip][1]) >= 2:
+                    found = shape
                     break
-                if rows:
-                    self.sheet_name = self.sheet_name or name
+                if found is None or (len(found[2]) < 2 <= len(head)):
+                    found = shape
             workbook.close()
         except ImportFileError:
             raise
@@ -119,10 +147,13 @@ class SheetTable:
         except BaseException as error:  # calamine raises its own types, and panics as BaseException
             _reraise_control(error)
             raise ImportFileError("unreadable", f"Le classeur ne peut pas être lu ({_short(error)}).") from None
-        if self.sheet_name is None:
+        if found is None:
             raise ImportFileError("empty", "Le classeur ne contient aucune donnée.")
-        if not hasattr(self, "columns"):
+        self.sheet_name, self._skip, head = found
+        if len(head) <= self._skip + 1:
             raise ImportFileError("empty", NO_DATA)
+        header_cells = [_text(cell) for cell in head[self._skip][1]]
+        self.columns = distinct_names(header_cells, used_width([cells for _, cells in head[self._skip + 1:]]))
 
     @staticmethod
     def _nonblank(workbook: CalamineWorkbook, name: str) -> Iterator[tuple[int, list]]:
@@ -134,7 +165,8 @@ class SheetTable:
         try:
             workbook = CalamineWorkbook.from_path(str(self.path))
             cells_by_row = self._nonblank(workbook, self.sheet_name)
-            next(cells_by_row)  # the header
+            for _ in range(self._skip + 1):
+                next(cells_by_row)  # the title lines, then the header
             width = len(self.columns)
             for number, cells in cells_by_row:
                 extra = cells[width:]

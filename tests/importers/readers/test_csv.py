@@ -150,6 +150,25 @@ def test_row_with_too_many_cells_is_an_error_row_not_an_abort(write):
     assert rows[1] == Row(3, {"nom": "B", "ville": "Bobigny"})
 
 
+def test_a_note_under_the_unnamed_end_of_the_header_keeps_its_row(write):
+    """« Nom;Commune;; » then a note in the last column: the header has room for it, the row is
+    kept and the column offered to the mapping as « colonne 4 »."""
+    path = write("notes.csv", "Nom;Commune;;\nAtelier danse;Bondy;;à vérifier\nChorale;Pantin;;\n")
+    with open_records(path) as records:
+        assert records.columns == ["Nom", "Commune", "colonne 3", "colonne 4"]
+        rows = list(records)
+    assert rows[0] == Row(2, {"Nom": "Atelier danse", "Commune": "Bondy", "colonne 3": "", "colonne 4": "à vérifier"})
+    assert rows[1].values["Nom"] == "Chorale" and rows[1].error is None
+
+
+def test_title_lines_above_the_header_are_passed_over(write):
+    path = write("export.csv", "Liste des ateliers 2025;;\nMis à jour le 01/09/2025;;\n\nNom;Commune;Tarif\n"
+                               "Chorale;Pantin;10\n")
+    with open_records(path) as records:
+        assert records.columns == ["Nom", "Commune", "Tarif"]
+        assert list(records) == [Row(5, {"Nom": "Chorale", "Commune": "Pantin", "Tarif": "10"})]
+
+
 def test_million_character_cell_is_an_error_row(write):
     huge = "x" * 1_000_000
     path = write("enorme.csv", f"nom,description\nA,{huge}\nB,courte\n")

@@ -69,16 +69,39 @@ def test_xlsx_native_values_and_sheet_row_numbers(tmp_path):
     assert rows[1].number == 6 and rows[1].values["Nom"] == "MJC"
 
 
-def test_xlsx_overflowing_row_is_a_row_error(tmp_path):
-    path = write_xlsx(tmp_path / "erreurs.xlsx", [
+def test_xlsx_values_under_an_unnamed_column_are_kept_as_colonne_n(tmp_path):
+    """A note typed right of the header (« à vérifier ») is a column of its own, offered to
+    the mapping as « colonne 3 »: the row is not thrown away for it."""
+    path = write_xlsx(tmp_path / "notes.xlsx", [
         ["nom", "description"],
-        ["B", "ok", "en trop"],
+        ["B", "ok", "à vérifier"],
         ["C", "ok"],
     ])
     with open_records(path) as records:
         rows = list(records)
-    assert rows[0] == Row(2, {}, "La ligne contient des valeurs au-delà des 2 colonnes de l'en-tête.")
-    assert rows[1] == Row(3, {"nom": "C", "description": "ok"})
+        assert records.columns == ["nom", "description", "colonne 3"]
+    assert rows[0] == Row(2, {"nom": "B", "description": "ok", "colonne 3": "à vérifier"})
+    assert rows[1] == Row(3, {"nom": "C", "description": "ok", "colonne 3": ""})
+
+
+def test_a_title_line_and_a_notice_sheet_are_passed_over(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    notice = workbook.active
+    notice.title = "Lisez-moi"
+    notice.append(["Ce classeur liste les ateliers de la saison 2025-2026."])
+    notice.append(["Contact : culture@ville.example"])
+    sheet = workbook.create_sheet("Ateliers")
+    sheet.append(["Ateliers amateurs — mis à jour le 01/09/2025"])
+    sheet.append([])
+    sheet.append(["Nom", "Commune"])
+    sheet.append(["Chorale", "Pantin"])
+    path = tmp_path / "ateliers.xlsx"
+    workbook.save(path)
+    with open_records(path) as records:
+        assert records.columns == ["Nom", "Commune"]
+        assert list(records) == [Row(4, {"Nom": "Chorale", "Commune": "Pantin"})]
 
 
 def test_ods_long_cell_is_a_row_error(tmp_path):
