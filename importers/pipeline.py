@@ -30,7 +30,7 @@ from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource,
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
-from importers.records import CanonicalRecord, RowError, stable_key
+from importers.records import CanonicalRecord, RowError, is_generated_key, stable_key
 from importers.upsert import MODELS, Writer
 from portal.core.collector import fewer_collections
 from portal.geo.lookup import CommuneIndex
@@ -241,7 +241,7 @@ class ImportPipeline:
                 locator = Locator(self.session, index, geocoder)
                 writer = Writer(self.session, source.id, source.listing_type, now)
                 writer.existing()  # read while the worker starts on the file
-                seen: set[str] = set()
+                seen: dict[str, int] = {}  # external id → the row that first gave it
                 removed: set[str] = set()
                 for prepared in batches:  # each is written as it comes: the first ones are small
                     batch: list[PendingRow] = []
@@ -290,11 +290,17 @@ class ImportPipeline:
             return False
         if external_id is None:
             return True
-        if external_id in seen:
+        if external_id in seen and is_generated_key(external_id):
+            pending.record.errors.append(RowError(None, None, (
+                f"Même fiche que la ligne {seen[external_id]} (même nom, même lieu, mêmes dates, horaires et "
+                "âges) : seule la première est importée. Une colonne d'identifiant les distinguerait.")))
+        elif external_id in seen:
             pending.record.errors.append(RowError(column_of.get("external_id"), external_id,
-                                                  f"Identifiant « {external_id} » en double dans le fichier : "
-                                                  "seule sa première ligne est importée."))
-        seen.add(external_id)
+                                                  f"Identifiant « {external_id} » en double dans le fichier (déjà "
+                                                  f"ligne {seen[external_id]}) : seule sa première ligne est "
+                                                  "importée."))
+        else:
+            seen[external_id] = pending.number
         return True
 
     def _flush(self, run_id: int, state: RunState, batch: list[PendingRow], locator: Locator,

@@ -61,7 +61,8 @@ class RowPreparer:
             external_id = row.values.get("external_id")
             return PendingRow(row.number, CanonicalRecord({REMOVED: True}), str(external_id) if external_id else None)
         record = normalise(map_row(row.values, self.mapping, self.constants), self.column_of, self.listing_type)
-        external_id = record.values.get("external_id") or stable_key(record.values)
+        external_id = record.values.get("external_id") or stable_key(
+            record.values, distinct=self.listing_type is not ListingType.venue)
         return PendingRow(row.number, record, external_id, content_hash(record.values),
                           listing_slug(record.values.get("name") or ""))
 

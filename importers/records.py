@@ -161,6 +161,10 @@ def _resolve_words(record: CanonicalRecord, raw: dict, listing_type: ListingType
             record.values[name] = found.value
 
 
+# A spreadsheet's summary line (« Total », « Sous-total », « TOTAL GÉNÉRAL : ») is not a listing.
+SUMMARY_ROW = re.compile(r"^\s*(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?\s*:?\s*$|^\s*somme\s*:?\s*$", re.IGNORECASE)
+
+
 def normalise(raw: dict, column_of: dict[str, str],
               listing_type: ListingType = ListingType.venue) -> CanonicalRecord:
     """Clean every mapped value; an unusable value is a row error (identity and position) or a
@@ -193,6 +197,9 @@ def normalise(raw: dict, column_of: dict[str, str],
                 record.values[name] = _as_list(value, split=name != "disciplines")
         except FieldError as exc:
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
+    if isinstance(record.values.get("name"), str) and SUMMARY_ROW.match(record.values["name"]):
+        record.errors.append(RowError(column_of.get("name", "name"), record.values["name"],
+                                      "Ligne de total du tableur : ce n'est pas une fiche, elle n'est pas importée."))
     _resolve_words(record, raw, listing_type, column_of)
     try:
         point = parse_point(raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"))
@@ -246,8 +253,23 @@ def content_hash(values: dict) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def stable_key(values: dict) -> str:
-    """Identity for sources without ids: normalised name + commune + address."""
+# What tells apart activities of one name at one address: the children's workshop on Wednesday
+# and the adults' on Thursday, the concert of the 4th and that of the 11th.
+DISTINCT_FIELDS = ("venue_name", "schedule", "timings", "age_min", "age_max", "level")
+
+
+def stable_key(values: dict, distinct: bool = False) -> str:
+    """Identity for sources without ids: normalised name + commune + address, and for
+    activities and resources (`distinct`) their place name, times, ages and level when given
+    (a row giving none of them keeps the same key)."""
     parts = [str(values.get(k) or "").strip().lower() for k in ("name", "insee_code", "postal_code",
                                                                "commune_name", "address")]
+    if distinct:
+        given = [f"{k}={values[k]!s}" for k in DISTINCT_FIELDS if values.get(k) not in (None, "", [])]
+        if given:
+            parts.append(";".join(given).lower())
     return "key:" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def is_generated_key(external_id: str | None) -> bool:
+    return bool(external_id) and external_id.startswith("key:")

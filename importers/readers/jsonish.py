@@ -108,16 +108,32 @@ def _feature_values(feature: dict, projection=None) -> dict[str, object]:
     if "id" in feature and "id" not in values:
         values["id"] = feature["id"]
     geometry = feature.get("geometry")
-    if isinstance(geometry, dict) and geometry.get("type") in ("Point", "MultiPoint"):
+    if isinstance(geometry, dict) and geometry.get("type") in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
         coordinates = geometry.get("coordinates")
         if geometry["type"] == "MultiPoint":  # one place drawn as several points: the first
             coordinates = coordinates[0] if isinstance(coordinates, list) and coordinates else None
+        elif geometry["type"] in ("Polygon", "MultiPolygon"):  # a building's outline: a point inside it
+            coordinates = _inside(geometry)
         if isinstance(coordinates, list) and len(coordinates) >= 2:
             coordinates = _reprojected(coordinates, projection)
             lat_key = "latitude" if "latitude" not in values else "geometry.latitude"
             lon_key = "longitude" if "longitude" not in values else "geometry.longitude"
             values[lat_key], values[lon_key] = coordinates[1], coordinates[0]
     return values
+
+
+def _inside(geometry: dict) -> list[float] | None:
+    """A point within a (multi)polygon, in its own coordinates; None for a broken outline."""
+    from shapely.geometry import shape
+
+    try:
+        outline = shape(geometry)
+        if outline.is_empty:
+            return None
+        point = outline.point_on_surface() if outline.is_valid else outline.centroid
+        return [point.x, point.y]
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return None
 
 
 def _ods_unwrap(item: object) -> object:

@@ -39,6 +39,8 @@ KINDS = {
     "TheaterGroup": "recruiting_group", "DanceGroup": "recruiting_group", "MusicGroup": "recruiting_group",
     "PerformingGroup": "recruiting_group",
 }
+# Classes a more precise one refines (DATAtourisme lists ["CulturalSite", "schema:Library"]).
+BROAD_CLASSES = {"CulturalSite", "CulturalCenter", "EducationalOrganization", "PerformingGroup", "Course"}
 EVENT_TYPES = {"EventSeries", "Festival", "Concert", "ShowEvent", "Exhibition", "CulturalEvent"}
 EVENT_STATUS = {"EventScheduled": "scheduled", "EventRescheduled": "scheduled", "EventMovedOnline": "scheduled",
                 "EventPostponed": "postponed", "EventCancelled": "cancelled"}
@@ -145,9 +147,9 @@ def _referenced_ids(nodes: list[dict]) -> set[str]:
 def _kind(item: dict, weekly: bool = False) -> str | None:
     """A Boussole kind when the node's class says it; None lets the import choose its default."""
     kinds = types(item)
-    for kind in kinds:
-        if kind in KINDS:
-            return KINDS[kind]
+    known = [kind for kind in kinds if kind in KINDS]
+    if known:  # the most precise class wins, in whatever order they are listed
+        return KINDS[min(known, key=lambda kind: kind in BROAD_CLASSES)]
     if any(kind.endswith("Event") or kind in EVENT_TYPES for kind in kinds):
         return "regular_class" if weekly else "amateur_event"
     return None

@@ -43,7 +43,7 @@ def normalise_insee_code(raw: object) -> str | None:
     """'2220' → '02220', '93048.0' → '93048', '2a004' → '2A004'; None when it cannot be a code."""
     if raw is None:
         return None
-    value = str(raw).strip().upper()
+    value = str(raw).strip().upper().replace(" ", "").replace("\xa0", "")  # « 93 066 »
     if re.fullmatch(r"\d+\.0+", value):
         value = value.split(".")[0]
     if re.fullmatch(r"\d{4}", value):

@@ -122,6 +122,23 @@ def test_sources_without_ids_get_a_stable_content_key(app, db_session, tmp_path)
     assert run_import(app, db_session, path, source="sans-id").unchanged_count == 1
 
 
+def test_activities_without_ids_are_told_apart_by_their_times_and_ages(app, db_session, tmp_path):
+    """Two « Atelier théâtre » at one MJC, for children on Wednesday and adults on Thursday:
+    two activities, each found again by the next import. A true repeat says which row it repeats."""
+    path = tmp_path / "ateliers.csv"
+    path.write_text("Nom;Lieu;Adresse;Commune;Horaires;Âge min;Âge max\n"
+                    "Atelier théâtre;MJC;3 rue X;Pantin;mercredi 14h-16h;8;12\n"
+                    "Atelier théâtre;MJC;3 rue X;Pantin;jeudi 19h-21h;18;\n"
+                    "Atelier théâtre;MJC;3 rue X;Pantin;jeudi 19h-21h;18;\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="mjc-sans-id", kind=ListingType.activity)
+    assert (run.created_count, run.failed_count) == (2, 1)
+    [repeat] = [item for item in run.report_items if item["errors"]]
+    assert repeat["row_number"] == 4
+    assert repeat["errors"][0]["message"].startswith("Même fiche que la ligne 3 (même nom, même lieu")
+    again = run_import(app, db_session, path, source="mjc-sans-id", kind=ListingType.activity)
+    assert (again.unchanged_count, again.created_count) == (2, 0)
+
+
 def test_dry_run_reports_but_stores_nothing(app, db_session, tmp_path):
     path = tmp_path / "essai.csv"
     path.write_text("id,nom,commune\n1,Atelier,Montreuil\n2,,Montreuil\n", encoding="utf-8")

@@ -25,3 +25,11 @@ def test_season_dates_from_spreadsheets_and_never_from_unix_seconds():
                        ListingType.activity)
     assert "season_start" not in record.values
     assert record.warnings == ["« Début » ignoré : « 1757894400 » n'est pas une date (ex. 15/09/2025)."]
+
+
+def test_a_spreadsheets_total_line_is_not_a_listing():
+    for name in ("Total", "TOTAL GÉNÉRAL :", "Sous-total", "somme"):
+        record = normalise({"name": name, "price_min": "13"}, {"name": "Nom"}, ListingType.activity)
+        assert [(e.column, e.message) for e in record.errors] == [
+            ("Nom", "Ligne de total du tableur : ce n'est pas une fiche, elle n'est pas importée.")]
+    assert not normalise({"name": "Total danse"}, {}, ListingType.activity).errors

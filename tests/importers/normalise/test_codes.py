@@ -6,7 +6,7 @@ from importers.normalise import FieldError, normalise_insee, normalise_postal
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("93048", "93048"), ("93048.0", "93048"), (93048.0, "93048"), ("2220", "02220"), (2220, "02220"),
-    ("2a004", "2A004"), ("\ufeff75108 ", "75108"), ("", None),
+    ("2a004", "2A004"), ("93 066", "93066"), ("\ufeff75108 ", "75108"), ("", None),
 ])
 def test_normalise_insee(value, expected):
     assert normalise_insee(value) == expected

@@ -64,8 +64,19 @@ def test_geojson_points_become_latitude_longitude():
     assert (records.format, records.premapped) == ("geojson", False)
     assert rows[0].values == {"nom": "Studio Répète", "commune": "Bondy", "equipement.batterie": True,
                               "id": "L1", "latitude": 48.9022, "longitude": 2.4823}
-    # A polygon has no single point: no coordinates are invented.
-    assert rows[1].values == {"nom": "Friche", "commune": "Saint-Ouen"}
+    # A site drawn as its outline is placed at a point inside that outline, not at the commune's centre.
+    friche = rows[1].values
+    assert (friche["nom"], friche["commune"]) == ("Friche", "Saint-Ouen")
+    assert 2.3 < friche["longitude"] < 2.31 and 48.9 < friche["latitude"] < 48.91
+    assert friche["latitude"] - 48.9 < friche["longitude"] - 2.3  # inside the triangle, under its diagonal
+
+
+def test_a_geojson_outline_without_area_and_lines_give_no_point(write):
+    features = [{"type": "Feature", "properties": {"nom": "Trait"},
+                 "geometry": {"type": "LineString", "coordinates": [[2.3, 48.9], [2.31, 48.91]]}},
+                {"type": "Feature", "properties": {"nom": "Vide"}, "geometry": {"type": "Polygon", "coordinates": []}}]
+    _, rows = read(write("formes.geojson", json.dumps({"type": "FeatureCollection", "features": features})))
+    assert [row.values for row in rows] == [{"nom": "Trait"}, {"nom": "Vide"}]
 
 
 def test_single_geojson_feature(write):
@@ -248,3 +259,15 @@ def test_schema_org_offers_are_read_all_not_only_the_first(write):
     event["offers"] = {"@type": "Offer", "price": "5"}
     _, [row] = read(write("one.jsonld", json.dumps(event)))
     assert (row.values.get("price_min"), row.values.get("price_max"), row.values.get("is_free")) == ("5", None, False)
+
+
+def test_the_most_precise_class_gives_the_kind_whatever_its_rank(write):
+    place = {"@context": {"@vocab": "https://www.datatourisme.fr/ontology/core#"},
+             "@id": "https://data.datatourisme.fr/93/bib", "@type": ["PlaceOfInterest", "CulturalSite", "schema:Library"],
+             "rdfs:label": {"fr": ["Médiathèque Elsa Triolet"]},
+             "isLocatedAt": {"schema:address": {"schema:addressLocality": "Pantin", "schema:postalCode": "93500"}}}
+    _, [row] = read(write("bib.jsonld", json.dumps(place)))
+    assert row.values["kind"] == "library"
+    place["@type"] = ["PlaceOfInterest", "CulturalSite"]
+    _, [row] = read(write("site.jsonld", json.dumps(place)))
+    assert row.values["kind"] == "cultural_centre"
