@@ -57,7 +57,8 @@ class Locator:
             if row.location.point is None:
                 row.record.warnings.append("Aucune position connue : le lieu n'apparaîtra pas sur la carte.")
         located = [row for row in batch if row.location.point]
-        for row, code in zip(located, communes_at_points(self.session, [r.location.point for r in located])):
+        for row, code in zip(located, communes_at_points(self.session, [r.location.point for r in located],
+                                                                  self.index.extent)):
             row.location.point_commune_code = code
             declared = row.location.commune_code
             if declared is None and code:
@@ -75,7 +76,8 @@ class Locator:
         point is dropped, and the row is placed as if it had none."""
         if not rows:
             return
-        for row, code in zip(rows, communes_at_points(self.session, [r.location.point for r in rows])):
+        for row, code in zip(rows, communes_at_points(self.session, [r.location.point for r in rows],
+                                                                self.index.extent)):
             declared = self.index.by_code.get(row.location.commune_code) if row.location.commune_code else None
             found = self.index.by_code.get(code) if code else None
             if found is not None and (declared is None or declared.departement_code == found.departement_code):

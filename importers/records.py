@@ -71,7 +71,12 @@ def _as_list(value, split: bool = True) -> list[str]:
 
 
 def _text(value, name: str, limit: int = MAX_TEXT):
-    return clean_text(plain_text(value) if isinstance(value, str) else value, name, limit)
+    if not isinstance(value, str):
+        return clean_text(value, name, limit)
+    text = plain_text(value)  # already scrubbed and collapsed as clean_text would
+    if text is not None and len(text) > limit:
+        raise FieldError(name, text, f"Le texte fait {len(text)} caractères ; {limit} au maximum.")
+    return text
 
 
 def _identifier(value) -> str | None:
@@ -172,7 +177,7 @@ def normalise(raw: dict, column_of: dict[str, str],
     record = CanonicalRecord(values={})
     for name, value in raw.items():
         column = column_of.get(name, name)
-        if isinstance(value, str):
+        if isinstance(value, str) and value and not value[0].isalnum():  # (a formula starts with a sign)
             try:
                 reject_formula(value, name)
             except FieldError as exc:

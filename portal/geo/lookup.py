@@ -27,8 +27,12 @@ _CACHE: dict = {}
 
 
 class CommuneIndex:
-    def __init__(self, communes: list[CommuneRef], former: dict[str, str]):
+    def __init__(self, communes: list[CommuneRef], former: dict[str, str],
+                 extent: tuple[float, float, float, float] | None = None):
         self.by_code = {c.insee_code: c for c in communes}
+        # (west, south, east, north) around every loaded boundary: a point outside it lies in
+        # no known commune, no query needed (boundaries cover a few départements).
+        self.extent = extent
         self.former = former
         self.by_postal: dict[str, list[CommuneRef]] = {}
         self.by_name: dict[str, list[CommuneRef]] = {}
@@ -55,7 +59,12 @@ class CommuneIndex:
         fingerprint = tuple(session.execute(text(
             "SELECT count(*), max(xmin::text::bigint) FROM commune")).one())
         if _CACHE.get("fingerprint") != fingerprint:
-            _CACHE.update(fingerprint=fingerprint, index=cls.load(session))
+            index = cls.load(session)
+            extent = session.execute(text(
+                "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(boundary) AS e "
+                "FROM commune) AS s")).one()
+            index.extent = tuple(extent) if extent[0] is not None else (0.0, 0.0, 0.0, 0.0)
+            _CACHE.update(fingerprint=fingerprint, index=index)
         return _CACHE["index"]
 
     def by_insee(self, raw: object) -> CommuneRef | None:
@@ -102,8 +111,17 @@ class CommuneIndex:
         return by_postal[0] if len(by_postal) == 1 else None
 
 
-def communes_at_points(session, points: list[tuple[float, float]]) -> list[str | None]:
-    """INSEE code of the commune containing each (lon, lat), or None outside loaded boundaries."""
+def communes_at_points(session, points: list[tuple[float, float]],
+                       extent: tuple[float, float, float, float] | None = None) -> list[str | None]:
+    """INSEE code of the commune containing each (lon, lat), or None outside loaded boundaries
+    (outside `extent`, their bounding box when known, without asking the database)."""
+    if extent is not None:
+        west, south, east, north = extent
+        inside = [i for i, (lon, lat) in enumerate(points) if west <= lon <= east and south <= lat <= north]
+        found: list[str | None] = [None] * len(points)
+        for i, code in zip(inside, communes_at_points(session, [points[i] for i in inside])):
+            found[i] = code
+        return found
     if not points:
         return []
     rows = session.execute(text("""

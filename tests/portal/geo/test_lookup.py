@@ -41,3 +41,15 @@ def test_index_resolves_in_memory_and_points_in_batches(db_session):
     # Montreuil, Dugny, and a point off the coast (no commune).
     assert communes_at_points(db_session, [(2.4397, 48.8610), (2.4164, 48.9535), (-3.0, 47.0)]) == [
         "93048", "93030", None]
+
+
+def test_points_far_from_every_boundary_are_answered_without_the_database(db_session, monkeypatch):
+    index = CommuneIndex.cached(db_session)
+    west, south, east, north = index.extent
+    assert west < 2.4164 < east and south < 48.9535 < north  # the loaded boundaries (Seine-Saint-Denis…)
+    points = [(2.4397, 48.8610), (-3.0, 47.0), (2.4164, 48.9535), (5.37, 43.30)]  # … Marseille has none
+    sent = []
+    execute = db_session.execute
+    monkeypatch.setattr(db_session, "execute", lambda *a, **k: sent.append(a[1]) or execute(*a, **k))
+    assert communes_at_points(db_session, points, index.extent) == ["93048", None, "93030", None]
+    assert [len(params["lons"]) for params in sent] == [2]
