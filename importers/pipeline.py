@@ -348,6 +348,7 @@ class ImportPipeline:
             for p in rows:
                 p.status, p.listing_id = "failed", None
                 p.record.values.pop("venue_id", None)
+                p.record.values.pop("place_id", None)
                 if report:
                     reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
                     p.record.errors.append(RowError(None, None, f"Enregistrement refusé par la base : {reason}"))
@@ -380,8 +381,11 @@ class ImportPipeline:
             enqueue(self.session, ListingType.venue, changed)
         survivors = merged_into(self.session, [v.listing_id for v in venues if v.listing_id])
         for row, key in owners:
-            # A place a reviewer merged into another: its activities go to the survivor.
-            row.record.values["venue_id"] = survivors.get(places[key].listing_id, places[key].listing_id)
+            # A place a reviewer merged into another: its activities go to the survivor. Their
+            # stored digest keeps the place itself, so the merge alone does not make them change.
+            place_id = places[key].listing_id
+            row.record.values["venue_id"] = survivors.get(place_id, place_id)
+            row.record.values["place_id"] = place_id
             row.record.warnings.extend(w for w in places[key].record.warnings if w not in row.record.warnings)
 
     def _save_profile(self, source, name, mapping, records) -> None:

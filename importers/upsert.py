@@ -49,9 +49,9 @@ def listing_slug(name: str) -> str:
 
 
 def row_digest(values_hash: str, values: dict, location) -> str:
-    """What is stored for a row: its values, where it was located, the venue it belongs to."""
+    """What is stored for a row: its values, where it was located, the place it is at."""
     placed = tuple(sorted(location.__dict__.items())) if location else None
-    payload = repr((values_hash, placed, values.get("venue_id"), STORAGE_VERSION))
+    payload = repr((values_hash, placed, values.get("place_id", values.get("venue_id")), STORAGE_VERSION))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

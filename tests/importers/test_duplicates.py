@@ -131,7 +131,8 @@ def test_activities_at_a_merged_place_stay_with_the_survivor_when_their_source_i
     assert db_session.execute(venue_of).scalar_one() == survivor
     queued = text("SELECT count(*) FROM search_outbox WHERE listing_type = 'activity'")
     assert db_session.execute(queued).scalar_one() >= 1  # found at its new place
-    run_import(app, db_session, agenda, source="agenda", kind=ListingType.activity)
+    again = run_import(app, db_session, agenda, source="agenda", kind=ListingType.activity)
+    assert (again.unchanged_count, again.updated_count) == (1, 0)  # the merge alone changes nothing
     assert db_session.execute(venue_of).scalar_one() == survivor
     rows = json.loads(app.test_cli_runner().invoke(args=["import", "duplicates", "--json"]).output)
     assert rows == []
