@@ -12,20 +12,29 @@ from importers.upsert import MODELS
 from search.queue import enqueue
 
 
+# A venue other live venues were merged into stands for them too: it stays while they are listed.
+KEPT_BY_MERGED = ("AND NOT EXISTS (SELECT 1 FROM venue m WHERE m.merged_into_id = venue.id "
+                  "AND m.archived_at IS NULL AND m.missing_since IS NULL)")
+
+
 def archive_missing(session, run_id: int, source, missing_ids: list[int], now: datetime,
-                    grace_days: int) -> int:
+                    grace_days: int, listing_type=None) -> int:
     """Flag the records of `missing_ids` (known to the source, absent from this full run) as
-    missing, and archive those missing for longer than the grace period."""
+    missing, and archive those missing for longer than the grace period. `listing_type`: the
+    source's own, or venue for the places of an agenda's activities."""
     if not missing_ids:
         return 0
-    table = MODELS[source.listing_type].__tablename__
+    listing_type = listing_type or source.listing_type
+    table = MODELS[listing_type].__tablename__
+    kept = KEPT_BY_MERGED if table == "venue" else ""
     params = {"ids": sorted(missing_ids), "now": now, "cutoff": now - timedelta(days=grace_days)}
     session.execute(text(f"UPDATE {table} SET missing_since = :now WHERE id = ANY(CAST(:ids AS integer[])) "
                          "AND archived_at IS NULL AND missing_since IS NULL"), params)
     archived = session.execute(text(
         f"UPDATE {table} SET archived_at = :now WHERE id = ANY(CAST(:ids AS integer[])) "
-        "AND archived_at IS NULL AND missing_since <= :cutoff RETURNING id, external_id"), params).all()
-    return _reported(session, run_id, source, archived, f"Absent du flux depuis plus de {grace_days} jours : archivé.")
+        f"AND archived_at IS NULL AND missing_since <= :cutoff {kept} RETURNING id, external_id"), params).all()
+    return _reported(session, run_id, source, archived, f"Absent du flux depuis plus de {grace_days} jours : archivé.",
+                     listing_type)
 
 
 def archive_removed(session, run_id: int, source, removed_ids: list[int], now: datetime) -> int:
@@ -40,12 +49,12 @@ def archive_removed(session, run_id: int, source, removed_ids: list[int], now: d
     return _reported(session, run_id, source, archived, "Supprimé par la source : archivé.")
 
 
-def _reported(session, run_id: int, source, archived: list, message: str) -> int:
+def _reported(session, run_id: int, source, archived: list, message: str, listing_type=None) -> int:
     if archived:
         session.execute(insert(ImportItem), [
             {"run_id": run_id, "row_number": 0, "external_id": external_id, "status": ItemStatus.archived,
              "listing_id": listing_id, "errors": [], "warnings": [message]}
             for listing_id, external_id in archived
         ])
-        enqueue(session, source.listing_type, [listing_id for listing_id, _ in archived])
+        enqueue(session, listing_type or source.listing_type, [listing_id for listing_id, _ in archived])
     return len(archived)

@@ -107,10 +107,8 @@ def run_command(location, source, kind, profile, dry_run, report, set_values, sa
 def run_one(location, external_id, source, kind, profile, dry_run, report, set_values, save_profile,
             map_values):
     """Importe un seul enregistrement (par son identifiant) d'un fichier ou flux."""
-    run = _run(location, source, kind, profile, dry_run, None, report, set_values, save_profile, map_values,
-               only=external_id)
-    if run.processed_rows == 0:
-        raise click.ClickException(f"Aucun enregistrement d'identifiant « {external_id} » dans le fichier.")
+    _run(location, source, kind, profile, dry_run, None, report, set_values, save_profile, map_values,
+         only=external_id)
 
 
 def _mapping_lines(preview: dict) -> list[str]:
@@ -212,8 +210,8 @@ def sources():
 @click.option("--kind", type=click.Choice([t.value for t in ListingType]), default=None)
 @click.option("--feed-url", default=None, help="URL du flux à tirer périodiquement.")
 @click.option("--schedule", default=None, help="Expression cron du tirage, ex. « 0 3 * * * ».")
-@click.option("--partial-feed", is_flag=True, default=None,
-              help="Le flux ne liste pas tout : ne jamais archiver les absents.")
+@click.option("--partial-feed/--full-feed", default=None,
+              help="Le flux ne liste pas tout (ne jamais archiver les absents), ou de nouveau tout.")
 @with_appcontext
 def configure_source(name, kind, feed_url, schedule, partial_feed):
     """Crée ou modifie une source (flux, planification)."""
@@ -228,14 +226,18 @@ def configure_source(name, kind, feed_url, schedule, partial_feed):
         except ScheduleError as exc:
             raise click.BadParameter(str(exc), param_hint="--schedule") from exc
     source = get_or_create_source(db.session, name, ListingType(kind or "venue"))
-    if kind:
+    if kind and ListingType(kind) is not source.listing_type:
+        if db.session.scalar(select(func.count()).select_from(ImportRun).where(ImportRun.source_id == source.id)):
+            raise click.ClickException(
+                f"La source « {name} » a déjà importé des fiches de type « {source.listing_type.value} » : son "
+                "type ne change plus (ses fiches ne seraient plus mises à jour). Créez une autre source.")
         source.listing_type = ListingType(kind)
     if feed_url is not None:
         source.feed_url = feed_url
     if schedule is not None:
         source.schedule = schedule
-    if partial_feed:
-        source.is_full_feed = False
+    if partial_feed is not None:
+        source.is_full_feed = not partial_feed
     db.session.commit()
     click.echo(f"{source.name} : {source.listing_type.value}, flux {source.feed_url or '-'}, "
                f"planification {source.schedule or '-'}.")

@@ -106,8 +106,8 @@ def resolve_mapping(session, source: ImportSource | None, records,
                                              "source.")
         elif source is not None and source.default_profile_id:
             profile = session.get(ImportProfile, source.default_profile_id)
-        if profile is not None:  # columns the file no longer has are left out, as the preview shows
-            mapping = {column: field for column, field in profile.mapping.items() if column in records.columns}
+        if profile is not None:
+            mapping = _from_profile(profile, records)
         else:
             mapping = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
     name = profile.name if profile is not None else None
@@ -117,6 +117,38 @@ def resolve_mapping(session, source: ImportSource | None, records,
         return corrected(mapping, options.corrections, records.columns), name
     except MappingError as error:
         raise ImportAbort("mapping", error.message) from None
+
+
+def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
+    """A saved profile on this file: its columns the file still has, and for the file's new
+    columns (a column renamed since) the suggestion, for the fields the profile no longer
+    feeds. Losing the id column altogether would re-create every record: refused."""
+    mapping = {column: field for column, field in profile.mapping.items() if column in records.columns}
+    known = set((profile.options or {}).get("columns") or profile.mapping)  # columns the partner has seen
+    new = [column for column in records.columns if column not in known]
+    if new and set(profile.mapping.values()) - set(mapping.values()):
+        suggested = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
+        for column in new:
+            field_ = suggested.get(column)
+            if field_ and field_ not in mapping.values() and field_ in profile.mapping.values():
+                mapping[column] = field_
+    lost_id = [column for column, field_ in profile.mapping.items() if field_ == "external_id"]
+    if lost_id and "external_id" not in mapping.values():
+        raise ImportAbort("mapping", (
+            f"La colonne d'identifiant « {lost_id[0]} » du profil « {profile.name} » est absente du fichier : sans "
+            "elle, chaque fiche serait créée une seconde fois. Indiquez la colonne qui la remplace avec "
+            "--map \"COLONNE=external_id\"."))
+    return {column: mapping[column] for column in records.columns if column in mapping}
+
+
+def lost_fields(session, source: ImportSource | None, mapping: dict[str, str], profile_name: str | None) -> list[str]:
+    """Fields the saved profile fed that this file's mapping no longer feeds (a column gone)."""
+    if source is None or profile_name is None:
+        return []
+    profile = session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,
+                                                         ImportProfile.name == profile_name))
+    fed = set(mapping.values())
+    return sorted({field_ for field_ in profile.mapping.values() if field_ not in fed}) if profile else []
 
 
 @dataclass
@@ -151,9 +183,14 @@ class ImportPipeline:
         self.config = config
         self.progress = progress or (lambda done, total: None)
         self._venue_writer: Writer | None = None
+        self._places_seen: set[str] = set()
+        self._unidentified = 0
 
     def run(self, location: str | Path, options: ImportOptions) -> ImportRun:
         now = datetime.now(timezone.utc)
+        self._venue_writer = None
+        self._places_seen = set()  # keys of the places an agenda's rows are at
+        self._unidentified = 0  # failed rows whose record cannot be told (no id could be read)
         source = get_or_create_source(self.session, options.source, options.listing_type or ListingType.venue)
         run = ImportRun(source_id=source.id, location=str(location), dry_run=options.dry_run,
                         status=RunStatus.running, started_at=now)
@@ -214,7 +251,8 @@ class ImportPipeline:
                         f"comme {KIND_NAMES[source.listing_type]} (--kind {source.listing_type.value}).")
         with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"])) as records:
             source.format = records.format
-            mapping, _profile = resolve_mapping(self.session, source, records, options)
+            mapping, profile_name = resolve_mapping(self.session, source, records, options)
+            lost = lost_fields(self.session, source, mapping, profile_name)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
             if missing and not records.removals_only:
                 raise ImportAbort(
@@ -262,19 +300,43 @@ class ImportPipeline:
                     if options.limit is not None and state.processed_rows >= options.limit:
                         break  # closing the batches stops the worker: the rest is not read
             state.total_rows = state.processed_rows
+            if options.only_external_id is not None and not state.processed_rows and not removed:
+                raise ImportAbort("not_found", f"Aucun enregistrement d'identifiant « {options.only_external_id} » "
+                                               "dans le fichier.")
             self._publish_progress(run_id, state)
             deleted = [found[0] for external_id, found in writer.existing().items()
                        if external_id in removed and external_id not in seen]
             state.archived_count = archive_removed(self.session, run_id, source, deleted, now)
-            if (source.is_full_feed and options.limit is None and options.only_external_id is None
-                    and state.processed_rows and state.failed_count < state.processed_rows):
+            notes = []
+            if lost:
+                notes.append(f"Colonnes du profil « {profile_name} » absentes du fichier : "
+                             + ", ".join(f"{FIELDS[name][0]} ({name})" for name in lost)
+                             + " ne sont plus importés. Corrigez avec --map \"COLONNE=champ\".")
+            complete = (source.is_full_feed and options.limit is None and options.only_external_id is None
+                        and state.processed_rows and state.failed_count < state.processed_rows)
+            if complete and self._unidentified:
+                complete = False
+                notes.append(f"{self._unidentified} ligne(s) en erreur sans identifiant lisible : les fiches absentes "
+                             "du fichier ne sont pas marquées manquantes cette fois.")
+            if complete:
+                grace = int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"])
                 missing = [found[0] for external_id, found in writer.existing().items()
                            if external_id not in seen and external_id not in removed]
-                state.archived_count += archive_missing(self.session, run_id, source, missing, now,
-                                                       int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"]))
-            state.status = RunStatus.partial if state.failed_count else RunStatus.succeeded
+                state.archived_count += archive_missing(self.session, run_id, source, missing, now, grace)
+                if source.listing_type is not ListingType.venue and not state.failed_count:
+                    # The places no event is at any more (a failed event's place may be one).
+                    places = Writer(self.session, source.id, ListingType.venue, now).existing()
+                    gone = [found[0] for key, found in places.items() if key not in self._places_seen]
+                    state.archived_count += archive_missing(self.session, run_id, source, gone, now, grace,
+                                                           ListingType.venue)
+            if state.processed_rows and state.failed_count == state.processed_rows:
+                state.status = RunStatus.failed
+                notes.insert(0, "Aucune ligne n'a pu être importée : voir les erreurs ligne par ligne.")
+            else:
+                state.status = RunStatus.partial if state.failed_count else RunStatus.succeeded
             if locator.geocoder_error:
-                state.error = f"Géocodage indisponible ({locator.geocoder_error}) : centres de communes utilisés."
+                notes.append(f"Géocodage indisponible ({locator.geocoder_error}) : centres de communes utilisés.")
+            state.error = " ".join(notes) or None
             if not options.dry_run:
                 if state.created_count + state.updated_count >= ANALYZE_AFTER:
                     # Fresh statistics, or the planner may scan instead of using the GiST index
@@ -282,12 +344,14 @@ class ImportPipeline:
                     self.session.execute(text(f"ANALYZE {MODELS[source.listing_type].__tablename__}"))
                 find_duplicates(self.session, source.listing_type, run_id)
 
-    @staticmethod
-    def _admit(pending: PendingRow, column_of, options, seen) -> bool:
+    def _admit(self, pending: PendingRow, column_of, options, seen) -> bool:
         """Keep the row (run-one keeps one); the second row with an id already seen fails."""
         external_id = pending.external_id
         if options.only_external_id is not None and external_id != options.only_external_id:
             return False
+        if pending.record.errors and (external_id is None
+                                      or (is_generated_key(external_id) and "external_id" in column_of)):
+            self._unidentified += 1
         if external_id is None:
             return True
         if external_id in seen and is_generated_key(external_id):
@@ -371,6 +435,7 @@ class ImportPipeline:
             if key not in places:
                 places[key] = PendingRow(row.number, CanonicalRecord(place), key)
             owners.append((row, key))
+            self._places_seen.add(key)
         if not places:
             return
         venues = list(places.values())
@@ -395,6 +460,6 @@ class ImportPipeline:
             profile = ImportProfile(source_id=source.id, name=name, mapping=mapping)
             self.session.add(profile)
         profile.mapping = mapping
-        profile.options = {"encoding": records.encoding, "delimiter": records.delimiter}
+        profile.options = {"encoding": records.encoding, "delimiter": records.delimiter, "columns": records.columns}
         self.session.flush()
         source.default_profile_id = profile.id

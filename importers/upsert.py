@@ -150,6 +150,7 @@ class Writer:
         """Set `.status` ("created" | "updated" | "unchanged") and `.listing_id` on each row."""
         existing = self.existing()
         to_insert, to_update, to_touch = [], [], []
+        rewritten: list = []  # rows whose content is written, so their links and times too
         for row in rows:
             values = row.record.values
             digest = row_digest(row.digest or content_hash(values), values, row.location)
@@ -170,8 +171,15 @@ class Writer:
             if old_hash == digest or older:
                 row.status = "unchanged"
                 to_touch.append(listing_id)
-                if archived_at or missing_since:  # back in the feed
-                    to_update.append((row, {"archived_at": None, "missing_since": None}))
+                restored = {"archived_at": None, "missing_since": None} if archived_at or missing_since else {}
+                newer = not older and new_modified and (old_modified is None or new_modified > old_modified)
+                if newer:  # the same content, dated later: an older export must not overwrite it next
+                    restored["source_modified_at"] = new_modified
+                if restored:
+                    to_update.append((row, restored))
+                    existing[row.external_id] = (listing_id, old_hash, hand_edited,
+                                                 new_modified if newer else old_modified, None, None)
+                if archived_at or missing_since:  # back in the feed (an older version: only back)
                     row.status = "updated"
                 continue
             columns = _columns(self.listing_type, values, row.location, row.slug)
@@ -179,11 +187,13 @@ class Writer:
             to_update.append((row, {**kept, **provenance, "archived_at": None, "missing_since": None,
                                     "last_verified_at": self.now}))
             row.status = "updated"
+            rewritten.append(row)
             existing[row.external_id] = (listing_id, digest, hand_edited, new_modified, None, None)
         if to_insert:
             ids = copy_insert(self.session, self.model.__tablename__, [values for _, values in to_insert], ("id",))
             for (row, values), (listing_id,) in zip(to_insert, ids):
                 row.listing_id, row.status = listing_id, "created"
+                rewritten.append(row)
                 # A later batch may bring the same record again (a place shared by activities).
                 existing[row.external_id] = (listing_id, values["content_hash"], [], values["source_modified_at"],
                                              None, None)
@@ -195,7 +205,7 @@ class Writer:
                 .where(self.model.id == _any(to_touch), self.model.last_imported_at < self.now - VERIFY_REFRESH)
                 .values(last_imported_at=self.now, last_verified_at=self.now)
             )
-        changed = [row for row in rows if row.status in ("created", "updated") and row.record.values.get("name")]
+        changed = [row for row in rewritten if row.record.values.get("name")]
         self._links(changed)
         if self.listing_type is ListingType.activity:
             self._times(changed)

@@ -1,0 +1,153 @@
+"""What happens across runs of one source: saved profiles on a changed file, source dates,
+records coming back, places an agenda stops using, merged venues, unreadable rows."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from importers.duplicates import decide
+from importers.models import RunStatus
+from portal.listings.enums import ListingType
+from tests.importers.helpers import fingerprint, run_import
+
+LONG_AGO = datetime.now(timezone.utc) - timedelta(days=60)
+
+
+def _venue(session, source, external_id, columns="name, website, archived_at, missing_since, source_modified_at"):
+    return session.execute(text(
+        f"SELECT {columns} FROM venue WHERE external_id = :id AND source_id = "
+        "(SELECT id FROM import_source WHERE name = :source)"), {"id": external_id, "source": source}).mappings().one()
+
+
+def test_a_saved_profile_follows_a_renamed_column_and_refuses_to_lose_the_ids(app, db_session, tmp_path):
+    first = tmp_path / "v1.csv"
+    first.write_text("id;nom;ville;site web\nP1;Chorale;Pantin;https://chorale.example\n", encoding="utf-8")
+    run = run_import(app, db_session, first, source="prof", save_profile="std")
+    assert run.created_count == 1
+    renamed = tmp_path / "v2.csv"
+    renamed.write_text("id;nom;ville;Site internet\nP1;Chorale;Pantin;https://chorale.example\n", encoding="utf-8")
+    again = run_import(app, db_session, renamed, source="prof")
+    assert (again.unchanged_count, again.error) == (1, None)  # the website is still read
+    gone = tmp_path / "v3.csv"
+    gone.write_text("id;nom;ville\nP1;Chorale;Pantin\n", encoding="utf-8")
+    lost = run_import(app, db_session, gone, source="prof")
+    assert lost.updated_count == 1
+    assert lost.error.startswith("Colonnes du profil « std » absentes du fichier : Site web (website)")
+    before = fingerprint(db_session)
+    no_id = tmp_path / "v4.csv"
+    no_id.write_text("ident;nom;ville\nP1;Chorale;Pantin\n", encoding="utf-8")
+    refused = run_import(app, db_session, no_id, source="prof")
+    assert refused.status is RunStatus.failed
+    assert "La colonne d'identifiant « id » du profil « std » est absente du fichier" in refused.error
+    assert fingerprint(db_session) == before
+
+
+def test_a_later_date_on_the_same_content_is_kept_so_an_older_export_never_overwrites(app, db_session, tmp_path):
+    path = tmp_path / "registre.csv"
+
+    def export(date, site):
+        path.write_text(f"id;nom;ville;site;mise à jour\nV3;Studio;Bondy;{site};{date}\n", encoding="utf-8")
+        return run_import(app, db_session, path, source="registre")
+
+    export("2025-01-10", "https://studio.example")
+    assert export("2025-06-01", "https://studio.example").unchanged_count == 1
+    stored = _venue(db_session, "registre", "V3")["source_modified_at"]
+    assert stored.astimezone(ZoneInfo("Europe/Paris")).date().isoformat() == "2025-06-01"
+    older = export("2025-03-01", "https://ancien.example")
+    assert (older.unchanged_count, older.updated_count) == (1, 0)
+    assert _venue(db_session, "registre", "V3")["website"] == "https://studio.example"
+
+
+def test_an_older_version_coming_back_is_only_restored_not_written(app, db_session, tmp_path):
+    path = tmp_path / "agenda.csv"
+
+    def export(*rows):
+        path.write_text("id;nom;lieu;commune;horaires;mise à jour\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        return run_import(app, db_session, path, source="agenda-retour", kind=ListingType.activity)
+
+    a1 = "A1;Chorale;MJC;Pantin;lundi 18h-20h;2025-09-01"
+    export(a1, "A2;Danse;MJC;Pantin;jeudi 18h-20h;2025-09-10")
+    export(a1)
+    back = export(a1, "A2;Danse;MJC;Pantin;vendredi 18h-20h;2025-08-01")
+    assert back.updated_count == 1
+    slots = text("SELECT array_agg(s.weekday) FROM activity_slot s JOIN activity a ON a.id = s.activity_id "
+                 "WHERE a.external_id = 'A2'")
+    assert db_session.execute(slots).scalar_one() == [3]  # still Thursday
+    assert db_session.execute(text("SELECT missing_since FROM activity WHERE external_id = 'A2'")).scalar_one() is None
+
+
+def test_a_place_no_event_is_at_any_more_is_archived_like_a_missing_record(app, db_session, tmp_path):
+    path = tmp_path / "agenda.csv"
+
+    def export(place):
+        path.write_text(f"id;nom;lieu;adresse;commune\nE1;Concert;{place};1 place Jean Vilar;Pantin\n",
+                        encoding="utf-8")
+        return run_import(app, db_session, path, source="agenda-lieux", kind=ListingType.activity)
+
+    export("Salle Jean Vilar")
+    export("Salle Jean-Vilar")  # renamed at the source: a new place
+    places = text("SELECT name, missing_since IS NOT NULL AS missing, archived_at IS NOT NULL AS archived "
+                  "FROM venue WHERE source_id = (SELECT id FROM import_source WHERE name = 'agenda-lieux') "
+                  "ORDER BY name")
+    assert [tuple(row) for row in db_session.execute(places)] == [("Salle Jean Vilar", True, False),
+                                                               ("Salle Jean-Vilar", False, False)]
+    db_session.execute(text("UPDATE venue SET missing_since = :t WHERE name = 'Salle Jean Vilar'"), {"t": LONG_AGO})
+    assert export("Salle Jean-Vilar").archived_count == 1
+    assert [tuple(row) for row in db_session.execute(places)] == [("Salle Jean Vilar", True, True),
+                                                               ("Salle Jean-Vilar", False, False)]
+
+
+def test_a_venue_others_were_merged_into_stays_while_they_are_listed(app, db_session, tmp_path):
+    feed, other = tmp_path / "flux.csv", tmp_path / "autre.csv"
+    feed.write_text("id;nom;adresse;commune;latitude;longitude\nF1;Médiathèque Cesaria Evora;1 rue X;Montreuil;"
+                    "48.8610;2.4397\nF2;Conservatoire;2 rue Y;Montreuil;48.8620;2.4420\n", encoding="utf-8")
+    other.write_text("id;nom;adresse;commune;latitude;longitude\nO1;Médiathèque Césaria-Évora;1 rue X;Montreuil;"
+                     "48.8611;2.4398\n", encoding="utf-8")
+    run_import(app, db_session, feed, source="flux-fusion")
+    run_import(app, db_session, other, source="autre-fusion")
+    candidate = db_session.execute(text("SELECT id FROM duplicate_candidate")).scalar_one()
+    survivor = db_session.execute(text("SELECT id FROM venue WHERE external_id = 'F1'")).scalar_one()
+    decide(db_session, candidate, survivor)
+    feed.write_text("id;nom;adresse;commune;latitude;longitude\nF2;Conservatoire;2 rue Y;Montreuil;48.8620;2.4420\n",
+                    encoding="utf-8")
+    run_import(app, db_session, feed, source="flux-fusion")
+    db_session.execute(text("UPDATE venue SET missing_since = :t WHERE id = :id"), {"t": LONG_AGO, "id": survivor})
+    assert run_import(app, db_session, feed, source="flux-fusion").archived_count == 0
+    assert _venue(db_session, "flux-fusion", "F1")["archived_at"] is None  # « autre » still lists it
+
+
+def test_an_unreadable_row_does_not_make_its_record_missing(app, db_session, tmp_path):
+    path = tmp_path / "flux.csv"
+    path.write_text("id,nom,commune,description\nF1,Chorale,Pantin,ok\nF2,Danse,Bondy,ok\n", encoding="utf-8")
+    run_import(app, db_session, path, source="flux-illisible")
+    path.write_text("id,nom,commune,description\nF1,Chorale,Pantin,ok\nF2,Danse,Bondy,hip hop, break\n",
+                    encoding="utf-8")
+    run = run_import(app, db_session, path, source="flux-illisible")
+    assert run.status is RunStatus.partial and run.failed_count == 1
+    assert "sans identifiant lisible" in run.error
+    assert _venue(db_session, "flux-illisible", "F2")["missing_since"] is None
+
+
+def test_run_one_without_the_record_and_a_run_where_every_row_fails_are_failed_runs(app, db_session, tmp_path):
+    path = tmp_path / "lieux.csv"
+    path.write_text("id;nom;commune\nV1;Studio;Bondy\n", encoding="utf-8")
+    one = run_import(app, db_session, path, source="un", only_external_id="V99")
+    assert one.status is RunStatus.failed and one.error == "Aucun enregistrement d'identifiant « V99 » dans le fichier."
+    path.write_text("id;nom;commune\nV1;=cmd|' /C calc'!A0;Bondy\nV2;Total;Bondy\n", encoding="utf-8")
+    broken = run_import(app, db_session, path, source="tout-faux")
+    assert (broken.status, broken.failed_count) == (RunStatus.failed, 2)
+    assert broken.error.startswith("Aucune ligne n'a pu être importée")
+
+
+def test_a_used_source_keeps_its_type_and_can_be_made_a_full_feed_again(app, db_session, tmp_path):
+    path = tmp_path / "lieux.csv"
+    path.write_text("id;nom;commune\nV1;Studio;Bondy\n", encoding="utf-8")
+    run_import(app, db_session, path, source="typee")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["import", "source", "typee", "--kind", "activity"])
+    assert refused.exit_code == 1 and "son type ne change plus" in refused.output
+    assert runner.invoke(args=["import", "source", "typee", "--partial-feed"]).exit_code == 0
+    full = text("SELECT is_full_feed FROM import_source WHERE name = 'typee'")
+    assert db_session.execute(full).scalar_one() is False
+    assert runner.invoke(args=["import", "source", "typee", "--full-feed"]).exit_code == 0
+    assert db_session.execute(full).scalar_one() is True
