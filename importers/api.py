@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from importers.fields import FIELDS, REQUIRED
 from importers.models import ImportItem, ImportRun, ImportSource, RunStatus
-from importers.pipeline import ImportOptions, ImportPipeline, get_or_create_source, resolve_mapping
+from importers.options import ImportOptions, get_or_create_source, resolve_mapping
+from importers.pipeline import ImportPipeline
 from importers.readers import open_records
 from portal.listings.enums import ListingType
 

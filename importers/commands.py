@@ -13,7 +13,7 @@ from importers.api import FetchError, preview_mapping, run_import, run_report
 from importers.fields import FIELDS
 from importers.mapping import MappingError, parse_corrections
 from importers.models import ImportProfile, ImportRun, ImportSource
-from importers.pipeline import ImportAbort, ImportOptions
+from importers.options import ImportAbort, ImportOptions
 from importers.readers import ImportFileError
 from portal.extensions import db
 from portal.listings.enums import ListingType
@@ -215,7 +215,7 @@ def sources():
 @with_appcontext
 def configure_source(name, kind, feed_url, schedule, partial_feed):
     """Crée ou modifie une source (flux, planification)."""
-    from importers.pipeline import get_or_create_source
+    from importers.options import get_or_create_source
     from importers.schedule import ScheduleError, check_schedule
 
     if feed_url is not None and not feed_url.startswith(("http://", "https://")):

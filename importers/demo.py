@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from importers.api import run_import
-from importers.pipeline import ImportOptions
+from importers.options import ImportOptions
 from portal.extensions import db
 from portal.listings.enums import ListingType
 

@@ -25,8 +25,8 @@ from importers.duplicates import find_duplicates, merged_into
 from importers.fields import FIELDS
 from importers.geocode import BanGeocoder
 from importers.locate import Locator
-from importers.mapping import MappingError, corrected, suggest_mapping
 from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, RunStatus
+from importers.options import ImportAbort, ImportOptions, get_or_create_source, lost_fields, resolve_mapping
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
@@ -46,109 +46,8 @@ KIND_NAMES = {ListingType.venue: "lieux", ListingType.activity: "activités", Li
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class ImportOptions:
-    source: str
-    listing_type: ListingType | None = None     # None: the source's own (venue for a new source)
-    profile: str | None = None
-    mapping: dict[str, str] | None = None     # explicit column → field mapping (replaces the suggestion)
-    corrections: dict[str, str | None] = field(default_factory=dict)  # column → field (None: unused)
-    constants: dict[str, object] = field(default_factory=dict)  # e.g. {"kind": "cinéma"}
-    dry_run: bool = False
-    limit: int | None = None
-    save_profile: str | None = None           # save the mapping used under this name
-    only_external_id: str | None = None       # run-one: a single record
-
-
 class DryRunRollback(Exception):
     pass
-
-
-class ImportAbort(Exception):
-    """A file-level problem found by the pipeline itself (missing column, unknown profile)."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
-
-
-def get_or_create_source(session, name: str, listing_type: ListingType) -> ImportSource:
-    source = session.scalar(select(ImportSource).where(ImportSource.name == name))
-    if source is None:
-        source = ImportSource(name=name, listing_type=listing_type)
-        session.add(source)
-        session.flush()
-    return source
-
-
-def resolve_mapping(session, source: ImportSource | None, records,
-                    options: ImportOptions) -> tuple[dict[str, str], str | None]:
-    """The mapping a run uses, and the name of the saved profile it comes from: explicit, or the
-    profile asked for, or the source's saved one, or the automatic suggestion (no name); then
-    the partner's corrections on top."""
-    if records.premapped:
-        if options.corrections:
-            raise ImportAbort("mapping", f"Ce fichier ({records.format}) est déjà structuré : ses champs sont "
-                                         "reconnus directement, sans correspondance de colonnes à corriger.")
-        return {column: column for column in records.columns}, None
-    profile = None
-    if options.mapping:
-        mapping = options.mapping
-    else:
-        if options.profile:
-            if source is not None:
-                profile = session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,
-                                                                     ImportProfile.name == options.profile))
-            if profile is None:
-                raise ImportAbort("profile", f"Le profil d'import « {options.profile} » n'existe pas pour cette "
-                                             "source.")
-        elif source is not None and source.default_profile_id:
-            profile = session.get(ImportProfile, source.default_profile_id)
-        if profile is not None:
-            mapping = _from_profile(profile, records)
-        else:
-            mapping = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
-    name = profile.name if profile is not None else None
-    if not options.corrections:
-        return mapping, name
-    try:
-        return corrected(mapping, options.corrections, records.columns), name
-    except MappingError as error:
-        raise ImportAbort("mapping", error.message) from None
-
-
-def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
-    """A saved profile on this file: its columns the file still has, and for the file's new
-    columns (a column renamed since) the suggestion, for the fields the profile no longer
-    feeds. Losing the id column altogether would re-create every record: refused."""
-    mapping = {column: field for column, field in profile.mapping.items() if column in records.columns}
-    known = set((profile.options or {}).get("columns") or profile.mapping)  # columns the partner has seen
-    new = [column for column in records.columns if column not in known]
-    if new and set(profile.mapping.values()) - set(mapping.values()):
-        suggested = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
-        for column in new:
-            field_ = suggested.get(column)
-            if field_ and field_ not in mapping.values() and field_ in profile.mapping.values():
-                mapping[column] = field_
-    lost_id = [column for column, field_ in profile.mapping.items() if field_ == "external_id"]
-    if lost_id and "external_id" not in mapping.values():
-        raise ImportAbort("mapping", (
-            f"La colonne d'identifiant « {lost_id[0]} » du profil « {profile.name} » est absente du fichier : sans "
-            "elle, chaque fiche serait créée une seconde fois. Indiquez la colonne qui la remplace avec "
-            "--map \"COLONNE=external_id\"."))
-    return {column: mapping[column] for column in records.columns if column in mapping}
-
-
-def lost_fields(session, source: ImportSource | None, mapping: dict[str, str], profile_name: str | None) -> list[str]:
-    """Fields the saved profile fed that this file's mapping no longer feeds (a column gone)."""
-    if source is None or profile_name is None:
-        return []
-    profile = session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,
-                                                         ImportProfile.name == profile_name))
-    fed = set(mapping.values())
-    return sorted({field_ for field_ in profile.mapping.values() if field_ not in fed}) if profile else []
 
 
 @dataclass

@@ -69,7 +69,8 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
-    from importers.pipeline import ImportOptions, ImportPipeline
+    from importers.options import ImportOptions
+    from importers.pipeline import ImportPipeline
     from portal import create_app
     from portal.extensions import db
     from portal.geo.loader import load_reference_geography

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from importers.pipeline import ImportOptions, ImportPipeline
+from importers.options import ImportOptions
+from importers.pipeline import ImportPipeline
 from portal.listings.enums import ListingType
 
 LISTING_TABLES = ("venue", "activity", "resource", "venue_discipline", "venue_tag", "tag", "activity_slot",

@@ -4,7 +4,7 @@ from rq import Queue
 from sqlalchemy import create_engine, text
 
 from importers.api import start_background_import
-from importers.pipeline import ImportOptions
+from importers.options import ImportOptions
 from tests.support.rq_worker import work_burst
 
 

@@ -1,5 +1,4 @@
 """Hostile and broken files: a clear French error, and nothing stored is touched."""
-import io
 import zipfile
 
 import pytest

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from importers.fields import FIELDS
-from importers.readers import ImportFileError, Row, open_records
+from importers.readers import Row, open_records
 from importers.readers.openagenda import REMOVED
 
 from .conftest import FIXTURES
