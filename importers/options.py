@@ -45,10 +45,10 @@ def get_or_create_source(session, name: str, listing_type: ListingType) -> Impor
 
 
 def resolve_mapping(session, source: ImportSource | None, records,
-                    options: ImportOptions) -> tuple[dict[str, str], str | None]:
-    """The mapping a run uses, and the name of the saved profile it comes from: explicit, or the
-    profile asked for, or the source's saved one, or the automatic suggestion (no name); then
-    the partner's corrections on top."""
+                    options: ImportOptions) -> tuple[dict[str, str], ImportProfile | None]:
+    """The mapping a run uses, and the saved profile it comes from: explicit, or the profile
+    asked for, or the source's saved one, or the automatic suggestion (no profile); then the
+    partner's corrections on top."""
     if records.premapped:
         if options.corrections:
             raise ImportAbort("mapping", f"Ce fichier ({records.format}) est déjà structuré : ses champs sont "
@@ -71,11 +71,10 @@ def resolve_mapping(session, source: ImportSource | None, records,
             mapping = _from_profile(profile, records)
         else:
             mapping = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
-    name = profile.name if profile is not None else None
     if not options.corrections:
-        return mapping, name
+        return mapping, profile
     try:
-        return corrected(mapping, options.corrections, records.columns), name
+        return corrected(mapping, options.corrections, records.columns), profile
     except MappingError as error:
         raise ImportAbort("mapping", error.message) from None
 
@@ -102,11 +101,9 @@ def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
     return {column: mapping[column] for column in records.columns if column in mapping}
 
 
-def lost_fields(session, source: ImportSource | None, mapping: dict[str, str], profile_name: str | None) -> list[str]:
+def lost_fields(profile: ImportProfile | None, mapping: dict[str, str]) -> list[str]:
     """Fields the saved profile fed that this file's mapping no longer feeds (a column gone)."""
-    if source is None or profile_name is None:
+    if profile is None:
         return []
-    profile = session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,
-                                                         ImportProfile.name == profile_name))
     fed = set(mapping.values())
-    return sorted({field_ for field_ in profile.mapping.values() if field_ not in fed}) if profile else []
+    return sorted({field_ for field_ in profile.mapping.values() if field_ not in fed})

@@ -150,8 +150,8 @@ class ImportPipeline:
                         f"comme {KIND_NAMES[source.listing_type]} (--kind {source.listing_type.value}).")
         with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"])) as records:
             source.format = records.format
-            mapping, profile_name = resolve_mapping(self.session, source, records, options)
-            lost = lost_fields(self.session, source, mapping, profile_name)
+            mapping, profile = resolve_mapping(self.session, source, records, options)
+            lost = lost_fields(profile, mapping)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
             if missing and not records.removals_only:
                 raise ImportAbort(
@@ -208,26 +208,12 @@ class ImportPipeline:
             state.archived_count = archive_removed(self.session, run_id, source, deleted, now)
             notes = []
             if lost:
-                notes.append(f"Colonnes du profil « {profile_name} » absentes du fichier : "
+                notes.append(f"Colonnes du profil « {profile.name} » absentes du fichier : "
                              + ", ".join(f"{FIELDS[name][0]} ({name})" for name in lost)
                              + " ne sont plus importés. Corrigez avec --map \"COLONNE=champ\".")
-            complete = (source.is_full_feed and options.limit is None and options.only_external_id is None
-                        and state.processed_rows and state.failed_count < state.processed_rows)
-            if complete and self._unidentified:
-                complete = False
-                notes.append(f"{self._unidentified} ligne(s) en erreur sans identifiant lisible : les fiches absentes "
-                             "du fichier ne sont pas marquées manquantes cette fois.")
-            if complete:
-                grace = int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"])
-                missing = [found[0] for external_id, found in writer.existing().items()
-                           if external_id not in seen and external_id not in removed]
-                state.archived_count += archive_missing(self.session, run_id, source, missing, now, grace)
-                if source.listing_type is not ListingType.venue and not state.failed_count:
-                    # The places no event is at any more (a failed event's place may be one).
-                    places = Writer(self.session, source.id, ListingType.venue, now).existing()
-                    gone = [found[0] for key, found in places.items() if key not in self._places_seen]
-                    state.archived_count += archive_missing(self.session, run_id, source, gone, now, grace,
-                                                           ListingType.venue)
+            if (source.is_full_feed and options.limit is None and options.only_external_id is None
+                    and state.processed_rows and state.failed_count < state.processed_rows):
+                notes += self._archive_absent(run_id, state, source, writer, set(seen) | removed, now)
             if state.processed_rows and state.failed_count == state.processed_rows:
                 state.status = RunStatus.failed
                 notes.insert(0, "Aucune ligne n'a pu être importée : voir les erreurs ligne par ligne.")
@@ -242,6 +228,24 @@ class ImportPipeline:
                     # when the duplicate search joins thousands of new rows.
                     self.session.execute(text(f"ANALYZE {MODELS[source.listing_type].__tablename__}"))
                 find_duplicates(self.session, source.listing_type, run_id)
+
+    def _archive_absent(self, run_id: int, state: RunState, source: ImportSource, writer: Writer,
+                        listed: set[str], now) -> list[str]:
+        """A full feed's records it no longer lists: flagged missing, archived after the grace
+        period; so are an agenda's places no event is at any more. Not when a failed row's
+        record cannot be told (it may be one of them): then the run says so."""
+        if self._unidentified:
+            return [f"{self._unidentified} ligne(s) en erreur sans identifiant lisible : les fiches absentes du "
+                    "fichier ne sont pas marquées manquantes cette fois."]
+        grace = int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"])
+        missing = [found[0] for external_id, found in writer.existing().items() if external_id not in listed]
+        state.archived_count += archive_missing(self.session, run_id, source, missing, now, grace)
+        if source.listing_type is not ListingType.venue and not state.failed_count:
+            # (A failed event's place may be one of those no event is at.)
+            places = Writer(self.session, source.id, ListingType.venue, now).existing()
+            gone = [found[0] for key, found in places.items() if key not in self._places_seen]
+            state.archived_count += archive_missing(self.session, run_id, source, gone, now, grace, ListingType.venue)
+        return []
 
     def _admit(self, pending: PendingRow, column_of, options, seen) -> bool:
         """Keep the row (run-one keeps one); the second row with an id already seen fails."""

@@ -13,6 +13,7 @@ from importers.disciplines import match_disciplines
 from importers.fields import FIELDS
 from importers.normalise import (
     FieldError,
+    check_length,
     clean_email,
     clean_phone,
     clean_text,
@@ -74,8 +75,8 @@ def _text(value, name: str, limit: int = MAX_TEXT):
     if not isinstance(value, str):
         return clean_text(value, name, limit)
     text = plain_text(value)  # already scrubbed and collapsed as clean_text would
-    if text is not None and len(text) > limit:
-        raise FieldError(name, text, f"Le texte fait {len(text)} caractères ; {limit} au maximum.")
+    if text is not None:
+        check_length(text, name, limit)
     return text
 
 

@@ -8,10 +8,11 @@ from importers.normalise.dates import from_serial, parse_datetime, parse_timings
 from importers.normalise.errors import FieldError
 from importers.normalise.numbers import parse_bool, parse_decimal, parse_int
 from importers.normalise.schedule import parse_schedule
-from importers.normalise.text import clean_text, plain_text, reject_formula, sanitise_html
+from importers.normalise.text import check_length, clean_text, plain_text, reject_formula, sanitise_html
 
 __all__ = [
     "FieldError",
+    "check_length",
     "clean_email",
     "clean_phone",
     "clean_text",

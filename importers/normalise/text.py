@@ -40,9 +40,15 @@ def clean_text(value: object, field: str, max_length: int | None = None) -> str 
     text = _WHITESPACE.sub(" ", _scrub(value)).strip()
     if not text:
         return None
-    if max_length is not None and len(text) > max_length:
-        raise FieldError(field, value, f"Le texte fait {len(text)} caractères ; {max_length} au maximum.")
+    if max_length is not None:
+        check_length(text, field, max_length, value)
     return text
+
+
+def check_length(text: str, field: str, max_length: int, value: object = None) -> None:
+    if len(text) > max_length:
+        raise FieldError(field, text if value is None else value,
+                         f"Le texte fait {len(text)} caractères ; {max_length} au maximum.")
 
 
 def sanitise_html(value: object) -> str | None:

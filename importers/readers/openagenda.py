@@ -216,11 +216,9 @@ def _prices(conditions: str | None) -> dict[str, object]:
     if not conditions:
         return {}
     amounts = sorted(Decimal(amount.replace(",", ".")) for amount in AMOUNT.findall(conditions))
-    free = bool(FREE.search(conditions))
+    free, paid = bool(FREE.search(conditions)), bool(PAID.search(conditions))
     if not amounts or amounts[-1] == 0:
-        if free and not PAID.search(conditions):
-            return {"is_free": True}
-        return {"is_free": False} if PAID.search(conditions) else {}
+        return {"is_free": not paid} if free or paid else {}
     return {"is_free": False, "price_min": Decimal(0) if free else amounts[0], "price_max": amounts[-1]}
 
 
