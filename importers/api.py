@@ -2,7 +2,6 @@
 REDIS_URL is set, a thread otherwise) whose ImportRun row a page can poll."""
 from __future__ import annotations
 
-import json
 import tempfile
 import threading
 from datetime import datetime, timezone
@@ -13,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from importers.fields import FIELDS, REQUIRED
-from importers.models import ImportItem, ImportRun, ImportSource, RunStatus
+from importers.models import ImportRun, ImportSource, RunStatus
 from importers.options import ImportOptions, get_or_create_source, resolve_mapping
 from importers.pipeline import ImportPipeline
 from importers.readers import open_records
@@ -27,7 +26,7 @@ class FetchError(Exception):
     pass
 
 
-def fetch_to_file(url: str, max_bytes: int, timeout: float = 60.0) -> Path:
+def fetch_to_file(url: str, max_bytes: int, timeout: float) -> Path:
     """Download a partner feed to a temporary file, refusing more than max_bytes."""
     suffix = Path(url.split("?")[0]).suffix[:8]
     handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
@@ -51,28 +50,34 @@ def fetch_to_file(url: str, max_bytes: int, timeout: float = 60.0) -> Path:
     return path
 
 
-def _failed_run(session, location: str, options: ImportOptions, message: str) -> ImportRun:
+def _failed_run(session, location: str, options: ImportOptions, message: str,
+                run_id: int | None = None) -> ImportRun:
     """A feed that could not be fetched is a failed run like any other (and not due again
     before its next scheduled time)."""
     source = get_or_create_source(session, options.source, options.listing_type or ListingType.venue)
     now = datetime.now(timezone.utc)
-    run = ImportRun(source_id=source.id, location=location, dry_run=options.dry_run, status=RunStatus.failed,
-                    error=message, started_at=now, finished_at=now)
-    session.add(run)
+    run = session.get(ImportRun, run_id) if run_id is not None else None
+    if run is None:
+        run = ImportRun(source_id=source.id, location=location, dry_run=options.dry_run)
+        session.add(run)
+    run.status, run.error, run.started_at, run.finished_at = RunStatus.failed, message, now, now
     session.commit()
     run.report_items = []
     return run
 
 
-def run_import(session, location: str, options: ImportOptions, progress=None) -> ImportRun:
+def run_import(session, location: str, options: ImportOptions, progress=None,
+               run_id: int | None = None) -> ImportRun:
+    """Import a file or a feed URL (downloaded first) now; `run_id`: the queued run to carry out."""
     config = current_app.config
     path = location
     if location.startswith(("http://", "https://")):
         try:
-            path = str(fetch_to_file(location, int(config["IMPORT_MAX_BYTES"])))
+            path = str(fetch_to_file(location, int(config["IMPORT_MAX_BYTES"]),
+                                     float(config["IMPORT_FETCH_TIMEOUT"])))
         except FetchError as exc:
-            return _failed_run(session, location, options, str(exc))
-    run = ImportPipeline(session, config, progress).run(path, options)
+            return _failed_run(session, location, options, str(exc), run_id)
+    run = ImportPipeline(session, config, progress).run(path, options, run_id)
     if path != location:
         run.location = location
         session.commit()
@@ -87,7 +92,7 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
     config = current_app.config
     path = Path(location)
     if location.startswith(("http://", "https://")):
-        path = fetch_to_file(location, int(config["IMPORT_MAX_BYTES"]))
+        path = fetch_to_file(location, int(config["IMPORT_MAX_BYTES"]), float(config["IMPORT_FETCH_TIMEOUT"]))
     elif not path.is_file():
         raise FetchError(f"Fichier introuvable : {path.name}.")
     try:
@@ -119,57 +124,37 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
             path.unlink(missing_ok=True)
 
 
-def _job(location: str, options: dict, database_url: str) -> int:
+def _job(location: str, options: dict, database_url: str, run_id: int) -> int:
     """Entry point of a background job (RQ worker or thread): its own app and session, on the
-    database of the app that queued it."""
+    database of the app that queued it, carrying out the run queued for it."""
     from portal import create_app
     from portal.extensions import db
 
     app = create_app({"DATABASE_URL": database_url})
     with app.app_context():
         try:
-            return run_import(db.session, location, ImportOptions(**options)).id
+            options = ImportOptions(**{**options, "listing_type": ListingType(options["listing_type"])
+                                       if options["listing_type"] else None})
+            return run_import(db.session, location, options, run_id=run_id).id
         finally:
             db.session.remove()
 
 
-def start_background_import(location: str, options: ImportOptions):
-    """Queue the import; returns the RQ job, or the thread running it when REDIS_URL is empty."""
-    args = (location, dict(options.__dict__), current_app.config["SQLALCHEMY_DATABASE_URI"])
+def start_background_import(session, location: str, options: ImportOptions) -> ImportRun:
+    """Record the run as queued, then hand it to a job: RQ on Redis when REDIS_URL is set, a
+    thread of this process otherwise. The run's id is known at once, for a page to poll."""
+    source = get_or_create_source(session, options.source, options.listing_type or ListingType.venue)
+    run = ImportRun(source_id=source.id, location=location, dry_run=options.dry_run, status=RunStatus.queued)
+    session.add(run)
+    session.commit()
+    payload = {**options.__dict__, "listing_type": options.listing_type.value if options.listing_type else None}
+    args = (location, payload, current_app.config["SQLALCHEMY_DATABASE_URI"], run.id)
     url = current_app.config.get("REDIS_URL")
     if url:
         import redis
         from rq import Queue
 
-        return Queue("imports", connection=redis.Redis.from_url(url)).enqueue(_job, *args, job_timeout=3600)
-    thread = threading.Thread(target=_job, args=args, daemon=True)
-    thread.start()
-    return thread
-
-
-def run_report(session, run: ImportRun, items: list[dict] | None = None) -> dict:
-    """The run as data a partner can act on (and `--report report.json` writes)."""
-    if items is None:
-        items = [
-            {"row_number": i.row_number, "external_id": i.external_id, "status": i.status.value,
-             "errors": i.errors, "warnings": i.warnings}
-            for i in session.query(ImportItem).filter(
-                ImportItem.run_id == run.id,
-                (ImportItem.errors != json.loads("[]")) | (ImportItem.warnings != json.loads("[]")),
-            ).order_by(ImportItem.row_number)
-        ]
+        Queue("imports", connection=redis.Redis.from_url(url)).enqueue(_job, *args, job_timeout=3600)
     else:
-        items = [{**item, "status": getattr(item["status"], "value", item["status"])} for item in items]
-        for item in items:
-            item.pop("run_id", None)
-            item.pop("listing_id", None)
-    return {
-        "run": run.id, "source": run.source.name, "location": run.location, "status": run.status.value,
-        "dry_run": run.dry_run, "error": run.error, "mapping": run.mapping,
-        "counts": {"total": run.processed_rows, "created": run.created_count, "updated": run.updated_count,
-                   "unchanged": run.unchanged_count, "archived": run.archived_count,
-                   "failed": run.failed_count},
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "items": items,
-    }
+        threading.Thread(target=_job, args=args, daemon=True).start()
+    return run

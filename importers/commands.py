@@ -5,11 +5,13 @@ import json
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from tqdm import tqdm
 
-from importers.api import FetchError, preview_mapping, run_import, run_report
+from importers.api import FetchError, preview_mapping, run_import, start_background_import
+from importers.runs import run_report
 from importers.fields import FIELDS
 from importers.mapping import MappingError, parse_corrections
 from importers.models import ImportProfile, ImportRun, ImportSource
@@ -41,18 +43,22 @@ def _corrections(values: tuple[str, ...]) -> dict[str, str | None]:
         raise click.BadParameter(error.message, param_hint="--map") from None
 
 
+def _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, only=None):
+    return ImportOptions(source=source, listing_type=ListingType(kind) if kind else None, profile=profile,
+                         dry_run=dry_run, limit=limit, constants=_constants(set_values), save_profile=save_profile,
+                         only_external_id=only, corrections=_corrections(map_values))
+
+
 def _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values,
          only=None):
-    options = ImportOptions(source=source, listing_type=ListingType(kind) if kind else None, profile=profile, dry_run=dry_run,
-                            limit=limit, constants=_constants(set_values), save_profile=save_profile,
-                            only_external_id=only, corrections=_corrections(map_values))
+    options = _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, only)
     with tqdm(desc="Import", unit=" lignes", disable=None) as bar:
         def progress(done, total):
             if total:
                 bar.total = total
             bar.update(done - bar.n)
         run = run_import(db.session, location, options, progress)
-    data = run_report(db.session, run, run.report_items if run.dry_run else None)
+    data = run_report(db.session, run)
     click.echo(
         f"{'[simulation] ' if dry_run else ''}{run.status.value} — {run.processed_rows} lignes : "
         f"{run.created_count} créées, {run.updated_count} mises à jour, {run.unchanged_count} inchangées, "
@@ -93,10 +99,35 @@ def common_options(func):
 @click.argument("location")
 @common_options
 @click.option("--limit", type=int, default=None, help="Ne traiter que les N premières lignes.")
+@click.option("--background", is_flag=True,
+              help="Confier l'import au worker (REDIS_URL, « rq worker imports ») et afficher l'adresse de "
+                   "la page qui en suit l'avancement.")
 @with_appcontext
-def run_command(location, source, kind, profile, dry_run, report, set_values, save_profile, map_values, limit):
+def run_command(location, source, kind, profile, dry_run, report, set_values, save_profile, map_values, limit,
+                background):
     """Importe FICHIER ou URL pour la source donnée."""
+    if background:
+        _queue(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values)
+        return
     _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values)
+
+
+def _queue(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values):
+    if not current_app.config.get("REDIS_URL"):
+        raise click.UsageError("--background confie l'import à un worker : il faut REDIS_URL (et « rq worker "
+                               "imports » qui tourne). Sans worker, lancez l'import sans --background.")
+    if report:
+        raise click.UsageError("--report n'est pas disponible avec --background : le rapport est sur la page "
+                               "de l'import.")
+    if not location.startswith(("http://", "https://")):
+        path = Path(location)
+        if not path.is_file():
+            raise click.ClickException(f"Fichier introuvable : {path.name}.")
+        location = str(path.resolve())  # the worker has its own working directory
+    options = _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values)
+    run = start_background_import(db.session, location, options)
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    click.echo(f"Import n° {run.id} en file d'attente. Avancement et rapport : {base}/imports/runs/{run.id}")
 
 
 @imports.command("run-one")

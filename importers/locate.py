@@ -6,12 +6,19 @@ declared one, both are kept and the row is flagged.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import text
 
 from importers.geocode import AddressQuery, BanGeocoder, GeocoderUnavailable
-from portal.geo.lookup import CommuneIndex, communes_at_points
+from portal.geo.lookup import CommuneIndex, CommuneRef, communes_at_points
+
+# An ambiguous commune name is read as the one in the département of at least this many of the
+# run's other rows, and this many times more than any other candidate's département.
+GUESS_MIN_ROWS = 3
+GUESS_MARGIN = 4
+AMBIGUOUS_SHOWN = 4
 
 
 @dataclass
@@ -29,19 +36,28 @@ class Locator:
         self.geocoder = geocoder
         self.geocoder_error: str | None = None
         self._centroids: dict[str, tuple[float, float] | None] = {}
+        self._departements: Counter[str] = Counter()  # of the rows whose commune is certain
 
     def locate(self, batch: list) -> None:
         """Set `.location` and append warnings on each pending row of the batch."""
+        ambiguous: dict[int, list[CommuneRef]] = {}  # id(row) → the communes its name may mean
         for row in batch:
             values = row.record.values
             commune = self.index.resolve(values.get("insee_code"), values.get("postal_code"),
                                          values.get("commune_name"))
             row.location = Location(commune_code=commune.insee_code if commune else None)
-            if commune is None and any(values.get(k) for k in ("insee_code", "postal_code", "commune_name")):
-                given = values.get("commune_name") or values.get("insee_code") or values.get("postal_code")
-                row.record.warnings.append(f"Commune non reconnue : « {given} ».")
+            if commune is not None:
+                self._departements[commune.departement_code] += 1
+            elif any(values.get(k) for k in ("insee_code", "postal_code", "commune_name")):
+                candidates = self.index.name_candidates(values.get("commune_name"), values.get("postal_code"))
+                if len(candidates) > 1:
+                    ambiguous[id(row)] = candidates
+                else:
+                    given = values.get("commune_name") or values.get("insee_code") or values.get("postal_code")
+                    row.record.warnings.append(f"Commune non reconnue : « {given} ».")
             if values.get("point"):
                 row.location.point, row.location.precision = values["point"], "given"
+        guessed = self._guess_ambiguous([row for row in batch if id(row) in ambiguous], ambiguous)
         self._check_projected([row for row in batch if row.record.values.get("point_projected")])
         to_geocode = [row for row in batch if row.location.point is None and row.record.values.get("address")
                       and self.geocoder and not self.geocoder_error]
@@ -60,6 +76,11 @@ class Locator:
         for row, code in zip(located, communes_at_points(self.session, [r.location.point for r in located],
                                                                   self.index.extent)):
             row.location.point_commune_code = code
+            if (id(row) in ambiguous and row.location.precision != "municipality"
+                    and code in {c.insee_code for c in ambiguous[id(row)]}):
+                row.location.commune_code = code  # the point tells which of the same-named communes
+                del ambiguous[id(row)]
+                continue
             declared = row.location.commune_code
             if declared is None and code:
                 row.location.commune_code = code
@@ -69,6 +90,34 @@ class Locator:
                     f"Le point est situé à {names.get(code, code)}, pas à {names.get(declared, declared)} "
                     "(commune déclarée) : les deux sont conservées."
                 )
+        for row in batch:
+            if id(row) in ambiguous:
+                row.record.warnings.append(self._ambiguity_warning(row, ambiguous[id(row)], guessed.get(id(row))))
+
+    def _guess_ambiguous(self, rows: list, ambiguous: dict[int, list[CommuneRef]]) -> dict[int, CommuneRef]:
+        """A name several communes bear (« Saint-Denis », « Montreuil ») is read as the one in the
+        département where the file's other rows clearly are, if any: a guess, said as such."""
+        guessed = {}
+        for row in rows:
+            scored = sorted(((self._departements[c.departement_code], c) for c in ambiguous[id(row)]),
+                            key=lambda pair: -pair[0])
+            best, second = scored[0][0], scored[1][0]
+            if best >= GUESS_MIN_ROWS and best >= GUESS_MARGIN * second:
+                guessed[id(row)] = scored[0][1]
+                row.location.commune_code = scored[0][1].insee_code
+        return guessed
+
+    @staticmethod
+    def _ambiguity_warning(row, candidates: list[CommuneRef], guess: CommuneRef | None) -> str:
+        given = row.record.values.get("commune_name")
+        if guess is not None:
+            return (f"« {given} » : plusieurs communes portent ce nom ; lue comme {guess.name} "
+                    f"({guess.departement_code}), le département des autres lignes du fichier. Précisez le code "
+                    "postal ou le code INSEE.")
+        shown = ", ".join(f"{c.name} ({c.departement_code})" for c in candidates[:AMBIGUOUS_SHOWN])
+        more = " …" if len(candidates) > AMBIGUOUS_SHOWN else ""
+        return (f"« {given} » désigne plusieurs communes ({shown}{more}) : précisez le code postal ou le "
+                "code INSEE.")
 
     def _check_projected(self, rows: list) -> None:
         """X/Y metres read as Lambert-93 must land in France and in the declared département:

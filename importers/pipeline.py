@@ -85,15 +85,19 @@ class ImportPipeline:
         self._places_seen: set[str] = set()
         self._unidentified = 0
 
-    def run(self, location: str | Path, options: ImportOptions) -> ImportRun:
+    def run(self, location: str | Path, options: ImportOptions, run_id: int | None = None) -> ImportRun:
+        """Import the file at `location`; `run_id` is the queued run a background job carries out
+        (otherwise a new run is recorded)."""
         now = datetime.now(timezone.utc)
         self._venue_writer = None
         self._places_seen = set()  # keys of the places an agenda's rows are at
         self._unidentified = 0  # failed rows whose record cannot be told (no id could be read)
         source = get_or_create_source(self.session, options.source, options.listing_type or ListingType.venue)
-        run = ImportRun(source_id=source.id, location=str(location), dry_run=options.dry_run,
-                        status=RunStatus.running, started_at=now)
-        self.session.add(run)
+        run = self.session.get(ImportRun, run_id) if run_id is not None else None
+        if run is None:
+            run = ImportRun(source_id=source.id, location=str(location), dry_run=options.dry_run, queued_at=now)
+            self.session.add(run)
+        run.status, run.started_at = RunStatus.running, now
         self.session.commit()
         run_id = run.id
         state = RunState()
@@ -112,6 +116,10 @@ class ImportPipeline:
         run = self.session.get(ImportRun, run_id)
         state.apply_to(run)
         run.finished_at = datetime.now(timezone.utc)
+        if options.dry_run and state.items:
+            # A simulation stores no listing, but its report is kept like any run's.
+            copy_insert(self.session, ImportItem.__tablename__,
+                        [{**item, "listing_id": None} for item in state.items])
         self.session.commit()
         # Rows with errors or warnings, kept in memory so that a dry run (whose items are
         # rolled back with everything else) can still report them.

@@ -1,13 +1,18 @@
 """Public import endpoints: the published format (Table Schema + templates) partners
-download, and the progress of a run that a page polls while a background import runs."""
-from flask import Blueprint, Response, abort, jsonify
+download, and each run: its page (progress, then report), its progress as JSON for a page
+to poll, and its full report to download."""
+from flask import Blueprint, Response, abort, jsonify, render_template
 
-from importers.models import ImportRun
+from importers.fields import FIELDS
+from importers.models import ImportRun, RunStatus
+from importers.runs import remarked_items, run_progress, run_report, shown_location
 from importers.schema import load_schema, template_csv, template_xlsx
 from portal.extensions import db
 
 blueprint = Blueprint("imports", __name__, url_prefix="/imports")
 
+ACTIVE = (RunStatus.queued, RunStatus.running)
+ITEMS_SHOWN = 200  # rows listed on the page; the downloadable report has them all
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -30,17 +35,30 @@ def xlsx_template():
                     headers={"Content-Disposition": 'attachment; filename="boussole-modele.xlsx"'})
 
 
-@blueprint.get("/runs/<int:run_id>.json")
-def run_progress(run_id: int):
+def _run_or_404(run_id: int) -> ImportRun:
     run = db.session.get(ImportRun, run_id)
     if run is None:
         abort(404)
-    return jsonify({
-        "id": run.id, "source": run.source.name, "status": run.status.value,
-        "processed_rows": run.processed_rows, "total_rows": run.total_rows,
-        "counts": {"created": run.created_count, "updated": run.updated_count, "unchanged": run.unchanged_count,
-                   "archived": run.archived_count, "failed": run.failed_count},
-        "error": run.error,
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-    })
+    return run
+
+
+@blueprint.get("/runs/<int:run_id>.json")
+def run_progress_json(run_id: int):
+    return jsonify(run_progress(_run_or_404(run_id)))
+
+
+@blueprint.get("/runs/<int:run_id>")
+def run_page(run_id: int):
+    """The run for the partner who launched it: progress while it runs (the page reloads
+    itself, no script needed), then the counts and the rows to correct."""
+    run = _run_or_404(run_id)
+    items, remarked = remarked_items(db.session, run, ITEMS_SHOWN)
+    return render_template("imports/run.html", run=run, location=shown_location(run), items=items,
+                           remarked=remarked, fields=FIELDS, active=run.status in ACTIVE)
+
+
+@blueprint.get("/runs/<int:run_id>/rapport.json")
+def run_report_json(run_id: int):
+    response = jsonify(run_report(db.session, _run_or_404(run_id)))
+    response.headers["Content-Disposition"] = f'attachment; filename="boussole-import-{run_id}.json"'
+    return response

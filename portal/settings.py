@@ -80,6 +80,8 @@ class Settings:
     BAN_TIMEOUT: float = 30.0
     # Largest partner file accepted, in bytes.
     IMPORT_MAX_BYTES: int = 20 * 1024 * 1024
+    # Seconds a partner feed may take to answer (and between two parts of its download).
+    IMPORT_FETCH_TIMEOUT: float = 60.0
     # Files from this size (bytes) up are read and normalised in a worker process, beside the database writes; -1 never.
     IMPORT_WORKER_MIN_BYTES: int = 1024 * 1024
     # Days a record missing from a full feed stays visible before it is archived.

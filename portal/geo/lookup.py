@@ -83,20 +83,25 @@ class CommuneIndex:
     def by_commune_name(self, name: str, postal_code: object = None,
                         departement: str | None = None) -> CommuneRef | None:
         """A name resolves when it is unambiguous, or made so by a postal code or département."""
+        candidates = self.name_candidates(name, postal_code, departement)
+        return candidates[0] if len(candidates) == 1 else None
+
+    def name_candidates(self, name: object, postal_code: object = None,
+                        departement: str | None = None) -> list[CommuneRef]:
+        """The communes a name may mean (several for « Saint-Denis » alone), narrowed by a postal
+        code or a département when they tell them apart."""
         if not name or not str(name).strip():
-            return None
+            return []
         candidates = self.by_name.get(match_name(str(name)), [])
-        if not candidates:
-            return None
         postal = normalise_postal_code(postal_code)
-        if postal:
+        if postal and candidates:
             narrowed = [c for c in candidates if postal in c.postal_codes]
             if not narrowed:
                 narrowed = [c for c in candidates if c.departement_code == postal[:2]]
             candidates = narrowed or candidates
         if departement:
             candidates = [c for c in candidates if c.departement_code == departement] or candidates
-        return candidates[0] if len(candidates) == 1 else None
+        return list(candidates)
 
     def resolve(self, insee: object = None, postal_code: object = None, name: object = None) -> CommuneRef | None:
         """The best commune for the evidence a row gives, most reliable evidence first."""

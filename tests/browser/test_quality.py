@@ -3,6 +3,7 @@ from outside 127.0.0.1, and screenshots at phone and desktop widths in artifacts
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from tests.browser.measure import page_ecoindex
 from tests.support.browser import RequestLog, axe_violations, describe
@@ -80,3 +81,74 @@ def test_screenshots(live_server, committed, browser, artifacts_dir, width):
         assert requests.outside() == []
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def import_runs(app, tmp_path_factory):
+    """Two committed runs of a partner file: a finished simulation with rows to review, and a
+    run still queued (its page reloads itself). Removed afterwards with their source."""
+    from importers.models import ImportRun, RunStatus
+    from importers.options import ImportOptions, get_or_create_source
+    from importers.pipeline import ImportPipeline
+    from portal.extensions import db
+
+    path = tmp_path_factory.mktemp("import") / "ateliers.csv"
+    path.write_text("id;nom;commune;courriel\n1;Atelier A;Bobigny;contact@\n2;;Pantin;\n3;Atelier C;Nulle-Part;\n",
+                    encoding="utf-8")
+    with app.app_context():
+        finished = ImportPipeline(db.session, app.config).run(path, ImportOptions(source="page-import", dry_run=True))
+        source = get_or_create_source(db.session, "page-import", finished.source.listing_type)
+        queued = ImportRun(source_id=source.id, location="https://partenaire.example/flux.json",
+                           status=RunStatus.queued)
+        db.session.add(queued)
+        db.session.commit()
+        urls = {"finished": f"/imports/runs/{finished.id}", "queued": f"/imports/runs/{queued.id}"}
+        db.session.remove()
+    yield urls
+    with app.app_context():
+        db.session.execute(text("DELETE FROM import_source WHERE name = 'page-import'"))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.mark.parametrize("state", ["finished", "queued"])
+def test_import_run_page_has_no_axe_violation_and_reads_without_javascript(live_server, import_runs, browser, page,
+                                                                            state):
+    requests = RequestLog(page)
+    assert page.goto(live_server.url + import_runs[state], wait_until="networkidle").status == 200
+    _check_axe(page)
+    assert requests.outside() == []
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    try:
+        plain = context.new_page()
+        plain.goto(live_server.url + import_runs[state])
+        if state == "finished":
+            table = plain.get_by_role("table").filter(has_text="Message")
+            assert table.get_by_role("row").filter(has_text="Le champ « Nom / titre » est obligatoire.").count() == 1
+            assert plain.get_by_role("link", name="Télécharger le rapport complet (JSON)").count() == 1
+        else:
+            assert plain.locator("#run-status").inner_text() == "En file d'attente"
+            assert plain.get_by_role("link", name="Mettre à jour la page").count() == 1
+    finally:
+        context.close()
+
+
+def test_with_javascript_the_run_page_follows_the_run_to_its_end(app, live_server, import_runs, page):
+    from portal.extensions import db
+
+    page.goto(live_server.url + import_runs["queued"])
+    status = page.get_by_role("status")
+    assert "En file d'attente" in status.inner_text()
+    run_id = int(import_runs["queued"].rsplit("/", 1)[1])
+    with app.app_context():
+        db.session.execute(text("UPDATE import_run SET status = 'running', total_rows = 400, processed_rows = 100 "
+                                "WHERE id = :id"), {"id": run_id})
+        db.session.commit()
+        page.wait_for_function("document.querySelector('progress').value === 100", timeout=10000)
+        assert "100 lignes traitées sur 400" in status.inner_text()
+        db.session.execute(text("UPDATE import_run SET status = 'succeeded', processed_rows = 400 WHERE id = :id"),
+                           {"id": run_id})
+        db.session.commit()
+        db.session.remove()
+    page.get_by_role("link", name="Afficher le bilan").wait_for(timeout=10000)
+    assert status.inner_text().startswith("Terminé")

@@ -1,4 +1,9 @@
-"""Long imports run as RQ jobs on the suite's real Redis; a page polls their progress."""
+"""Long imports run as background jobs (RQ on the suite's real Redis, or a thread without
+Redis); the run is recorded as queued at once, so its page can follow it."""
+import html
+import time
+
+import pytest
 import redis
 from rq import Queue
 from sqlalchemy import create_engine, text
@@ -8,29 +13,105 @@ from importers.options import ImportOptions
 from tests.support.rq_worker import work_burst
 
 
-def test_a_background_import_runs_in_a_worker_and_its_progress_can_be_polled(app, redis_url, tmp_path):
-    path = tmp_path / "fond.csv"
-    path.write_text("id,nom,commune\n" + "".join(f"{i},Atelier {i},Montreuil\n" for i in range(1, 1201)),
-                    encoding="utf-8")
+@pytest.fixture
+def committed_source(app):
+    """Background jobs commit on their own connections: what they store is removed after."""
+    names = []
+    yield names.append
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
-        with app.app_context():
-            job = start_background_import(str(path), ImportOptions(source="arriere-plan"))
-        connection = redis.Redis.from_url(redis_url)
-        assert Queue("imports", connection=connection).count == 1
-        work_burst(["imports"], connection)
-        job.refresh()
-        run_id = job.return_value()
-        assert run_id
-        progress = app.test_client().get(f"/imports/runs/{run_id}.json").get_json()
-        assert progress["status"] == "succeeded"
-        assert progress["processed_rows"] == 1200 and progress["counts"]["created"] == 1200
-        assert app.test_client().get("/imports/runs/999999.json").status_code == 404
-    finally:
         with engine.begin() as conn:
-            source = "(SELECT id FROM import_source WHERE name = 'arriere-plan')"
-            conn.execute(text(f"DELETE FROM search_outbox WHERE listing_type = 'venue' AND listing_id IN "
-                              f"(SELECT id FROM venue WHERE source_id = {source})"))
-            conn.execute(text(f"DELETE FROM venue WHERE source_id = {source}"))
-            conn.execute(text("DELETE FROM import_source WHERE name = 'arriere-plan'"))
+            for name in names:
+                source = f"(SELECT id FROM import_source WHERE name = '{name}')"
+                conn.execute(text(f"DELETE FROM search_outbox WHERE listing_type = 'venue' AND listing_id IN "
+                                  f"(SELECT id FROM venue WHERE source_id = {source})"))
+                conn.execute(text(f"DELETE FROM venue WHERE source_id = {source}"))
+                conn.execute(text(f"DELETE FROM import_source WHERE id = {source}"))
+    finally:
         engine.dispose()
+
+
+def _workshops(path, rows=1200):
+    lines = ["id,nom,commune"] + [f"{i},Atelier {i},Montreuil" for i in range(1, rows + 1)]
+    lines[7] = "7,,Montreuil"  # one row without its name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_run_background_queues_a_run_whose_page_follows_it_to_its_report(app, tmp_path, committed_source):
+    committed_source("arriere-plan")
+    path = _workshops(tmp_path / "fond.csv")
+    result = app.test_cli_runner().invoke(args=["import", "run", str(path), "--source", "arriere-plan",
+                                                "--background", "--set", "kind=autre"])
+    assert result.exit_code == 0, result.output
+    assert "en file d'attente" in result.output
+    run_id = int(result.output.split("n° ")[1].split()[0])
+    assert f"/imports/runs/{run_id}" in result.output
+    client = app.test_client()
+    assert client.get(f"/imports/runs/{run_id}.json").get_json()["status"] == "queued"
+    waiting = html.unescape(client.get(f"/imports/runs/{run_id}").get_data(as_text=True))
+    assert "En file d'attente" in waiting and "Mettre à jour la page" in waiting
+    connection = redis.Redis.from_url(app.config["REDIS_URL"])
+    assert Queue("imports", connection=connection).count == 1
+
+    work_burst(["imports"], connection)
+
+    progress = client.get(f"/imports/runs/{run_id}.json").get_json()
+    assert progress["status"] == "partial"
+    assert (progress["processed_rows"], progress["counts"]["created"], progress["counts"]["failed"]) == (1200, 1199, 1)
+    page = html.unescape(client.get(f"/imports/runs/{run_id}").get_data(as_text=True))
+    assert "Mettre à jour la page" not in page
+    assert "Terminé, avec des lignes en erreur" in page and "1\u202f199" in page
+    assert "Le champ « Nom / titre » est obligatoire." in page
+    assert str(path) not in page  # a file's place on the server is not shown, its name is
+    report = client.get(f"/imports/runs/{run_id}/rapport.json")
+    assert "attachment" in report.headers["Content-Disposition"]
+    failed = [item for item in report.get_json()["items"] if item["status"] == "failed"]
+    assert [(item["row_number"], item["external_id"]) for item in failed] == [(8, "7")]
+
+
+def test_background_needs_a_worker_and_says_so_without_queueing_anything(app, tmp_path):
+    path = _workshops(tmp_path / "fond.csv", rows=10)
+    previous = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = ""
+    try:
+        result = app.test_cli_runner().invoke(args=["import", "run", str(path), "--source", "sans-worker",
+                                                    "--background"])
+    finally:
+        app.config["REDIS_URL"] = previous
+    assert result.exit_code == 2
+    assert "il faut REDIS_URL" in result.output
+    with app.app_context():
+        from portal.extensions import db
+        assert db.session.execute(text("SELECT count(*) FROM import_source WHERE name = 'sans-worker'")).scalar() == 0
+        db.session.remove()
+    missing = app.test_cli_runner().invoke(args=["import", "run", str(tmp_path / "absent.csv"), "--source", "x",
+                                                 "--background"])
+    assert missing.exit_code == 1 and "Fichier introuvable : absent.csv." in missing.output
+
+
+def test_without_redis_a_thread_carries_out_the_queued_run(app, tmp_path, committed_source):
+    committed_source("fil")
+    path = _workshops(tmp_path / "fil.csv", rows=50)
+    previous = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = ""
+    try:
+        with app.app_context():
+            from portal.extensions import db
+            run = start_background_import(db.session, str(path), ImportOptions(source="fil"))
+            run_id = run.id
+            db.session.remove()
+    finally:
+        app.config["REDIS_URL"] = previous
+    client = app.test_client()
+    deadline = time.monotonic() + 60
+    while (progress := client.get(f"/imports/runs/{run_id}.json").get_json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, progress
+        time.sleep(0.2)
+    assert progress["status"] == "partial" and progress["counts"]["created"] == 49
+
+
+def test_an_unknown_run_is_not_found(client):
+    assert client.get("/imports/runs/999999").status_code == 404
+    assert client.get("/imports/runs/999999.json").status_code == 404
+    assert client.get("/imports/runs/999999/rapport.json").status_code == 404

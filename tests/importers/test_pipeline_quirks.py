@@ -147,6 +147,12 @@ def test_dry_run_reports_but_stores_nothing(app, db_session, tmp_path):
     assert [item["row_number"] for item in run.report_items if item["errors"]] == [3]
     assert db_session.execute(text("SELECT count(*) FROM venue WHERE source_id = "
                                    "(SELECT id FROM import_source WHERE name = 'essai')")).scalar_one() == 0
+    # The simulation's report is kept with its run, for its page and its download.
+    page = app.test_client().get(f"/imports/runs/{run.id}").get_data(as_text=True)
+    assert "simulation" in page and "Le champ « Nom / titre » est obligatoire." in page
+    report = app.test_client().get(f"/imports/runs/{run.id}/rapport.json").get_json()
+    assert report["dry_run"] is True
+    assert [(item["row_number"], item["status"]) for item in report["items"] if item["errors"]] == [(3, "failed")]
 
 
 def test_activities_keep_slots_ages_price_and_disciplines(app, db_session, tmp_path):

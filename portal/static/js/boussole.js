@@ -2,7 +2,8 @@
    1. search box autocomplete (ARIA 1.2 combobox + listbox pattern),
    2. "près de moi" with the browser's geolocation, when the person allows it,
    3. "rechercher dans cette zone": the map viewport becomes the bbox of the URL,
-   4. on a phone, the filters start folded so that the results come first on screen. */
+   4. on a phone, the filters start folded so that the results come first on screen,
+   5. an import's page follows its progress (without this file, a link updates the page). */
 (function () {
   'use strict';
 
@@ -115,10 +116,38 @@
     });
   }
 
+  function followRun(box) {
+    var labels = JSON.parse(box.getAttribute('data-labels'));
+    var bar = box.querySelector('progress');
+    var number = new Intl.NumberFormat(document.documentElement.lang || 'fr');
+    function show(run) {
+      box.querySelector('[data-status]').textContent = labels[run.status] || run.status;
+      box.querySelector('[data-done]').textContent = number.format(run.processed_rows);
+      if (run.total_rows) {
+        box.querySelector('[data-total]').textContent = number.format(run.total_rows);
+        box.querySelector('[data-of]').hidden = false;
+        bar.max = run.total_rows; bar.value = run.processed_rows;
+      }
+      if (run.status !== 'queued' && run.status !== 'running') {
+        box.querySelector('[data-refresh]').textContent = box.getAttribute('data-finished-link');
+        return true;
+      }
+      return false;
+    }
+    function poll() {
+      fetch(box.getAttribute('data-run-progress'), { headers: { Accept: 'application/json' } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (run) { if (!run || !show(run)) window.setTimeout(poll, 2000); })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 1000);
+  }
+
   if (window.matchMedia && window.matchMedia('(max-width: 59.99rem)').matches) {
     document.querySelectorAll('details[data-collapse-narrow]').forEach(function (d) { d.open = false; });
   }
   document.querySelectorAll('input[data-autocomplete]').forEach(combobox);
   document.querySelectorAll('button[data-near-me]').forEach(nearMe);
   document.querySelectorAll('button[data-map-var]').forEach(searchInArea);
+  document.querySelectorAll('[data-run-progress]').forEach(followRun);
 })();

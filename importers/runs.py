@@ -1,0 +1,63 @@
+"""A run as a partner reads it: its progress (polled while it runs), and its report, the rows
+with errors or warnings, to act on."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, literal, or_, select
+
+from importers.models import ImportItem, ImportRun
+
+COUNTS = ("created", "updated", "unchanged", "archived", "failed")
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _with_remarks():
+    empty = literal([], type_=ImportItem.errors.type)
+    return or_(ImportItem.errors != empty, ImportItem.warnings != empty)
+
+
+def shown_location(run: ImportRun) -> str:
+    """A feed's URL, or only the name of a file (not where it lay on the server)."""
+    if run.location.startswith(("http://", "https://")):
+        return run.location
+    return Path(run.location).name
+
+
+def run_progress(run: ImportRun) -> dict:
+    """What a page polls: status, rows done out of the total once known, counts."""
+    return {
+        "id": run.id, "source": run.source.name, "status": run.status.value, "dry_run": run.dry_run,
+        "processed_rows": run.processed_rows, "total_rows": run.total_rows,
+        "counts": {name: getattr(run, f"{name}_count") for name in COUNTS},
+        "error": run.error, "queued_at": _when(run.queued_at), "started_at": _when(run.started_at),
+        "finished_at": _when(run.finished_at),
+    }
+
+
+def remarked_items(session, run: ImportRun, limit: int | None = None) -> tuple[list[dict], int]:
+    """The run's rows with errors or warnings in file order (the first `limit`), and how many
+    there are in all."""
+    where = (ImportItem.run_id == run.id, _with_remarks())
+    query = select(ImportItem).where(*where).order_by(ImportItem.row_number).limit(limit)
+    items = [{"row_number": i.row_number, "external_id": i.external_id, "status": i.status.value,
+              "errors": i.errors, "warnings": i.warnings} for i in session.scalars(query)]
+    total = len(items) if limit is None or len(items) < limit else \
+        session.scalar(select(func.count()).select_from(ImportItem).where(*where))
+    return items, total
+
+
+def run_report(session, run: ImportRun) -> dict:
+    """The run as data a partner can act on (`--report report.json`, and the run page's
+    download)."""
+    items, _ = remarked_items(session, run)
+    return {
+        "run": run.id, "source": run.source.name, "location": run.location, "status": run.status.value,
+        "dry_run": run.dry_run, "error": run.error, "mapping": run.mapping,
+        "counts": {"total": run.processed_rows, **{name: getattr(run, f"{name}_count") for name in COUNTS}},
+        "started_at": _when(run.started_at), "finished_at": _when(run.finished_at),
+        "items": items,
+    }
