@@ -2,15 +2,14 @@
 REDIS_URL is set, a thread otherwise) whose ImportRun row a page can poll."""
 from __future__ import annotations
 
-import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-import requests
 from flask import current_app
 from sqlalchemy import select
 
+from importers.feeds import FetchError, fetch_to_file
 from importers.fields import FIELDS, REQUIRED
 from importers.models import ImportRun, ImportSource, RunStatus
 from importers.options import ImportOptions, get_or_create_source, resolve_mapping
@@ -20,34 +19,6 @@ from portal.listings.enums import ListingType
 
 PREVIEW_ROWS = 50
 PREVIEW_EXAMPLES = 3
-
-
-class FetchError(Exception):
-    pass
-
-
-def fetch_to_file(url: str, max_bytes: int, timeout: float) -> Path:
-    """Download a partner feed to a temporary file, refusing more than max_bytes."""
-    suffix = Path(url.split("?")[0]).suffix[:8]
-    handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
-    path = Path(handle.name)
-    try:
-        with handle, requests.get(url, stream=True, timeout=timeout) as response:
-            if response.status_code != 200:
-                raise FetchError(f"Le flux {url} a répondu {response.status_code}.")
-            size = 0
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"Le flux dépasse la taille maximale de {max_bytes / 1_048_576:.1f} Mo.")
-                handle.write(chunk)
-    except requests.RequestException as exc:
-        path.unlink(missing_ok=True)
-        raise FetchError(f"Flux injoignable : {url} ({exc.__class__.__name__}).") from exc
-    except FetchError:
-        path.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _failed_run(session, location: str, options: ImportOptions, message: str,

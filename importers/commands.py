@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from tqdm import tqdm
 
-from importers.api import FetchError, preview_mapping, run_import, start_background_import
+from importers.api import preview_mapping, run_import, start_background_import
+from importers.feeds import FetchError
 from importers.runs import run_report
 from importers.fields import FIELDS
 from importers.mapping import MappingError, parse_corrections

@@ -42,6 +42,7 @@ BATCH_SIZE = 2000
 VENUE_FIELDS = ("address", "postal_code", "commune_name", "insee_code", "point")
 ANALYZE_AFTER = 500
 FIELD_LABELS_REQUIRED = {"name": "Nom / titre"}
+EVENT_FORMATS = {"openagenda"}  # formats that only hold events: a new source of one imports activities
 KIND_NAMES = {ListingType.venue: "lieux", ListingType.activity: "activités", ListingType.resource: "ressources"}
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,8 @@ class ImportPipeline:
                         f"{KIND_NAMES[options.listing_type]} : importez ce fichier sous une autre source, ou "
                         f"comme {KIND_NAMES[source.listing_type]} (--kind {source.listing_type.value}).")
         with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"])) as records:
+            if source.format is None and options.listing_type is None and records.format in EVENT_FORMATS:
+                source.listing_type = ListingType.activity  # a new source whose file is an agenda
             source.format = records.format
             mapping, profile = resolve_mapping(self.session, source, records, options)
             lost = lost_fields(profile, mapping)
@@ -188,12 +191,14 @@ class ImportPipeline:
                 writer.existing()  # read while the worker starts on the file
                 seen: dict[str, int] = {}  # external id → the row that first gave it
                 removed: set[str] = set()
+                unpublished = 0  # events an agenda does not publish (refused, or to moderate)
                 for prepared in batches:  # each is written as it comes: the first ones are small
                     batch: list[PendingRow] = []
                     for pending in prepared:
                         if REMOVED in pending.record.values:
                             if pending.external_id and options.only_external_id in (None, pending.external_id):
                                 removed.add(pending.external_id)
+                                unpublished += pending.record.values[REMOVED] == "unpublished"
                             continue
                         if options.limit is not None and state.processed_rows >= options.limit:
                             break
@@ -215,13 +220,20 @@ class ImportPipeline:
                        if external_id in removed and external_id not in seen]
             state.archived_count = archive_removed(self.session, run_id, source, deleted, now)
             notes = []
+            if unpublished:
+                notes.append(f"{unpublished} événement(s) non publié(s) par l'agenda (refusés ou en attente de "
+                             "modération) : ils ne sont pas importés.")
             if lost:
                 notes.append(f"Colonnes du profil « {profile.name} » absentes du fichier : "
                              + ", ".join(f"{FIELDS[name][0]} ({name})" for name in lost)
                              + " ne sont plus importés. Corrigez avec --map \"COLONNE=champ\".")
             if (source.is_full_feed and options.limit is None and options.only_external_id is None
                     and state.processed_rows and state.failed_count < state.processed_rows):
-                notes += self._archive_absent(run_id, state, source, writer, set(seen) | removed, now)
+                if records.incomplete:
+                    notes.append(f"Ce fichier est {records.incomplete} : les fiches qui n'y sont pas ne sont pas "
+                                 "marquées manquantes.")
+                else:
+                    notes += self._archive_absent(run_id, state, source, writer, set(seen) | removed, now)
             if state.processed_rows and state.failed_count == state.processed_rows:
                 state.status = RunStatus.failed
                 notes.insert(0, "Aucune ligne n'a pu être importée : voir les erreurs ligne par ligne.")

@@ -48,6 +48,9 @@ class Records:
         self.premapped = premapped
         # Only deletions (an OpenAgenda changes feed): no column to map, nothing required.
         self.removals_only = bool(getattr(table, "removals_only", False))
+        # Why the file, by its own account, does not list every record (a page of an API's
+        # answer, a changes feed): then records absent from it are not missing.
+        self.incomplete: str | None = getattr(table, "incomplete", None)
         self.encoding = encoding
         self.delimiter = delimiter
         self._iterators: list[Iterator[Row]] = []

@@ -152,15 +152,32 @@ def _ods_unwrap(item: object) -> object:
     return item
 
 
+def _page_of(data: object, count: int) -> str | None:
+    """An API answer that says it holds one page of more records: OpenAgenda's « after »
+    cursor, or a total (OpenDataSoft « total_count », « nhits », OpenAgenda « total ») above
+    the records received."""
+    if not isinstance(data, dict):
+        return None
+    if data.get("after") not in (None, [], ""):
+        return "une page d'un flux paginé (la suite est annoncée par « after »)"
+    total = next((data[key] for key in ("total_count", "nhits", "total") if isinstance(data.get(key), int)
+                  and not isinstance(data.get(key), bool)), None)
+    if total is not None and total > count:
+        return f"une page d'un flux paginé ({count} enregistrements reçus sur {total} annoncés)"
+    return None
+
+
 class JsonTable:
     """Records of a JSON document with the format it was recognised as."""
 
     def __init__(self, path: Path, encoding: str):
         self.removals_only = False  # a changes feed listing deletions only
+        self.incomplete: str | None = None  # why the file does not list every record, if it says so
         data = load(path, encoding)
         self.format, self.premapped, self._items = self._route(data)
         if not self._items:
             raise ImportFileError("empty", "Le fichier JSON ne contient aucun enregistrement.")
+        self.incomplete = self.incomplete or _page_of(data, len(self._items))
         self.columns = self._columns()
 
     def _route(self, data: object) -> tuple[str, bool, list]:
@@ -195,12 +212,20 @@ class JsonTable:
             return fmt, True, mapped
         if openagenda.looks_like_v2(dicts):
             self.removals_only = all(openagenda.is_removed(item) for item in dicts)
-            return "openagenda", True, [
-                (openagenda.map_removed(i) if openagenda.is_removed(i) else safe_map(openagenda.map_v2, i))
-                if isinstance(i, dict) else i for i in items]
+            if any(openagenda.is_removed(item) for item in dicts):
+                self.incomplete = "un flux de changements (il signale des suppressions)"
+            return "openagenda", True, [self._v2(i) if isinstance(i, dict) else i for i in items]
         if openagenda.looks_like_ods(dicts):
             return "openagenda", True, [safe_map(openagenda.map_ods, i) if isinstance(i, dict) else i for i in items]
         return "json", False, [flatten(item) if isinstance(item, dict) else item for item in items]
+
+    @staticmethod
+    def _v2(item: dict) -> object:
+        if openagenda.is_removed(item):
+            return openagenda.map_removed(item)
+        if openagenda.is_unpublished(item):
+            return openagenda.map_unpublished(item)
+        return safe_map(openagenda.map_v2, item)
 
     @staticmethod
     def _features(items: list, projection=None) -> tuple[str, bool, list]:
