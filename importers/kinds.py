@@ -1,6 +1,6 @@
 """Partner words for kinds, levels and statuses ("Médiathèque", "stage", "complet") → our enums.
 
-An exact enum value is accepted as is; otherwise the first word found decides; nothing
+An exact enum value is accepted as is; otherwise the word said first decides; nothing
 found gives None, and the caller keeps its default.
 """
 from __future__ import annotations
@@ -59,10 +59,9 @@ def _match_text(lowered: str, vocabulary):
     for member in enum_cls:
         if lowered == member.value:
             return member
-    for word, member in words:
-        if word in lowered:
-            return member
-    return None
+    found = [(lowered.find(word), member) for word, member in words if word in lowered]
+    # The word said first decides: « Concert de la chorale » is a concert.
+    return min(found, key=lambda pair: pair[0])[1] if found else None
 
 
 def resolve_kind(listing_type: ListingType, value):

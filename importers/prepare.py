@@ -59,7 +59,8 @@ class RowPreparer:
             return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, row.error)]))
         if row.values.get(REMOVED):
             external_id = row.values.get("external_id")
-            return PendingRow(row.number, CanonicalRecord({REMOVED: True}), str(external_id) if external_id else None)
+            return PendingRow(row.number, CanonicalRecord({REMOVED: row.values[REMOVED]}),
+                              str(external_id) if external_id else None)
         record = normalise(map_row(row.values, self.mapping, self.constants), self.column_of, self.listing_type)
         external_id = record.values.get("external_id") or stable_key(
             record.values, distinct=self.listing_type is not ListingType.venue)

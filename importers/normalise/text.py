@@ -83,6 +83,7 @@ def plain_text(value: object) -> str | None:
 _FUNCTION_CALL = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*\s*\(")
 _DDE = re.compile(r"\|.*!|^\s*cmd\b", re.IGNORECASE)
 _ARITHMETIC = re.compile(r"^\d+(?:[.,]\d+)?\s*[-+*/^]\s*\(?\s*\d+(?:[.,]\d+)?\s*\)?$")
+_ARROW = re.compile(r"^=+[<>]")
 _NAME_ARITHMETIC = re.compile(r"^[A-Za-z]+\d+\s*[-+*/^]")  # +A1+B2, -A1*2
 
 
@@ -96,7 +97,8 @@ def reject_formula(value: object, field: str) -> None:
         return
     rest = text[1:].strip()
     if text[0] == "=":
-        looks_like_formula = bool(rest)
+        # « => Sur inscription », « ==> » : arrows in prose, which no spreadsheet runs.
+        looks_like_formula = bool(rest) and not _ARROW.match(text)
     else:
         looks_like_formula = bool(
             _FUNCTION_CALL.match(rest) or _DDE.search(rest) or _ARITHMETIC.match(rest)

@@ -62,8 +62,11 @@ def text(value: object) -> str | None:
 
 def texts(value: object) -> list[str]:
     """Every text of a multi-valued property (lists, language maps of lists, « a, b » strings)."""
-    if is_lang_map(value):
-        value = next((value[lang] for lang in LANGS if lang in value), next(iter(value.values())))
+    if is_lang_map(value):  # French first; another language when French is empty
+        filled = {lang: item for lang, item in value.items() if item not in (None, "", [])}
+        if not filled:
+            return []
+        value = next((filled[lang] for lang in LANGS if lang in filled), next(iter(filled.values())))
     items = value if isinstance(value, list) else [value]
     result: list[str] = []
     for item in items:

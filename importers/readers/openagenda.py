@@ -11,6 +11,9 @@ import json
 import re
 from decimal import Decimal
 
+from importers.kinds import resolve_kind
+from portal.listings.enums import ListingType
+
 from .ldutil import compact, first, text, texts
 
 ODS_MARKERS = {"firstdate_begin", "location_coordinates", "location_name", "timings", "location_city"}
@@ -21,6 +24,8 @@ ACCESSIBILITY = {"hi": "auditif", "vi": "visuel", "mi": "moteur", "ii": "mental"
 FREE = re.compile(r"\b(?:gratuit|gratuite|gratuits|gratuites|gratuité|entrée libre|accès libre|sans frais)\b",
                   re.IGNORECASE)
 PAID = re.compile(r"\bpayant", re.IGNORECASE)
+WORKSHOP = re.compile(r"\b(?:atelier|cours|initiation|masterclass|master class|workshop)s?\b", re.IGNORECASE)
+RECURRING = 3  # occurrences from which an event is a series (a weekly workshop), not a one-off
 AMOUNT = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s*(?:€|euros?\b|eur\b)", re.IGNORECASE)
 
 
@@ -30,8 +35,10 @@ MEDIA_HOSTS = re.compile(r"^https?://(?:[^/]+\.)?(?:youtube\.com|youtu\.be|vimeo
                          r"soundcloud\.com|spotify\.com|deezer\.com|bandcamp\.com)/", re.IGNORECASE)
 
 
-# Key of the record standing for an event deleted at the source.
+# Key of the record standing for an event deleted at the source ("deleted"), or that its agenda
+# does not publish ("unpublished": refused by the agenda's moderators, or waiting for them).
 REMOVED = "_removed"
+UNPUBLISHED_STATES = {-1, 0}  # OpenAgenda « state »: -1 refused, 0 to moderate, 1 ready, 2 published
 
 
 def is_removed(item: object) -> bool:
@@ -43,7 +50,17 @@ def map_removed(item: dict) -> dict[str, object]:
     """Not a listing to store: the id of an event the source says it deleted (archived at once,
     also by a partial feed, which never archives events merely absent from it)."""
     uid = item.get("uid", item.get("slug"))
-    return {"external_id": str(uid) if uid not in (None, "") else None, REMOVED: True}
+    return {"external_id": str(uid) if uid not in (None, "") else None, REMOVED: "deleted"}
+
+
+def is_unpublished(item: object) -> bool:
+    return isinstance(item, dict) and _int(item.get("state")) in UNPUBLISHED_STATES
+
+
+def map_unpublished(item: dict) -> dict[str, object]:
+    """An event its agenda's moderators refused or have not reviewed: not published here either
+    (and archived if it was, as a deleted event)."""
+    return {**map_removed(item), REMOVED: "unpublished"}
 
 
 def _typical(item: dict) -> bool:
@@ -91,6 +108,7 @@ def map_v2(event: dict) -> dict[str, object]:
     return compact({
         "external_id": text(event.get("uid")) or text(event.get("slug")),
         "name": text(event.get("title")),
+        "kind": event_kind(text(event.get("title")), len(timings)),
         "description": text(event.get("longDescription")) or text(event.get("description")),
         "venue_name": text(location.get("name")),
         "address": text(location.get("address")),
@@ -108,7 +126,7 @@ def map_v2(event: dict) -> dict[str, object]:
         "tags": texts(event.get("keywords")) if event.get("keywords") else None,
         "age_min": age.get("min"),
         "age_max": age.get("max"),
-        "status": STATUS.get(_int(event.get("status"))),
+        "status": _status(event.get("status")),
         "accessibility": _accessibility(event.get("accessibility")),
         **_prices(text(event.get("conditions"))),
     })
@@ -127,6 +145,7 @@ def map_ods(event: dict) -> dict[str, object]:
     return compact({
         "external_id": text(event.get("uid")),
         "name": text(event.get("title_fr")),
+        "kind": event_kind(text(event.get("title_fr")), len(timings)),
         "description": text(event.get("longdescription_fr")) or text(event.get("description_fr")),
         "venue_name": text(event.get("location_name")),
         "address": text(event.get("location_address")),
@@ -144,10 +163,22 @@ def map_ods(event: dict) -> dict[str, object]:
         "tags": texts(event.get("keywords_fr")) if event.get("keywords_fr") else None,
         "age_min": event.get("age_min"),
         "age_max": event.get("age_max"),
-        "status": STATUS.get(_int(event.get("status"))),
+        "status": _status(event.get("status")),
         "accessibility": _accessibility(event.get("accessibility")),
         **_prices(text(event.get("conditions_fr"))),
     })
+
+
+def event_kind(title: str | None, occurrences: int) -> str:
+    """What an agenda's event is, for the activity kinds: what its title says (« stage »,
+    « concert », « scène ouverte »…), else a workshop or class (« atelier », « cours »): a
+    series when it recurs, a short course when it is once or twice; else an amateur event."""
+    named = resolve_kind(ListingType.activity, title)
+    if named is not None:
+        return named.value
+    if title and WORKSHOP.search(title):
+        return "regular_class" if occurrences >= RECURRING else "short_course"
+    return "regular_class" if occurrences >= RECURRING else "amateur_event"
 
 
 def _maybe_json(value: object) -> object:
@@ -217,9 +248,19 @@ def _prices(conditions: str | None) -> dict[str, object]:
         return {}
     amounts = sorted(Decimal(amount.replace(",", ".")) for amount in AMOUNT.findall(conditions))
     free, paid = bool(FREE.search(conditions)), bool(PAID.search(conditions))
-    if not amounts or amounts[-1] == 0:
+    if not amounts:
         return {"is_free": not paid} if free or paid else {}
+    if amounts[-1] == 0:  # « 0 € », « Prix : 0 € »
+        return {"is_free": not paid}
     return {"is_free": False, "price_min": Decimal(0) if free else amounts[0], "price_max": amounts[-1]}
+
+
+def _status(value: object) -> str | None:
+    """An event status code: a number, or the dataset's {"id": 6, "label": {…}} (as JSON text)."""
+    value = _maybe_json(value)
+    if isinstance(value, dict):
+        value = value.get("id")
+    return STATUS.get(_int(value))
 
 
 def _int(value: object) -> int | None:

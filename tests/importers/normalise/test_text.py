@@ -70,6 +70,7 @@ def test_spreadsheet_formulas_are_refused(value):
 
 @pytest.mark.parametrize("value", [
     "-", "- 5 €", "+33 1 48 39 52 46", "-12.5", "+3", "@lachorale", "Théâtre = jeu", "", None, 12,
+    "=> Sur inscription auprès de la médiathèque", "==> Complet", "=< 12 ans",
 ])
 def test_ordinary_values_starting_with_signs_are_fine(value):
     assert reject_formula(value, "name") is None
