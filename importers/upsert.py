@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, any_, delete, literal, select, update
+from sqlalchemy import Integer, Text, any_, delete, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -18,6 +18,7 @@ from importers.bulk import copy_insert
 from importers.records import content_hash
 from portal.activities.models import Activity, ActivitySlot, ActivityTiming, activity_discipline, activity_tag
 from portal.geo.names import slugify
+from portal.organizations.models import Organization
 from portal.listings.enums import (
     ActivityKind,
     ActivityStatus,
@@ -78,6 +79,7 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
     common = {
         "slug": slug or listing_slug(name), "description": values.get("description"),
         "website": values.get("website"), "email": values.get("email"), "phone": values.get("phone"),
+        "organization_id": values.get("organization_id"),
     }
     if listing_type is not ListingType.resource:
         # Every accessibility column, so that a flag the source no longer gives is cleared.
@@ -125,12 +127,14 @@ class Writer:
         self.now = now
         self.disciplines = dict(session.execute(select(Discipline.slug, Discipline.id)).all())
         self.tag_ids: dict[str, int] = {}
+        self.organization_ids: dict[str, int] = {}  # slug → id, for the source
         self._existing: dict[str, tuple] | None = None
 
     def forget_rolled_back(self) -> None:
         """After a rolled-back savepoint: what it wrote is gone, so are the ids and the stored
         state this writer remembered (read again when next needed)."""
         self.tag_ids.clear()
+        self.organization_ids.clear()
         self._existing = None
 
     def existing(self) -> dict[str, tuple]:
@@ -149,8 +153,10 @@ class Writer:
     def write(self, rows: list) -> None:
         """Set `.status` ("created" | "updated" | "unchanged") and `.listing_id` on each row."""
         existing = self.existing()
+        self._organizations(rows)
         to_insert, to_update, to_touch = [], [], []
         rewritten: list = []  # rows whose content is written, so their links and times too
+        kept_by_hand: dict[int, set[str]] = {}  # listing → its hand-edited fields, on updates
         for row in rows:
             values = row.record.values
             digest = row_digest(row.digest or content_hash(values), values, row.location)
@@ -184,6 +190,8 @@ class Writer:
                 continue
             columns = _columns(self.listing_type, values, row.location, row.slug)
             kept = {k: v for k, v in columns.items() if k not in protected_columns(hand_edited)}
+            if hand_edited:
+                kept_by_hand[listing_id] = set(hand_edited)
             to_update.append((row, {**kept, **provenance, "archived_at": None, "missing_since": None,
                                     "last_verified_at": self.now}))
             row.status = "updated"
@@ -206,23 +214,47 @@ class Writer:
                 .values(last_imported_at=self.now, last_verified_at=self.now)
             )
         changed = [row for row in rewritten if row.record.values.get("name")]
-        self._links(changed)
-        if self.listing_type is ListingType.activity:
-            self._times(changed)
 
-    def _links(self, rows: list) -> None:
-        if not rows:
-            return
-        discipline_table, tag_table, key = LINKS[self.listing_type]
-        updated = [row.listing_id for row in rows if row.status == "updated"]  # new rows have no links yet
-        if updated:
-            self.session.execute(delete(discipline_table).where(discipline_table.c[key] == _any(updated)))
-            self.session.execute(delete(tag_table).where(tag_table.c[key] == _any(updated)))
-        discipline_pairs, tag_pairs = {}, {}  # (listing, discipline or tag) once each
+        def rewrite(field: str) -> list:  # the rows whose `field` the import may rewrite
+            return [row for row in changed if field not in kept_by_hand.get(row.listing_id, ())]
+
+        self._links(rewrite("disciplines"), rewrite("tags"))
+        if self.listing_type is ListingType.activity:
+            self._times(rewrite("schedule"), rewrite("timings"))
+
+    def _organizations(self, rows: list) -> None:
+        """The organisation a row names becomes the source's Organization of that name (found
+        again by its slug on later runs) and the row's organization_id."""
+        names = {row.record.values["organization"] for row in rows if row.record.values.get("organization")}
+        wanted = {slug: name for name in sorted(names) if (slug := slugify(name)[:80]) and slug != "sans-nom"}
+        missing = [slug for slug in wanted if slug not in self.organization_ids]
+        if missing:
+            self.session.execute(pg_insert(Organization).values([
+                {"name": wanted[slug], "slug": slug, "source_id": self.source_id, "external_id": slug,
+                 "last_imported_at": self.now} for slug in missing
+            ]).on_conflict_do_nothing(index_elements=["source_id", "external_id"],
+                                      index_where=Organization.external_id.is_not(None)))
+            self.organization_ids.update(self.session.execute(
+                select(Organization.external_id, Organization.id)
+                .where(Organization.source_id == self.source_id, Organization.external_id == any_(
+                    literal(missing, ARRAY(Text))))).all())
         for row in rows:
+            name = row.record.values.get("organization")
+            slug = slugify(name)[:80] if name else None
+            row.record.values["organization_id"] = self.organization_ids.get(slug) if slug else None
+
+    def _links(self, discipline_rows: list, tag_rows: list) -> None:
+        discipline_table, tag_table, key = LINKS[self.listing_type]
+        for table, rows in ((discipline_table, discipline_rows), (tag_table, tag_rows)):
+            updated = [row.listing_id for row in rows if row.status == "updated"]  # new rows have no links yet
+            if updated:
+                self.session.execute(delete(table).where(table.c[key] == _any(updated)))
+        discipline_pairs, tag_pairs = {}, {}  # (listing, discipline or tag) once each
+        for row in discipline_rows:
             for slug in row.record.values.get("disciplines") or []:
                 if slug in self.disciplines:
                     discipline_pairs[(row.listing_id, self.disciplines[slug])] = None
+        for row in tag_rows:
             for label in row.record.values.get("tags") or []:
                 tag_id = self._tag(label)  # two labels may share a slug, hence a tag
                 if tag_id:
@@ -240,14 +272,14 @@ class Writer:
             self.tag_ids[slug] = self.session.scalar(select(Tag.id).where(Tag.slug == slug))
         return self.tag_ids[slug]
 
-    def _times(self, rows: list) -> None:
-        updated = [row.listing_id for row in rows if row.status == "updated"]
-        if updated:
-            self.session.execute(delete(ActivitySlot).where(ActivitySlot.activity_id == _any(updated)))
-            self.session.execute(delete(ActivityTiming).where(ActivityTiming.activity_id == _any(updated)))
+    def _times(self, slot_rows: list, timing_rows: list) -> None:
+        for model, rows in ((ActivitySlot, slot_rows), (ActivityTiming, timing_rows)):
+            updated = [row.listing_id for row in rows if row.status == "updated"]
+            if updated:
+                self.session.execute(delete(model).where(model.activity_id == _any(updated)))
         slots = [{"activity_id": row.listing_id, "weekday": d, "starts_at": s, "ends_at": e}
-                 for row in rows for d, s, e in row.record.values.get("schedule") or []]
+                 for row in slot_rows for d, s, e in row.record.values.get("schedule") or []]
         timings = [{"activity_id": row.listing_id, "begins_at": b, "ends_at": e}
-                   for row in rows for b, e in row.record.values.get("timings") or []]
+                   for row in timing_rows for b, e in row.record.values.get("timings") or []]
         copy_insert(self.session, ActivitySlot.__tablename__, slots)
         copy_insert(self.session, ActivityTiming.__tablename__, timings)

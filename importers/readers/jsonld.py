@@ -13,6 +13,7 @@ import re
 from .base import ImportFileError, safe_map
 from .ldutil import compact, first, local, node, prop, text, texts, types, when
 
+FREE_PRICE = re.compile(r"^(?:gratuit|gratuite|free|entrée libre|entree libre|libre)\b", re.IGNORECASE)
 DATATOURISME_KEYS = {"isLocatedAt", "hasDescription", "takesPlaceAt", "hasContact", "lastUpdate", "hasTheme"}
 RECORD_TYPES = {
     "Place", "Course", "CourseInstance", "LocalBusiness", "CivicStructure", "EventVenue", "MusicVenue",
@@ -48,11 +49,29 @@ NO_RECORD = "Le fichier JSON-LD ne contient aucun lieu, événement ou cours rec
 
 
 def nodes_of(data: object) -> list[dict]:
-    """Top-level nodes: a @graph, a list of nodes, or one node."""
+    """Top-level nodes: a @graph, a list of nodes, or one node; the items of an ItemList (an
+    event listing page's usual shape) stand for the list."""
     if isinstance(data, dict) and isinstance(data.get("@graph"), list):
         data = data["@graph"]
     items = data if isinstance(data, list) else [data]
-    return [item for item in items if isinstance(item, dict)]
+    nodes = []
+    for item in items:
+        if isinstance(item, dict) and "ItemList" in types(item):
+            nodes += _list_items(item)
+        elif isinstance(item, dict):
+            nodes.append(item)
+    return nodes
+
+
+def _list_items(item_list: dict) -> list[dict]:
+    """The nodes of an ItemList: ListItem wrappers ({"item": …}) opened, in their order."""
+    found = []
+    for element in _as_list(prop(item_list, "itemListElement")):
+        if isinstance(element, dict) and "ListItem" in types(element) and isinstance(prop(element, "item"), dict):
+            element = prop(element, "item")
+        if isinstance(element, dict):
+            found.append(element)
+    return found
 
 
 def is_datatourisme(nodes: list[dict]) -> bool:
@@ -190,13 +209,13 @@ def _offers(item: dict) -> dict[str, object]:
     offers = [offer for offer in _as_list(prop(item, "offers")) if isinstance(offer, dict)]
     lows, highs = [], []
     for offer in offers:
-        price = first(prop(offer, "price"))
-        lows.append(_given(first(prop(offer, "lowPrice")), price))
-        highs.append(_given(first(prop(offer, "highPrice")), price))
+        price = _price(offer, "price")
+        lows.append(_given(_price(offer, "lowPrice"), price))
+        highs.append(_given(_price(offer, "highPrice"), price))
         for spec in _as_list(prop(offer, "priceSpecification")):
             if isinstance(spec, dict):
-                lows.append(_given(first(prop(spec, "minPrice")), first(prop(spec, "price"))))
-                highs.append(_given(first(prop(spec, "maxPrice")), first(prop(spec, "price")), lows[-1]))
+                lows.append(_given(_price(spec, "minPrice"), _price(spec, "price")))
+                highs.append(_given(_price(spec, "maxPrice"), _price(spec, "price"), lows[-1]))
     price_min, price_max = _extreme(lows, min), _extreme(highs, max)
     free = first(prop(item, "isAccessibleForFree"))
     if isinstance(free, str) and free.strip().lower() in ("true", "false"):
@@ -209,6 +228,14 @@ def _offers(item: dict) -> dict[str, object]:
         "price_max": None if price_max == price_min else price_max,  # one price: no range
         "registration_url": next((text(prop(offer, "url")) for offer in offers if text(prop(offer, "url"))), None),
     }
+
+
+def _price(node_: dict, name: str) -> object:
+    """A price as written; « gratuit », « free », « entrée libre » are a price of 0."""
+    value = first(prop(node_, name))
+    if isinstance(value, str) and FREE_PRICE.match(value.strip()):
+        return 0
+    return value
 
 
 def _given(*values: object) -> object:

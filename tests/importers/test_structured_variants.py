@@ -312,3 +312,25 @@ def test_events_the_source_deleted_are_archived_at_once_even_by_a_partial_feed(a
     # Published again: back.
     run = run_import(app, db_session, agenda([event(2, "Jam")]), source="oa-changes", kind=ListingType.activity)
     assert archived()["2"] is False
+
+
+def test_an_event_listing_page_s_item_list_and_a_free_price_word(app, db_session, tmp_path):
+    path = tmp_path / "agenda.jsonld"
+    path.write_text(json.dumps({"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
+        {"@type": "ListItem", "position": 1, "item": {
+            "@type": "Event", "@id": "urn:il:1", "name": "Atelier chant", "startDate": "2026-10-01T18:00:00+02:00",
+            "offers": {"@type": "Offer", "price": "gratuit"},
+            "location": {"@type": "Place", "name": "Centre social", "address": {
+                "@type": "PostalAddress", "streetAddress": "3 rue Jean Moulin", "postalCode": "93270",
+                "addressLocality": "Sevran"}}}},
+        {"@type": "ListItem", "position": 2, "item": {
+            "@type": "Event", "@id": "urn:il:2", "name": "Bal folk", "startDate": "2026-10-03T20:00:00+02:00",
+            "offers": {"@type": "Offer", "price": "Free"}}},
+    ]}), encoding="utf-8")
+    run = run_import(app, db_session, path, source="liste", kind=ListingType.activity)
+    assert (run.status, run.created_count) == (RunStatus.succeeded, 2), run.report_items
+    rows = db_session.execute(text(
+        "SELECT a.title, a.is_free, a.price_min FROM activity a JOIN import_source s ON s.id = a.source_id "
+        "WHERE s.name = 'liste' ORDER BY a.title")).all()
+    assert [(r.title, r.is_free, float(r.price_min)) for r in rows] == [("Atelier chant", True, 0.0),
+                                                                       ("Bal folk", True, 0.0)]

@@ -1,0 +1,65 @@
+"""What an import writes beyond a listing's own columns: its organisation, and its links and
+times, which a moderator's hand edits protect like any field."""
+from sqlalchemy import text
+
+from portal.listings.enums import ListingType
+from tests.importers.helpers import run_import
+
+HEADER = "id;titre;organisme;disciplines;mots-clés;horaires;commune\n"
+
+
+def _write(path, rows):
+    path.write_text(HEADER + "".join(";".join(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_the_organisation_a_row_names_is_stored_once_per_source_and_linked(app, db_session, tmp_path):
+    path = _write(tmp_path / "ateliers.csv", [
+        ("A1", "Violon adultes", "Conservatoire de Pantin", "Violon", "", "mercredi 18h-19h", "Pantin"),
+        ("A2", "Piano enfants", "Conservatoire  de Pantin", "Piano", "", "jeudi 17h-18h", "Pantin"),
+        ("A3", "Chorale", "", "Chant choral", "", "", "Pantin"),
+    ])
+    run = run_import(app, db_session, path, source="crd-pantin", kind=ListingType.activity)
+    assert run.created_count == 3 and run.mapping["organisme"] == "organization"
+    rows = db_session.execute(text(
+        "SELECT a.title, o.name, o.slug FROM activity a LEFT JOIN organization o ON o.id = a.organization_id "
+        "JOIN import_source s ON s.id = a.source_id WHERE s.name = 'crd-pantin' ORDER BY a.title")).all()
+    assert [(r.title, r.name) for r in rows] == [("Chorale", None), ("Piano enfants", "Conservatoire de Pantin"),
+                                                 ("Violon adultes", "Conservatoire de Pantin")]
+    again = run_import(app, db_session, path, source="crd-pantin", kind=ListingType.activity)
+    assert again.unchanged_count == 3
+    assert db_session.execute(text("SELECT count(*) FROM organization WHERE slug = 'conservatoire-de-pantin'")
+                              ).scalar_one() == 1
+
+
+def test_hand_edited_disciplines_tags_and_slots_survive_a_new_export(app, db_session, tmp_path):
+    first = _write(tmp_path / "v1.csv", [
+        ("A1", "Violon adultes", "", "Violon", "débutants", "mercredi 18h-19h", "Pantin"),
+        ("A2", "Piano enfants", "", "Piano", "éveil", "jeudi 17h-18h", "Pantin"),
+    ])
+    def state(external_id):
+        return db_session.execute(text("""
+            SELECT (SELECT string_agg(d.slug, ',' ORDER BY d.slug) FROM activity_discipline ad
+                    JOIN discipline d ON d.id = ad.discipline_id WHERE ad.activity_id = a.id),
+                   (SELECT string_agg(t.slug, ',' ORDER BY t.slug) FROM activity_tag at
+                    JOIN tag t ON t.id = at.tag_id WHERE at.activity_id = a.id),
+                   (SELECT string_agg(s.weekday || ' ' || s.starts_at, ',') FROM activity_slot s
+                    WHERE s.activity_id = a.id)
+            FROM activity a JOIN import_source src ON src.id = a.source_id
+            WHERE src.name = 'crd-mains' AND a.external_id = :id"""), {"id": external_id}).one()
+
+    run_import(app, db_session, first, source="crd-mains", kind=ListingType.activity)
+    before = state("A1")
+    db_session.execute(text(
+        "UPDATE activity SET hand_edited_fields = '{schedule,disciplines,tags}' WHERE external_id = 'A1' "
+        "AND source_id = (SELECT id FROM import_source WHERE name = 'crd-mains')"))
+    second = _write(tmp_path / "v2.csv", [
+        ("A1", "Violon adultes", "", "Alto", "confirmés", "mercredi 10h-11h30", "Pantin"),
+        ("A2", "Piano enfants", "", "Jazz", "ados", "vendredi 17h-18h", "Pantin"),
+    ])
+    run = run_import(app, db_session, second, source="crd-mains", kind=ListingType.activity)
+    assert run.updated_count == 2
+
+    assert before[1:] == ("debutants", "2 18:00:00") and before[0]
+    assert state("A1") == before  # as the moderator left them
+    assert state("A2") == ("jazz", "ados", "4 17:00:00")  # not hand-edited: the export wins
