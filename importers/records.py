@@ -21,9 +21,10 @@ from importers.normalise import (
     from_serial,
     parse_bool,
     parse_datetime,
-    parse_decimal,
+    Price,
     parse_int,
     parse_point,
+    parse_price,
     parse_schedule,
     parse_timings,
     plain_text,
@@ -118,8 +119,6 @@ PARSERS = {
     "age_min": lambda v: parse_int(v, "age_min"),
     "age_max": lambda v: parse_int(v, "age_max"),
     "is_free": lambda v: parse_bool(v, "is_free"),
-    "price_min": lambda v: parse_decimal(v, "price_min"),
-    "price_max": lambda v: parse_decimal(v, "price_max"),
     "source_modified_at": lambda v: parse_datetime(v, "source_modified_at"),
     "schedule": lambda v: parse_schedule(v),
     "season_start": lambda v: _date(v, "season_start"),
@@ -143,6 +142,10 @@ def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object])
 # A refused point is dropped the same way: the geocoder or the commune centroid (flagged) takes over.
 HARD_FIELDS = {"name", "external_id"}
 WORD_FIELDS = {"kind": "Type", "level": "Niveau", "status": "Statut"}
+PRICE_COLUMNS = ("price_min", "price_max")
+# What one payment covers, as read in a price cell → the listing's price period (a term or a
+# week has no period of ours: the amount is kept, the period is not).
+PRICE_PERIODS = {"year": "year", "month": "month", "session": "session", "hour": "hour"}
 
 
 def _problem(record: CanonicalRecord, name: str, column: str | None, value, message: str) -> None:
@@ -176,6 +179,7 @@ def normalise(raw: dict, column_of: dict[str, str],
     """Clean every mapped value; an unusable value is a row error (identity and position) or a
     warning naming its column (everything else)."""
     record = CanonicalRecord(values={})
+    prices: dict[str, Price | None] = {}
     for name, value in raw.items():
         column = column_of.get(name, name)
         if isinstance(value, str) and value and not value[0].isalnum():  # (a formula starts with a sign)
@@ -185,7 +189,9 @@ def normalise(raw: dict, column_of: dict[str, str],
                 record.errors.append(RowError(column, exc.value, exc.message))
                 continue
         try:
-            if name in PARSERS:
+            if name in PRICE_COLUMNS:
+                prices[name] = parse_price(value, name)
+            elif name in PARSERS:
                 record.values[name] = PARSERS[name](value)
             elif name == "postal_code":
                 record.values[name] = normalise_postal_code(value)
@@ -203,6 +209,7 @@ def normalise(raw: dict, column_of: dict[str, str],
                 record.values[name] = _as_list(value, split=name != "disciplines")
         except FieldError as exc:
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
+    _apply_prices(record, prices)
     if isinstance(record.values.get("name"), str) and SUMMARY_ROW.match(record.values["name"]):
         record.errors.append(RowError(column_of.get("name", "name"), record.values["name"],
                                       "Ligne de total du tableur : ce n'est pas une fiche, elle n'est pas importée."))
@@ -228,6 +235,31 @@ def normalise(raw: dict, column_of: dict[str, str],
         _problem(record, error.field, column_of.get(error.field, error.field), error.value, error.message)
     _publics(record, listing_type, column_of)
     return record
+
+
+def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> None:
+    """Price cells as partners write them (« 120 €/an », « de 30 à 150 € », « Gratuit »): a
+    single price column gives the lowest and highest amounts; a minimum and a maximum column,
+    each its own. Free when every amount is 0 or the cell says so; the period when stated."""
+    given = [price for price in prices.values() if price is not None]
+    if not given:
+        return
+    low, high = prices.get("price_min"), prices.get("price_max")
+    if low is not None and low.minimum is not None:
+        record.values["price_min"] = low.minimum
+    if high is not None and high.maximum is not None:
+        record.values["price_max"] = high.maximum
+    elif low is not None and low.maximum is not None and low.maximum != low.minimum:
+        record.values["price_max"] = low.maximum
+    amounts = [price.maximum for price in given if price.maximum is not None]
+    if record.values.get("is_free") is None:
+        if amounts and max(amounts) == 0 or any(price.free for price in given):
+            record.values["is_free"] = True
+        elif not amounts and any(price.free is False for price in given):
+            record.values["is_free"] = False  # « Payant », no amount
+    period = next((PRICE_PERIODS.get(price.period) for price in given if price.period), None)
+    if period:
+        record.values["price_period"] = period
 
 
 def _publics(record: CanonicalRecord, listing_type: ListingType, column_of: dict[str, str]) -> None:

@@ -18,16 +18,17 @@ from importers.bulk import copy_insert
 from importers.records import content_hash
 from portal.activities.models import Activity, ActivitySlot, ActivityTiming, activity_discipline, activity_tag
 from portal.geo.names import slugify
-from portal.organizations.models import Organization
 from portal.listings.enums import (
     ActivityKind,
     ActivityStatus,
     Level,
     ListingType,
     ModerationStatus,
+    PricePeriod,
     ResourceKind,
     VenueKind,
 )
+from portal.organizations.models import Organization
 from portal.resources.models import Resource, resource_discipline, resource_tag
 from portal.venues.models import Venue, venue_discipline, venue_tag
 from portal.vocabulary.models import Discipline, Tag
@@ -109,6 +110,7 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
             "level": Level(values["level"]) if values.get("level") else None,
             "status": ActivityStatus(values.get("status") or ActivityStatus.scheduled),
             "registration_url": values.get("registration_url"),
+            "price_period": PricePeriod(values["price_period"]) if values.get("price_period") else None,
             "audiences": values.get("audiences") or [],
             "season_start": values.get("season_start"), "season_end": values.get("season_end"),
         }

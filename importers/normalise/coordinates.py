@@ -30,6 +30,10 @@ FRANCE_BOXES: tuple[tuple[str, float, float, float, float], ...] = (
 LAMBERT93_X = (98_900.0, 1_300_000.0)  # Ouessant is at 99 000; postal codes stop at 98 890
 LAMBERT93_Y = (6_000_000.0, 7_200_000.0)
 _NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
+# One number whose thousands are grouped by a space, a no-break space (U+00A0) or a narrow
+# no-break space (U+202F), as French spreadsheets write Lambert-93 metres: « 6 866 150,20 ».
+_GROUPED = re.compile(r"[-+−]?(?:\d{1,3}(?:\s\d{3})+|\d+)(?:[.,]\d+)?")
+_PAIR_SEPARATOR = re.compile(r"\s*[;|/\t]\s*|,\s+")
 
 
 def in_france(lon: float, lat: float) -> bool:
@@ -44,7 +48,7 @@ def _number(value: object, field: str) -> float:
         number = float(value)
     else:
         text = str(value).replace("\ufeff", "").replace("\x00", "").replace("°", "").strip()
-        text = text.replace("−", "-").replace(" ", "").replace(",", ".")
+        text = re.sub(r"\s", "", text.replace("−", "-")).replace(",", ".")  # no-break spaces too
         try:
             number = float(text)
         except ValueError:
@@ -68,9 +72,27 @@ def _split_pair(value: object) -> tuple[object, object]:
         return value[0], value[1]
     numbers = _NUMBER.findall(str(value))
     if len(numbers) != 2:
-        raise FieldError("lat_lon", value,
-                         f"{quote(value)} : il faut deux nombres « latitude, longitude » (ex. 48.8566, 2.3522).")
+        grouped = _grouped_pair(str(value))
+        if grouped is None:
+            raise FieldError("lat_lon", value,
+                             f"{quote(value)} : il faut deux nombres « latitude, longitude » (ex. 48.8566, 2.3522).")
+        return grouped
     return numbers[0], numbers[1]
+
+
+def _grouped_pair(text: str) -> tuple[str, str] | None:
+    """Two numbers with grouped thousands: « 6 866 150,20 ; 658 360,50 », or separated by
+    spaces only (« 6 866 150,20 658 360,50 ») when a single split gives two numbers; None
+    when no split, or more than one, does (« 123 456 789 012 » could be read two ways)."""
+    text = text.replace("\ufeff", "").strip().strip("()[]").strip()
+    parts = _PAIR_SEPARATOR.split(text)
+    if len(parts) == 2:
+        splits = [(parts[0], parts[1])]
+    else:
+        words = text.split()  # every kind of space, no-break ones included
+        splits = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
+    found = [pair for pair in splits if _GROUPED.fullmatch(pair[0]) and _GROUPED.fullmatch(pair[1])]
+    return found[0] if len(found) == 1 else None
 
 
 def is_lambert93(x: float, y: float) -> bool:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from importers.normalise.errors import FieldError, is_blank, quote
+from importers.normalise.schedule import WEEKDAY_BY_WORD
 
 _FRENCH = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})"
@@ -49,6 +52,9 @@ def _from_number(number: float, field: str, raw: object, tz: ZoneInfo) -> dateti
     raise FieldError(field, raw, f"{quote(raw)} n'est pas une date (ex. 01/03/2025 18:30).")
 
 
+_UNRECOGNISED = "n'est pas une date reconnue (ex. 01/03/2025 18:30 ou 2025-03-01)."
+
+
 def parse_datetime(value: object, field: str, default_tz: str = "Europe/Paris") -> datetime | None:
     """ISO 8601 with or without offset, '2025-03-01', '01/03/2025', '01/03/2025 18:30',
     epoch seconds or milliseconds, a spreadsheet serial number, or a date/datetime already
@@ -83,7 +89,7 @@ def parse_datetime(value: object, field: str, default_tz: str = "Europe/Paris") 
                             int(second or 0), tzinfo=tz)
         except ValueError:
             raise FieldError(field, value, f"La date {quote(value)} n'existe pas.") from None
-    raise FieldError(field, value, f"{quote(value)} n'est pas une date reconnue (ex. 01/03/2025 18:30 ou 2025-03-01).")
+    raise FieldError(field, value, f"{quote(value)} {_UNRECOGNISED}")
 
 
 _DATE_ONLY = re.compile(r"^\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\s*$")
@@ -112,7 +118,8 @@ def _whole_day(value: object) -> bool:
 
 
 def _items(value: object) -> list:
-    """The occurrences a value holds, as {begin, end} objects or single dates."""
+    """The occurrences a value holds, as {begin, end} objects or single dates (a text's parts
+    stay text: _text_occurrence reads them)."""
     if isinstance(value, (date, int, float)) and not isinstance(value, bool):
         return [value]
     if isinstance(value, str):
@@ -123,12 +130,7 @@ def _items(value: object) -> list:
             except json.JSONDecodeError:
                 raise FieldError("timings", value, f"{quote(value)} n'est pas une liste de dates lisible.") from None
         else:
-            items: list = []
-            for part in _SEPARATORS.split(text):
-                if part:
-                    pair = _RANGE.match(part)
-                    items.append({"begin": pair.group(1), "end": pair.group(2)} if pair else part)
-            return items
+            return [part for part in _SEPARATORS.split(text) if part]
     if isinstance(value, dict):
         return [value]
     if isinstance(value, list):
@@ -137,6 +139,10 @@ def _items(value: object) -> list:
 
 
 def _occurrence(item: object) -> tuple[datetime, datetime | None]:
+    return _text_occurrence(item) if isinstance(item, str) else _read_occurrence(item)
+
+
+def _read_occurrence(item: object) -> tuple[datetime, datetime | None]:
     if isinstance(item, dict):
         begin_raw, end_raw = item.get("begin", item.get("start")), item.get("end")
     elif isinstance(item, (str, date, int, float)) and not isinstance(item, bool):
@@ -155,11 +161,134 @@ def _occurrence(item: object) -> tuple[datetime, datetime | None]:
     return begin, end
 
 
+def _text_occurrence(part: str) -> tuple[datetime, datetime | None]:
+    """One occurrence written as text: first as read before dates in words were (« 04/10/2025
+    20:00 », « du 04/10/2025 au 06/10/2025 »), then in words (_from_words). An unreadable
+    range is quoted whole, not by its first half."""
+    pair = _RANGE.match(part)
+    try:
+        return _read_occurrence({"begin": pair.group(1), "end": pair.group(2)} if pair else part)
+    except FieldError as error:
+        if not error.message.endswith(_UNRECOGNISED):
+            raise  # a day that does not exist, an end before the start: said as before
+        words = _from_words(part)
+        if words is None:
+            raise FieldError("timings", part, f"{quote(part.strip())} {_UNRECOGNISED}") from None
+        return _read_occurrence(words)
+
+
+# Dates in words, as agendas write them: « samedi 8 novembre 2025 à 20h », « 1er déc. 2025 »,
+# « 20/10/2025 de 14h à 17h », « 04/10/2025, 20h-22h », « du 20 au 24 octobre 2025 ».
+_PARIS = ZoneInfo("Europe/Paris")
+_EXTRA_MONTHS = {"jan": 1, "fev": 2, "sep": 9}  # common abbreviations the CLDR does not list
+
+
+def _fold(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value.replace("\ufeff", "").replace("\x00", "").lower())
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _word_patterns() -> tuple[dict[str, int], tuple[str, ...], re.Pattern, re.Pattern]:
+    """Month names (French CLDR names from Babel, wide and abbreviated, folded), French day
+    names, and the single-day and range patterns; built on the first date in words."""
+    from babel.dates import get_day_names, get_month_names
+
+    months = dict(_EXTRA_MONTHS)
+    for width in ("wide", "abbreviated"):
+        months.update({_fold(name).rstrip("."): number
+                       for number, name in get_month_names(width, locale="fr").items()})
+    day_names = tuple(get_day_names("wide", locale="fr")[day] for day in range(7))
+    month = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    weekday = "|".join(sorted(map(re.escape, WEEKDAY_BY_WORD), key=len, reverse=True))
+
+    def day(tag: str, partial: bool = False) -> str:
+        words = (rf"(?P<{tag}d>\d{{1,2}})(?:er|e|eme)?(?:\s*(?P<{tag}mo>{month})\.?(?![a-z])"
+                 rf"(?:\s*(?P<{tag}y>\d{{4}}))?){'?' if partial else ''}")
+        numeric = rf"(?P<{tag}nd>\d{{1,2}})[/.-](?P<{tag}nm>\d{{1,2}})(?:[/.-](?P<{tag}ny>\d{{4}}|\d{{2}}))?"
+        return rf"(?:(?P<{tag}wd>{weekday})s?\.?\s*,?\s*)?(?:le\s+)?(?:{numeric}|{words})"
+
+    def clock(tag: str) -> str:
+        return rf"(?P<{tag}h>\d{{1,2}})\s*(?:h(?:eures?)?|:(?=\d{{2}}))\s*(?P<{tag}m>\d{{2}})?(?!\d)"
+
+    at = r"\s*,?\s*(?:(?:a|de|des|vers)\s+)?"
+    until = r"\s*(?:-|–|—|\ba\b|\bjusqu'a\b)\s*"
+    single = re.compile(rf"(?:le\s+)?{day('b')}(?:{at}{clock('t')}(?:{until}{clock('u')})?)?")
+    span = re.compile(rf"(?:du\s+|de\s+)?{day('b', partial=True)}(?:{at}{clock('t')})?"
+                      rf"(?:\s+(?:au|jusqu'au)\s+|\s*[–—]\s*|\s+-\s+){day('e')}(?:{at}{clock('u')})?")
+    return months, day_names, single, span
+
+
+def _day(found: re.Match, tag: str, part: str, after: date | None = None) -> date:
+    """The day a pattern's `tag` groups name; a range's first day takes the month and year its
+    last day gives when it leaves them out (« du 20 au 24 octobre 2025 »)."""
+    months, day_names = _word_patterns()[:2]
+    group = found.groupdict()
+    if group[f"{tag}nd"]:
+        day, month, year = int(group[f"{tag}nd"]), int(group[f"{tag}nm"]), group[f"{tag}ny"]
+        year = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    else:
+        day = int(group[f"{tag}d"])
+        month = months[group[f"{tag}mo"]] if group[f"{tag}mo"] else None
+        year = int(group[f"{tag}y"]) if group[f"{tag}y"] else None
+    if after is not None and year is None:
+        # « du 28 décembre au 3 janvier 2026 » starts the year before; « du 28 au 3 novembre »
+        # is not guessed (its start would follow its end, which is refused).
+        year = after.year - 1 if month is not None and (month, day) > (after.month, after.day) else after.year
+        month = after.month if month is None else month
+    if year is None:
+        raise FieldError("timings", part, f"{quote(part)} : l'année manque (ex. 08/11/2025 ou 8 novembre 2025).")
+    try:
+        found_day = date(year, month, day)
+    except ValueError:
+        raise FieldError("timings", part, f"La date {quote(part)} n'existe pas.") from None
+    written = group[f"{tag}wd"]
+    if written and WEEKDAY_BY_WORD[written] != found_day.weekday():
+        actual, said = day_names[found_day.weekday()], day_names[WEEKDAY_BY_WORD[written]]
+        raise FieldError("timings", part, f"{quote(part)} : le {found_day:%d/%m/%Y} est un {actual}, pas un {said}.")
+    return found_day
+
+
+def _moment(day: date, found: re.Match, tag: str, part: str) -> date | datetime:
+    """The day alone (all of it), or the day at the time the `tag` groups give."""
+    hour, minute = found.group(f"{tag}h"), found.group(f"{tag}m")
+    if hour is None:
+        return day
+    try:
+        return datetime.combine(day, time(int(hour), int(minute or 0)), tzinfo=_PARIS)
+    except ValueError:
+        raise FieldError("timings", part, f"{quote(part)} : l'heure {hour}h{minute or ''} n'existe pas.") from None
+
+
+def _from_words(part: str) -> object | None:
+    """A date written in words as an occurrence (a date, an aware datetime or {begin, end});
+    None when the text is not one. An evening ending after midnight (« 22h-2h ») ends the next day."""
+    _, _, single, span = _word_patterns()
+    text = _fold(part).rstrip(".")
+    found = single.fullmatch(text)
+    if found:
+        day = _day(found, "b", part.strip())
+        begin = _moment(day, found, "t", part.strip())
+        if found.group("uh") is None:
+            return begin
+        end = _moment(day, found, "u", part.strip())
+        return {"begin": begin, "end": end if end >= begin else end + timedelta(days=1)}
+    found = span.fullmatch(text)
+    if found:
+        last = _day(found, "e", part.strip())
+        first = _day(found, "b", part.strip(), after=last)
+        return {"begin": _moment(first, found, "t", part.strip()), "end": _moment(last, found, "u", part.strip())}
+    return None
+
+
 def parse_timings(value: object, problems: list[str] | None = None) -> list[tuple[datetime, datetime | None]]:
     """Occurrences, sorted by start: OpenAgenda timings (a list of {begin, end}, or that list
     JSON-encoded in one cell as OpenDataSoft exports it), or the dates a spreadsheet's « Date »
-    column holds (one date, several, a range). An occurrence that cannot be read is left out
-    and described in `problems`; when none can be read, the whole value is refused."""
+    column holds (one date, several, a range), in figures or in words (« samedi 8 novembre 2025
+    à 20h », « 20/10/2025 de 14h à 17h », « du 20 au 24 octobre 2025 »; a day without a time
+    lasts all day). An occurrence that cannot be read is left out and described in `problems`;
+    when none can be read, the whole value is refused."""
     if is_blank(value):
         return []
     items = _items(value)

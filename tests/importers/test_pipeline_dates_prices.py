@@ -118,3 +118,34 @@ def test_the_openagenda_dataset_csv_keeps_fields_only_late_rows_fill(app, db_ses
     row = _activities(db_session, "ods-tard")["Événement 229"]
     assert (row["age_min"], row["age_max"], row["email"]) == (8, 12, "atelier@mjc.example")
     assert (row["access_hearing"], row["access_motor"]) == (True, True)
+
+
+def test_prices_ages_and_dates_in_the_words_of_a_workshop_list(app, db_session, tmp_path):
+    path = tmp_path / "ateliers.csv"
+    path.write_text(
+        "id;titre;tarif;âge minimum;âge maximum;date;commune\n"
+        "1;Danse éveil;Gratuit;4 ans;6 ans;20/10/2026 de 14h à 17h;Bondy\n"
+        "2;Théâtre ados;120 €/an;dès 12 ans;;samedi 7 novembre 2026 à 20h;Bondy\n"
+        "3;Chorale;Tarif selon QF : de 30 à 150 €;;;du 20 au 24 octobre 2026;Bondy\n"
+        "4;Studio;15 €/h;;;;Bondy\n"
+        "5;Guitare;bientôt;;;à définir;Bondy\n",
+        encoding="cp1252")
+    run = run_import(app, db_session, path, source="ateliers-mots", kind=ListingType.activity)
+    assert (run.status, run.created_count) == (RunStatus.succeeded, 5), run.report_items
+    found = _activities(db_session, "ateliers-mots")
+    periods = dict(db_session.execute(text(
+        "SELECT a.title, a.price_period::text FROM activity a JOIN import_source s ON s.id = a.source_id "
+        "WHERE s.name = 'ateliers-mots'")).all())
+    eveil = found["Danse éveil"]
+    assert (eveil["is_free"], eveil["price_min"], eveil["age_min"], eveil["age_max"]) == (True, 0, 4, 6)
+    assert eveil["timings"] == ["2026-10-20 14:00 → 2026-10-20 17:00"]
+    ados = found["Théâtre ados"]
+    assert (ados["price_min"], ados["price_max"], periods["Théâtre ados"], ados["age_min"]) == (120, None, "year", 12)
+    assert ados["timings"] == ["2026-11-07 20:00 → ?"]
+    chorale = found["Chorale"]
+    assert (chorale["price_min"], chorale["price_max"], chorale["is_free"]) == (30, 150, None)
+    assert len(chorale["timings"]) == 1 and chorale["timings"][0].startswith("2026-10-20 00:00 → 2026-10-24")
+    assert periods["Studio"] == "hour"
+    warnings = next(item["warnings"] for item in run.report_items if item["row_number"] == 6)
+    assert any("« bientôt » n'est pas un prix reconnu" in warning for warning in warnings)
+    assert any("« à définir »" in warning for warning in warnings)

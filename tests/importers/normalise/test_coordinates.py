@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from importers.normalise import FieldError, in_france, parse_coordinates
+from importers.normalise import FieldError, in_france, parse_coordinates, parse_point
 
 
 @pytest.mark.parametrize(("kwargs", "expected"), [
@@ -81,3 +81,29 @@ def test_never_returns_a_point_outside_france(latitude, longitude):
     except FieldError:
         return
     assert point is not None and in_france(*point)
+
+
+# French Excel writes Lambert-93 metres with thousands separated by a no-break space (U+00A0),
+# a narrow no-break space (U+202F) or a plain space: « 6 866 150,20 ».
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", " "])
+def test_lambert93_metres_with_grouped_thousands(space):
+    y, x = f"6{space}866{space}150,20", f"658{space}360,50"
+    expected = parse_point("6866150.20", "658360.50")
+    assert expected.projected and 2.43 < expected.lon < 2.44 and 48.89 < expected.lat < 48.90  # Montreuil
+    assert parse_point(y, x) == expected                  # Y under latitude, X under longitude
+    assert parse_point(x, y) == expected                  # swapped
+    assert parse_point(lat_lon=f"{y} ; {x}") == expected
+    assert parse_point(lat_lon=f"{y}, {x}") == expected
+    assert parse_point(lat_lon=f"{x} {y}") == expected    # spaces only, but one reading only
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"lat_lon": "123 456 789 012"}, "deux nombres"),           # 123 456 | 789 012 or 123 | 456 789 012?
+    ({"lat_lon": "6\u00a0866\u00a0150,20"}, "deux nombres"),    # one number
+    ({"latitude": "6\u00a0866\u00a0150,20", "longitude": "deux"}, "nombre décimal"),
+    ({"latitude": "9\u00a0600\u00a0000", "longitude": "700\u00a0000"}, "hors limites"),
+])
+def test_grouped_numbers_that_make_no_point_are_refused_in_french(kwargs, message):
+    with pytest.raises(FieldError) as caught:
+        parse_point(**kwargs)
+    assert message in caught.value.message

@@ -109,3 +109,86 @@ def test_a_small_number_is_not_a_date():
     with pytest.raises(FieldError) as caught:
         parse_datetime(2025, "source_modified_at")
     assert "n'est pas une date" in caught.value.message
+
+
+def _day(year, month, day):
+    """A day without a time, as parse_timings gives it: from midnight to 23:59 (Paris)."""
+    return [(datetime(year, month, day, tzinfo=PARIS), datetime(year, month, day, 23, 59, tzinfo=PARIS))]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("20/10/2025 de 14h à 17h", [(datetime(2025, 10, 20, 14, tzinfo=PARIS), datetime(2025, 10, 20, 17, tzinfo=PARIS))]),
+    ("04/10/2025, 20h-22h", [(datetime(2025, 10, 4, 20, tzinfo=PARIS), datetime(2025, 10, 4, 22, tzinfo=PARIS))]),
+    ("04/10/2025 20h30", [(datetime(2025, 10, 4, 20, 30, tzinfo=PARIS), None)]),
+    ("04/10/2025 de 20h30 à 22h", [(datetime(2025, 10, 4, 20, 30, tzinfo=PARIS), datetime(2025, 10, 4, 22, tzinfo=PARIS))]),
+    ("samedi 8 novembre 2025 à 20h", [(datetime(2025, 11, 8, 20, tzinfo=PARIS), None)]),
+    ("Sam. 8 nov. 2025, 20h30", [(datetime(2025, 11, 8, 20, 30, tzinfo=PARIS), None)]),
+    ("le 8 novembre 2025 de 22h à 2h", [(datetime(2025, 11, 8, 22, tzinfo=PARIS), datetime(2025, 11, 9, 2, tzinfo=PARIS))]),
+    ("8 novembre 2025", _day(2025, 11, 8)),
+    ("1er décembre 2025", _day(2025, 12, 1)),
+    ("Samedi 8\u00a0novembre 2025", _day(2025, 11, 8)),
+])
+def test_a_date_column_reads_dates_and_times_in_words(value, expected):
+    assert parse_timings(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("12 février 2026", (2026, 2, 12)), ("12 fevrier 2026", (2026, 2, 12)), ("15 août 2025", (2025, 8, 15)),
+    ("15 aout 2025", (2025, 8, 15)), ("3 decembre 2025", (2025, 12, 3)), ("3 DÉCEMBRE 2025", (2025, 12, 3)),
+    ("3 janv. 2026", (2026, 1, 3)), ("3 févr. 2026", (2026, 2, 3)), ("3 fév. 2026", (2026, 2, 3)),
+    ("3 sept. 2025", (2025, 9, 3)), ("3 oct. 2025", (2025, 10, 3)), ("3 nov. 2025", (2025, 11, 3)),
+    ("3 déc. 2025", (2025, 12, 3)), ("3 dec 2025", (2025, 12, 3)), ("3 mars 2026", (2026, 3, 3)),
+    ("3 juil. 2026", (2026, 7, 3)), ("3 mai 2026", (2026, 5, 3)),
+])
+def test_month_names_with_or_without_accents_and_abbreviated(value, expected):
+    assert parse_timings(value) == _day(*expected)
+
+
+@pytest.mark.parametrize(("value", "begin", "end"), [
+    ("du 20 au 24 octobre 2025", (2025, 10, 20), (2025, 10, 24)),
+    ("du 20 octobre au 3 novembre 2025", (2025, 10, 20), (2025, 11, 3)),
+    ("du 28/10/2025 au 31/10/2025", (2025, 10, 28), (2025, 10, 31)),
+    ("du 20/10 au 24/10/2025", (2025, 10, 20), (2025, 10, 24)),
+    ("du 28 décembre au 3 janvier 2026", (2025, 12, 28), (2026, 1, 3)),
+    ("Du lundi 20 au vendredi 24 oct. 2025", (2025, 10, 20), (2025, 10, 24)),
+])
+def test_a_range_in_words_is_one_occurrence_from_its_first_day_to_the_end_of_its_last(value, begin, end):
+    """As « du 04/10/2025 au 06/10/2025 » always was: from the first day's midnight to 23:59 of the last."""
+    assert parse_timings(value) == [(datetime(*begin, tzinfo=PARIS), datetime(*end, 23, 59, tzinfo=PARIS))]
+
+
+def test_several_dates_in_words_in_one_cell():
+    problems = []
+    timings = parse_timings("9 novembre 2025 à 15h ; 8 novembre 2025 ; plus tard", problems)
+    assert timings == _day(2025, 11, 8) + [(datetime(2025, 11, 9, 15, tzinfo=PARIS), None)]
+    assert problems == ["Date n° 3 ignorée : « plus tard » n'est pas une date reconnue (ex. 01/03/2025 18:30 ou 2025-03-01)."]
+
+
+@pytest.mark.parametrize("value", ["bientôt", "à définir", "du 20 au 24", "du bientôt au jamais", "20 octobre - à définir"])
+def test_nonsense_is_refused_quoting_the_whole_value(value):
+    with pytest.raises(FieldError) as caught:
+        parse_timings(value)
+    assert caught.value.field == "timings"
+    assert caught.value.message == f"« {value} » n'est pas une date reconnue (ex. 01/03/2025 18:30 ou 2025-03-01)."
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("8 novembre", "« 8 novembre » : l'année manque (ex. 08/11/2025 ou 8 novembre 2025)."),
+    ("20/10 de 14h à 17h", "« 20/10 de 14h à 17h » : l'année manque (ex. 08/11/2025 ou 8 novembre 2025)."),
+    ("31 février 2025", "La date « 31 février 2025 » n'existe pas."),
+    ("8 novembre 2025 à 25h", "« 8 novembre 2025 à 25h » : l'heure 25h n'existe pas."),
+    ("lundi 8 novembre 2025", "« lundi 8 novembre 2025 » : le 08/11/2025 est un samedi, pas un lundi."),
+    ("du 24 au 20 octobre 2025", "La fin (20/10/2025 23:59) précède le début (24/10/2025 00:00)."),
+])
+def test_dates_in_words_that_cannot_be_trusted_are_refused_in_french(value, message):
+    with pytest.raises(FieldError) as caught:
+        parse_timings(value)
+    assert caught.value.message == message
+
+
+def test_what_parsed_before_dates_in_words_parses_the_same():
+    with pytest.raises(FieldError, match="La date « 31/02/2025 » n'existe pas."):
+        parse_timings("du 31/02/2025 au 03/03/2025")
+    assert parse_timings("2025-10-04 20:00 – 2025-10-04 22:00") == [
+        (datetime(2025, 10, 4, 20, tzinfo=PARIS), datetime(2025, 10, 4, 22, tzinfo=PARIS))]
+    assert parse_timings(["8 novembre 2025"]) == _day(2025, 11, 8)  # a JSON list's text items too

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from importers.normalise import FieldError, parse_bool, parse_decimal, parse_int
+from importers.normalise.numbers import Price, parse_price
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -52,3 +53,164 @@ def test_parse_bool_refuses_with_a_french_message():
         parse_bool("peut-être", "is_free")
     assert caught.value.message == "« peut-être » n'est pas une réponse oui/non."
     assert str(caught.value).startswith("Gratuit : ")
+
+
+# French Excel groups thousands with a no-break space (U+00A0) or a narrow one (U+202F).
+@pytest.mark.parametrize(("value", "expected"), [
+    ("6\u00a0866\u00a0150,20", Decimal("6866150.20")), ("658\u202f360,50", Decimal("658360.50")),
+    ("6 866 150,20", Decimal("6866150.20")),
+])
+def test_parse_decimal_reads_thousands_separated_by_any_space(value, expected):
+    assert parse_decimal(value, "surface") == expected
+
+
+@pytest.mark.parametrize("value", ["1\u00a0000\u00a0000", "999 999,996 €", 1_000_000, Decimal("1234567.5")])
+def test_a_price_field_refuses_amounts_its_column_cannot_hold(value):
+    with pytest.raises(FieldError) as caught:
+        parse_decimal(value, "price_max")
+    assert caught.value.field == "price_max"
+    assert caught.value.message.endswith("le montant est trop élevé (999 999,99 € au plus).")
+    assert parse_decimal("999 999,99", "price_min") == Decimal("999999.99")
+    assert parse_decimal("1 000 000", "surface") == Decimal(1_000_000)  # only prices are bounded
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("4 ans", 4), ("dès 8 ans", 8), ("Dès 8 ans.", 8), ("à partir de 6 ans", 6), ("A partir de 6 ans", 6),
+    ("6 ans et +", 6), ("6 ans et plus", 6), ("8+", 8), ("8 +", 8), ("12 ans révolus", 12), ("3 an", 3),
+])
+def test_an_age_min_column_reads_ages_in_words(value, expected):
+    assert parse_int(value, "age_min") == expected
+
+
+@pytest.mark.parametrize("value", ["4 ans", "12 ans révolus"])
+def test_an_age_max_column_reads_an_age_in_words(value):
+    assert parse_int(value, "age_max") == int(value.split()[0])
+
+
+@pytest.mark.parametrize(("value", "age_min", "age_max"), [
+    ("4 à 6 ans", 4, 6), ("4-6 ans", 4, 6), ("de 4 à 6", 4, 6), ("entre 4 et 6 ans", 4, 6), ("12/17 ans", 12, 17),
+])
+def test_an_age_range_gives_its_first_age_as_minimum_and_its_last_as_maximum(value, age_min, age_max):
+    assert parse_int(value, "age_min") == age_min
+    assert parse_int(value, "age_max") == age_max
+
+
+@pytest.mark.parametrize("value", ["dès 8 ans", "à partir de 6 ans", "6 ans et +", "8+"])
+def test_a_lower_bound_is_not_a_maximum_age(value):
+    with pytest.raises(FieldError) as caught:
+        parse_int(value, "age_max")
+    assert caught.value.field == "age_max"
+    assert caught.value.message == f"« {value} » donne un âge minimum, pas un âge maximum."
+
+
+@pytest.mark.parametrize("value", ["adultes", "tout public", "Adultes et seniors"])
+def test_audience_words_in_an_age_column_are_refused_in_french(value):
+    for field in ("age_min", "age_max"):
+        with pytest.raises(FieldError) as caught:
+            parse_int(value, field)
+        assert caught.value.message.startswith(f"« {value} » n'est pas un âge (nombre entier d'années attendu)")
+        assert "« Publics »" in caught.value.message
+
+
+@pytest.mark.parametrize("value", ["6 à 4 ans", "4 ans et demi", "vers 8 ans", "8 à 10 mois"])
+def test_unreadable_ages_are_refused_in_french(value):
+    with pytest.raises(FieldError) as caught:
+        parse_int(value, "age_min")
+    assert caught.value.message.startswith(f"« {value} »")
+    assert "âge" in caught.value.message
+
+
+@pytest.mark.parametrize("value", ["4 ans", "dès 8 ans", "8+", "4 à 6 ans"])
+def test_other_integer_fields_stay_strict(value):
+    with pytest.raises(FieldError) as caught:
+        parse_int(value, "capacity")
+    assert caught.value.message == f"« {value} » n'est pas un nombre entier."
+
+
+def _price(minimum, maximum, period=None, free=False):
+    return Price(None if minimum is None else Decimal(minimum), None if maximum is None else Decimal(maximum),
+                 period, free)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("120 €/an", _price("120", "120", "year")),
+    ("120€ par an", _price("120", "120", "year")),
+    ("300 € à l'année", _price("300", "300", "year")),
+    ("90 € / trimestre", _price("90", "90", "term")),
+    ("35€/mois", _price("35", "35", "month")),
+    ("10 € par semaine", _price("10", "10", "week")),
+    ("5 € la séance", _price("5", "5", "session")),
+    ("5€/séance", _price("5", "5", "session")),
+    ("15 €/h", _price("15", "15", "hour")),
+    ("15 € de l'heure", _price("15", "15", "hour")),
+    ("15 € de l’heure", _price("15", "15", "hour")),
+    ("12,50", _price("12.50", "12.50")),
+    ("120 par an", _price("120", "120", "year")),
+    ("Tarif selon QF : de 30 à 150 €", _price("30", "150")),
+    ("de 3,50 € à 7 €", _price("3.50", "7")),
+    ("30 - 150 €", _price("30", "150")),
+    ("30-150", _price("30", "150")),
+    ("8 € / 5 € (réduit)", _price("5", "8")),
+    ("Tarif plein 12 euros / réduit 6,50 €", _price("6.50", "12")),
+    ("1\u00a0200 € par an", _price("1200", "1200", "year")),
+    ("1\u202f200,50 €", _price("1200.50", "1200.50")),
+    ("Gratuit", _price("0", "0", free=True)),
+    ("gratuit", _price("0", "0", free=True)),
+    ("Entrée libre", _price("0", "0", free=True)),
+    ("Entrée : gratuite", _price("0", "0", free=True)),
+    ("0 €", _price("0", "0", free=True)),
+    ("Prix : 0 €", _price("0", "0", free=True)),
+    ("Payant", _price(None, None, free=False)),
+    ("Gratuit pour les moins de 12 ans, 8 € pour les adultes", _price("0", "8")),
+    ("120 €/an ou 45 €/trimestre", _price("45", "120")),  # two periods: none is said
+    (12, _price("12", "12")),
+    (0, _price("0", "0", free=True)),
+])
+def test_parse_price_reads_prices_as_partners_write_them(value, expected):
+    assert parse_price(value, "price") == expected
+
+
+def test_parse_price_of_nothing_is_none():
+    assert parse_price("", "price") is None
+    assert parse_price(None, "price") is None
+
+
+@pytest.mark.parametrize("value", ["sur devis", "Participation libre", "4 ans", "€", "bientôt", "QF 1 à 3"])
+def test_parse_price_refuses_a_value_without_amount_or_free_word(value):
+    with pytest.raises(FieldError) as caught:
+        parse_price(value, "price_min")
+    assert caught.value.field == "price_min"
+    assert caught.value.message.startswith(f"« {value} » n'est pas un prix reconnu")
+
+
+@pytest.mark.parametrize("value", ["1 000 000 €", "1\u00a0000\u00a0000,00 € par an", "de 5 à 2 000 000 €", 10_000_000.0])
+def test_parse_price_refuses_amounts_too_large_for_the_database(value):
+    with pytest.raises(FieldError) as caught:
+        parse_price(value, "price_max")
+    assert caught.value.message.endswith("le montant est trop élevé (999 999,99 € au plus).")
+
+
+@pytest.mark.parametrize("value", ["-5 €", "Prix : -5 €", "−12,50", -3, "de -5 à 3 €"])
+def test_parse_price_refuses_negative_amounts(value):
+    with pytest.raises(FieldError) as caught:
+        parse_price(value, "price_min")
+    assert caught.value.message.endswith("un prix ne peut pas être négatif.")
+
+
+def test_a_dash_between_a_label_and_an_amount_is_not_a_minus():
+    assert parse_price("Tarif réduit - 5 €", "price") == _price("5", "5")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Gratuit", True), ("gratuite", True), ("GRATUIT", True), ("Entrée libre", True), ("libre", True),
+    ("Payant", False), ("payante", False),
+])
+def test_the_is_free_column_also_reads_price_words(value, expected):
+    assert parse_bool(value, "is_free") is expected
+
+
+@pytest.mark.parametrize("value", ["Gratuit", "Entrée libre", "Payant"])
+def test_other_yes_no_columns_keep_their_words(value):
+    with pytest.raises(FieldError) as caught:
+        parse_bool(value, "wheelchair")
+    assert caught.value.message == f"« {value} » n'est pas une réponse oui/non."
