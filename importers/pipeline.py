@@ -192,6 +192,7 @@ class ImportPipeline:
                 seen: dict[str, int] = {}  # external id → the row that first gave it
                 removed: set[str] = set()
                 unpublished = 0  # events an agenda does not publish (refused, or to moderate)
+                summaries: list[int] = []  # the numbers of a spreadsheet's total lines
                 for prepared in batches:  # each is written as it comes: the first ones are small
                     batch: list[PendingRow] = []
                     for pending in prepared:
@@ -202,6 +203,9 @@ class ImportPipeline:
                             continue
                         if options.limit is not None and state.processed_rows >= options.limit:
                             break
+                        if pending.record.summary:
+                            summaries.append(pending.number)
+                            continue
                         if not self._admit(pending, column_of, options, seen):
                             continue
                         state.processed_rows += 1
@@ -220,6 +224,9 @@ class ImportPipeline:
                        if external_id in removed and external_id not in seen]
             state.archived_count = archive_removed(self.session, run_id, source, deleted, now)
             notes = []
+            if summaries:
+                notes.append(f"Ligne(s) de total du tableur passée(s) : {', '.join(map(str, summaries[:10]))}"
+                             f"{' …' if len(summaries) > 10 else ''} (ce ne sont pas des fiches).")
             if unpublished:
                 notes.append(f"{unpublished} événement(s) non publié(s) par l'agenda (refusés ou en attente de "
                              "modération) : ils ne sont pas importés.")

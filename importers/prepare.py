@@ -16,7 +16,7 @@ from itertools import islice
 
 from importers.readers import ImportFileError, Records
 from importers.readers.openagenda import REMOVED
-from importers.records import CanonicalRecord, RowError, content_hash, map_row, normalise, stable_key
+from importers.records import CanonicalRecord, RowError, content_hash, is_summary_row, map_row, normalise, stable_key
 from importers.upsert import listing_slug
 from portal.listings.enums import ListingType
 
@@ -61,7 +61,10 @@ class RowPreparer:
             external_id = row.values.get("external_id")
             return PendingRow(row.number, CanonicalRecord({REMOVED: row.values[REMOVED]}),
                               str(external_id) if external_id else None)
-        record = normalise(map_row(row.values, self.mapping, self.constants), self.column_of, self.listing_type)
+        mapped = map_row(row.values, self.mapping, self.constants)
+        if is_summary_row(mapped, row.values):
+            return PendingRow(row.number, CanonicalRecord({}, summary=True))
+        record = normalise(mapped, self.column_of, self.listing_type)
         external_id = record.values.get("external_id") or stable_key(
             record.values, distinct=self.listing_type is not ListingType.venue)
         return PendingRow(row.number, record, external_id, content_hash(record.values),

@@ -55,6 +55,7 @@ class CanonicalRecord:
     values: dict
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    summary: bool = False  # a spreadsheet's total line: not a listing, passed over
 
 
 LIST_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
@@ -170,8 +171,26 @@ def _resolve_words(record: CanonicalRecord, raw: dict, listing_type: ListingType
             record.values[name] = found.value
 
 
-# A spreadsheet's summary line (« Total », « Sous-total », « TOTAL GÉNÉRAL : ») is not a listing.
-SUMMARY_ROW = re.compile(r"^\s*(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?\s*:?\s*$|^\s*somme\s*:?\s*$", re.IGNORECASE)
+# A spreadsheet's summary line (« Total », « Sous-total », « TOTAL GÉNÉRAL : 12 », « Total : 2 lieux »,
+# « Nombre de lieux : 2 ») is not a listing; « Total danse » may be one.
+SUMMARY_ROW = re.compile(r"^\s*(?:(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?|somme)\s*(?::|$)"
+                         r"|^\s*nombre\s+(?:de|d['’])\s*[^:]*:", re.IGNORECASE)
+NUMBER_CELL = re.compile(r"^\s*[-+]?[\d\s\u00a0\u202f]+(?:[.,]\d+)?\s*(?:€|%)?\s*$")
+
+
+def is_summary_row(raw: dict, cells: dict | None = None) -> bool:
+    """A total line: its name says so, or it has neither name nor id and only numbers (the sums
+    under a column) among its `cells` (all of the row's, mapped or not; else its mapped values)."""
+    name, identifier = raw.get("name"), raw.get("external_id")
+    if isinstance(name, str) and SUMMARY_ROW.match(name):
+        return True
+    if name in (None, "") and isinstance(identifier, str) and SUMMARY_ROW.match(identifier):
+        return True  # « Total » in the first column, the id's
+    if raw.get("name") not in (None, "") or raw.get("external_id") not in (None, ""):
+        return False
+    cells = [value for value in (raw if cells is None else cells).values() if value not in (None, "")]
+    return bool(cells) and all(isinstance(value, (int, float)) and not isinstance(value, bool)
+                               or isinstance(value, str) and NUMBER_CELL.match(value) for value in cells)
 
 
 def normalise(raw: dict, column_of: dict[str, str],
@@ -210,9 +229,6 @@ def normalise(raw: dict, column_of: dict[str, str],
         except FieldError as exc:
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
     _apply_prices(record, prices)
-    if isinstance(record.values.get("name"), str) and SUMMARY_ROW.match(record.values["name"]):
-        record.errors.append(RowError(column_of.get("name", "name"), record.values["name"],
-                                      "Ligne de total du tableur : ce n'est pas une fiche, elle n'est pas importée."))
     _resolve_words(record, raw, listing_type, column_of)
     try:
         point = parse_point(raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"))

@@ -74,6 +74,7 @@ def distinct_names(names: list[str], keep: int = 0) -> list[str]:
 
 
 HEADER_SEARCH = 10  # lines of a table where its header is looked for
+HEADER_SHARE = 0.6  # a header fills at least this share of the cells of the widest first lines
 WIDTH_SAMPLE = 200  # rows that tell which unnamed trailing columns hold data
 
 
@@ -82,12 +83,23 @@ def filled(cells: list) -> int:
 
 
 def header_position(first_lines: list[list]) -> int:
-    """Which of a table's first non-blank lines is its header: the first, unless it and the
-    next ones hold a single cell (a title, « Mis à jour le … », a notice) above a wider line."""
-    for position, cells in enumerate(first_lines[:HEADER_SEARCH]):
-        if filled(cells) >= 2:
-            return position
-    return 0
+    """Which of a table's first non-blank lines is its header: the first that is about as wide
+    as the table (at least two cells, and most of the widest first lines' cells); the title
+    lines above it (« Ateliers - Ville de Bondy ;;; Mis à jour le 12/09/2025 », a notice)
+    are narrower."""
+    widths = [filled(cells) for cells in first_lines[:HEADER_SEARCH]]
+    if not widths:
+        return 0
+    wide = max(2, HEADER_SHARE * max(widths))
+    return next((position for position, width in enumerate(widths) if width >= wide), 0)
+
+
+def repeats_header(cells: list, header: list[str]) -> bool:
+    """A line that says the header again (two exports pasted one under the other)."""
+    texts = [str(cell).strip() if cell is not None else "" for cell in cells]
+    named = [(text, name) for text, name in zip(texts, header) if name]
+    return len(named) >= 2 and all(text == name for text, name in named) \
+        and not any(texts[len(header):])
 
 
 def used_width(rows) -> int:

@@ -22,6 +22,7 @@ from .base import (
     distinct_names,
     filled,
     header_position,
+    repeats_header,
     used_width,
 )
 
@@ -52,6 +53,7 @@ class CsvTable:
             raise ImportFileError("empty", "Le fichier ne contient aucune donnée.")
         self._skip = header_position(readable)  # readable lines above the header (a title)
         header_cells = readable[self._skip]
+        self._header = [cell.strip() for cell in header_cells]
         self._width = len(header_cells)
         self.columns = distinct_names(header_cells, min(self._width, used_width(readable[self._skip + 1:])))
         if not self.columns:
@@ -91,6 +93,8 @@ class CsvTable:
         for start, cells, error in self._lines():
             if cells is not None and above:
                 above -= 1
+                continue
+            if cells is not None and repeats_header(cells, self._header):
                 continue
             yield Row(start, {}, error) if error else self._row(start, cells)
 
@@ -153,6 +157,7 @@ class SheetTable:
         if len(head) <= self._skip + 1:
             raise ImportFileError("empty", NO_DATA)
         header_cells = [_text(cell) for cell in head[self._skip][1]]
+        self._header = [cell.strip() for cell in header_cells]
         self.columns = distinct_names(header_cells, used_width([cells for _, cells in head[self._skip + 1:]]))
 
     @staticmethod
@@ -173,6 +178,8 @@ class SheetTable:
                 if not _blank(extra):
                     yield Row(number, {}, f"La ligne contient des valeurs au-delà des {width} "
                                           "colonnes de l'en-tête.")
+                    continue
+                if repeats_header([_text(cell) for cell in cells], self._header):
                     continue
                 values = [_native(cell) for cell in cells[:width]]
                 values += [""] * (width - len(values))

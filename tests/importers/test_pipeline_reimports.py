@@ -133,7 +133,7 @@ def test_run_one_without_the_record_and_a_run_where_every_row_fails_are_failed_r
     path.write_text("id;nom;commune\nV1;Studio;Bondy\n", encoding="utf-8")
     one = run_import(app, db_session, path, source="un", only_external_id="V99")
     assert one.status is RunStatus.failed and one.error == "Aucun enregistrement d'identifiant « V99 » dans le fichier."
-    path.write_text("id;nom;commune\nV1;=cmd|' /C calc'!A0;Bondy\nV2;Total;Bondy\n", encoding="utf-8")
+    path.write_text("id;nom;commune\nV1;=cmd|' /C calc'!A0;Bondy\nV2;;Bondy\n", encoding="utf-8")
     broken = run_import(app, db_session, path, source="tout-faux")
     assert (broken.status, broken.failed_count) == (RunStatus.failed, 2)
     assert broken.error.startswith("Aucune ligne n'a pu être importée")
@@ -151,3 +151,20 @@ def test_a_used_source_keeps_its_type_and_can_be_made_a_full_feed_again(app, db_
     assert db_session.execute(full).scalar_one() is False
     assert runner.invoke(args=["import", "source", "typee", "--full-feed"]).exit_code == 0
     assert db_session.execute(full).scalar_one() is True
+
+
+def test_total_lines_are_passed_over_and_do_not_stop_a_full_feed_archiving(app, db_session, tmp_path):
+    first = tmp_path / "feed1.csv"
+    first.write_text("Identifiant;Nom;Ville;Places\nL1;Salle A;Bondy;100\nL2;Salle B;Bondy;200\nL3;Salle C;Bondy;300\n",
+                     encoding="utf-8")
+    run_import(app, db_session, first, source="avec-totaux")
+    second = tmp_path / "feed2.csv"
+    second.write_text("Identifiant;Nom;Ville;Places\nL1;Salle A;Bondy;100\nL2;Salle B;Bondy;200\n;;;300\n"
+                      "Total : 2 lieux;;;300\n", encoding="utf-8")
+    run = run_import(app, db_session, second, source="avec-totaux")
+    assert (run.status, run.unchanged_count, run.failed_count, run.processed_rows) == (RunStatus.succeeded, 2, 0, 2)
+    assert "Ligne(s) de total du tableur passée(s) : 4, 5" in run.error
+    missing = db_session.execute(text(
+        "SELECT external_id FROM venue WHERE missing_since IS NOT NULL AND source_id = "
+        "(SELECT id FROM import_source WHERE name = 'avec-totaux')")).scalars().all()
+    assert missing == ["L3"]

@@ -1,4 +1,4 @@
-from importers.records import normalise
+from importers.records import is_summary_row, normalise
 from portal.listings.enums import ListingType
 
 
@@ -28,8 +28,11 @@ def test_season_dates_from_spreadsheets_and_never_from_unix_seconds():
 
 
 def test_a_spreadsheets_total_line_is_not_a_listing():
-    for name in ("Total", "TOTAL GÉNÉRAL :", "Sous-total", "somme"):
-        record = normalise({"name": name, "price_min": "13"}, {"name": "Nom"}, ListingType.activity)
-        assert [(e.column, e.message) for e in record.errors] == [
-            ("Nom", "Ligne de total du tableur : ce n'est pas une fiche, elle n'est pas importée.")]
-    assert not normalise({"name": "Total danse"}, {}, ListingType.activity).errors
+    for name in ("Total", "TOTAL GÉNÉRAL :", "Sous-total", "somme", "Total : 2 lieux", "Nombre de lieux : 2"):
+        assert is_summary_row({"name": name, "price_min": "13"}), name
+    assert is_summary_row({"external_id": "Total", "price_min": "1 200"})
+    assert is_summary_row({}, {"Nom": "", "Places": "1 200", "Âge": 3.0})
+    for ordinary in ({"name": "Total danse"}, {"name": "Salle", "price_min": "13"}, {"external_id": "12", "age_min": 4},
+                     {"commune_name": "Bondy", "price_min": "13"}):
+        assert not is_summary_row(ordinary), ordinary
+    assert not is_summary_row({}, {"Nom": "", "Adresse": "1 rue X"})

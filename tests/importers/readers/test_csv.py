@@ -169,6 +169,15 @@ def test_title_lines_above_the_header_are_passed_over(write):
         assert list(records) == [Row(5, {"Nom": "Chorale", "Commune": "Pantin", "Tarif": "10"})]
 
 
+def test_a_title_line_of_two_cells_and_a_header_said_again_are_passed_over(write):
+    path = write("bondy.csv", "Ateliers amateurs - Ville de Bondy;;;Mis à jour le 12/09/2025\n\n"
+                              "Nom;Adresse;Ville;Tarif\nChorale;1 rue X;Bondy;10\n"
+                              "Nom;Adresse;Ville;Tarif\nJam;2 rue Y;Bondy;0\n")
+    with open_records(path) as records:
+        assert records.columns == ["Nom", "Adresse", "Ville", "Tarif"]
+        assert [(row.number, row.values["Nom"]) for row in records] == [(4, "Chorale"), (6, "Jam")]
+
+
 def test_million_character_cell_is_an_error_row(write):
     huge = "x" * 1_000_000
     path = write("enorme.csv", f"nom,description\nA,{huge}\nB,courte\n")

@@ -104,6 +104,22 @@ def test_a_title_line_and_a_notice_sheet_are_passed_over(tmp_path):
         assert list(records) == [Row(4, {"Nom": "Chorale", "Commune": "Pantin"})]
 
 
+def test_a_sheet_s_header_said_again_is_passed_over(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ateliers de Stains", None, None, "Mis à jour le 01/09/2025"])
+    for row in (["N°", "Nom", "Commune", "Tarif"], [1, "Chorale", "Stains", 10], ["N°", "Nom", "Commune", "Tarif"],
+                [2, "Jam", "Stains", 0]):
+        sheet.append(row)
+    path = tmp_path / "stains.xlsx"
+    workbook.save(path)
+    with open_records(path) as records:
+        assert records.columns == ["N°", "Nom", "Commune", "Tarif"]
+        assert [(row.number, row.values["Nom"]) for row in records] == [(3, "Chorale"), (5, "Jam")]
+
+
 def test_ods_long_cell_is_a_row_error(tmp_path):
     # Excel caps cells at 32 767 characters, OpenDocument does not.
     path = write_ods(tmp_path / "long.ods", [["nom", "description"], ["A", "x" * 100_001], ["B", "ok"]])
