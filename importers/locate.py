@@ -30,8 +30,10 @@ class Location:
 
 
 class Locator:
-    def __init__(self, session, index: CommuneIndex, geocoder: BanGeocoder | None):
+    def __init__(self, session, index: CommuneIndex, geocoder: BanGeocoder | None,
+                 home_departements: frozenset[str] = frozenset()):
         self.session = session
+        self.home_departements = home_departements  # the portal's own territory (GEO_DEPARTEMENTS)
         self.index = index
         self.geocoder = geocoder
         self.geocoder_error: str | None = None
@@ -94,30 +96,37 @@ class Locator:
             if id(row) in ambiguous:
                 row.record.warnings.append(self._ambiguity_warning(row, ambiguous[id(row)], guessed.get(id(row))))
 
-    def _guess_ambiguous(self, rows: list, ambiguous: dict[int, list[CommuneRef]]) -> dict[int, CommuneRef]:
+    def _guess_ambiguous(self, rows: list, ambiguous: dict[int, list[CommuneRef]]
+                         ) -> dict[int, tuple[CommuneRef, str]]:
         """A name several communes bear (« Saint-Denis », « Montreuil ») is read as the one in the
-        département where the file's other rows clearly are, if any: a guess, said as such."""
+        département where the file's other rows clearly are; else, when the file says nothing of
+        its département, as the only one on the portal's territory: a guess, said as such."""
         guessed = {}
         for row in rows:
-            scored = sorted(((self._departements[c.departement_code], c) for c in ambiguous[id(row)]),
+            candidates = ambiguous[id(row)]
+            scored = sorted(((self._departements[c.departement_code], c) for c in candidates),
                             key=lambda pair: -pair[0])
             best, second = scored[0][0], scored[1][0]
+            home = [c for c in candidates if c.departement_code in self.home_departements]
             if best >= GUESS_MIN_ROWS and best >= GUESS_MARGIN * second:
-                guessed[id(row)] = scored[0][1]
-                row.location.commune_code = scored[0][1].insee_code
+                guessed[id(row)] = (scored[0][1], "le département des autres lignes du fichier")
+            elif len(home) == 1 and best < GUESS_MIN_ROWS:
+                guessed[id(row)] = (home[0], "la seule de ce nom sur le territoire du portail")
+            if id(row) in guessed:
+                row.location.commune_code = guessed[id(row)][0].insee_code
         return guessed
 
     @staticmethod
-    def _ambiguity_warning(row, candidates: list[CommuneRef], guess: CommuneRef | None) -> str:
+    def _ambiguity_warning(row, candidates: list[CommuneRef], guess: tuple[CommuneRef, str] | None) -> str:
         given = row.record.values.get("commune_name")
         if guess is not None:
-            return (f"« {given} » : plusieurs communes portent ce nom ; lue comme {guess.name} "
-                    f"({guess.departement_code}), le département des autres lignes du fichier. Précisez le code "
-                    "postal ou le code INSEE.")
+            commune, reason = guess
+            return (f"« {given} » : plusieurs communes portent ce nom ; lue comme {commune.name} "
+                    f"({commune.departement_code}), {reason}. Précisez le code postal ou le code INSEE.")
         shown = ", ".join(f"{c.name} ({c.departement_code})" for c in candidates[:AMBIGUOUS_SHOWN])
         more = " …" if len(candidates) > AMBIGUOUS_SHOWN else ""
-        return (f"« {given} » désigne plusieurs communes ({shown}{more}) : précisez le code postal ou le "
-                "code INSEE.")
+        return (f"« {given} » désigne {len(candidates)} communes ({shown}{more}) : précisez le code postal ou "
+                "le code INSEE.")
 
     def _check_projected(self, rows: list) -> None:
         """X/Y metres read as Lambert-93 must land in France and in the declared département:

@@ -186,7 +186,9 @@ class ImportPipeline:
                 index = CommuneIndex.cached(self.session)
                 geocoder = BanGeocoder(self.config["BAN_URL"], float(self.config["BAN_TIMEOUT"])) \
                     if self.config.get("BAN_URL") else None
-                locator = Locator(self.session, index, geocoder)
+                home = frozenset(code.strip() for code in str(self.config.get("GEO_DEPARTEMENTS", "")).split(",")
+                                 if code.strip())
+                locator = Locator(self.session, index, geocoder, home)
                 writer = Writer(self.session, source.id, source.listing_type, now)
                 writer.existing()  # read while the worker starts on the file
                 seen: dict[str, int] = {}  # external id → the row that first gave it

@@ -105,10 +105,17 @@ def _date(value, name: str):
     return moment.date() if moment else None
 
 
+def _description(value: object) -> str | None:
+    """Paragraphs and line breaks kept (not collapsed like one-line texts), nothing executable."""
+    if isinstance(value, str):
+        check_length(value.strip(), "description", MAX_DESCRIPTION, value)
+    return sanitise_html(value)
+
+
 PARSERS = {
     "external_id": _identifier,
     "name": lambda v: _text(v, "name"),
-    "description": lambda v: sanitise_html(clean_text(v, "description", MAX_DESCRIPTION)),
+    "description": lambda v: _description(v),
     "organization": lambda v: _text(v, "organization"),
     "venue_name": lambda v: _text(v, "venue_name"),
     "address": lambda v: _text(v, "address"),
@@ -246,6 +253,8 @@ def normalise(raw: dict, column_of: dict[str, str],
         found, left = match_disciplines(text)
         slugs += [s for s in found if s not in slugs]
         free_tags += [t for t in left if t not in free_tags]
+    for tag in record.values.get("tags", []):  # an agenda's keywords, a theme: « danse », « chorale »
+        slugs += [s for s in match_disciplines(tag)[0] if s not in slugs]
     record.values["disciplines"], record.values["tags"] = slugs, free_tags
     for error in validate_record(record.values):
         _problem(record, error.field, column_of.get(error.field, error.field), error.value, error.message)

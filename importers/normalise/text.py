@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import nh3
+from markdown_it import MarkdownIt
 
 from importers.normalise.errors import FieldError, is_blank, quote
 
@@ -25,6 +26,7 @@ _BLOCK_TAG = re.compile(r"(?i)<(/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|
 # Control characters other than tab and newline: NUL from broken exports, BOM remnants, etc.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b]")
 _WHITESPACE = re.compile(r"\s+")
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 
 def _scrub(value: object) -> str:
@@ -65,6 +67,18 @@ def sanitise_html(value: object) -> str | None:
         )
     cleaned = _CLEANER.clean(text).strip()
     return cleaned if plain_text(cleaned) else None
+
+
+def markdown_html(value: object) -> str | None:
+    """Markdown, as OpenAgenda writes long descriptions (« **Bal** avec :\n\n- le groupe X »), as
+    HTML for sanitise_html; its raw HTML is not let through, and text already in HTML is left
+    as it is. Line breaks are kept as breaks, as the author saw them."""
+    if is_blank(value):
+        return None
+    text = _scrub(value).strip()
+    if _TAG.search(text):
+        return text
+    return _MARKDOWN.render(text)
 
 
 def plain_text(value: object) -> str | None:

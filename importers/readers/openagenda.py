@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from importers.kinds import resolve_kind
+from importers.normalise.text import markdown_html
 from portal.listings.enums import ListingType
 
 from .ldutil import compact, first, text, texts
@@ -109,7 +110,7 @@ def map_v2(event: dict) -> dict[str, object]:
         "external_id": text(event.get("uid")) or text(event.get("slug")),
         "name": text(event.get("title")),
         "kind": event_kind(text(event.get("title")), len(timings)),
-        "description": text(event.get("longDescription")) or text(event.get("description")),
+        "description": markdown_html(text(event.get("longDescription"))) or text(event.get("description")),
         "venue_name": text(location.get("name")),
         "address": text(location.get("address")),
         "postal_code": text(location.get("postalCode")),

@@ -26,18 +26,25 @@ def test_a_file_of_seine_saint_denis_reads_saint_denis_and_montreuil_as_its_own(
     warnings = _warnings(run)
     assert "lue comme Saint-Denis (93), le département des autres lignes du fichier" in warnings[2]
     assert "Précisez le code postal" in warnings[6]
-    assert "plusieurs communes" not in warnings.get(3, "")
+    assert "ce nom" not in warnings.get(3, "") and "désigne" not in warnings.get(3, "")
 
 
-def test_an_ambiguous_name_alone_is_not_guessed_and_the_report_names_the_candidates(app, db_session, tmp_path):
+def test_an_ambiguous_name_alone_is_read_on_the_portal_s_territory_else_the_candidates_are_named(
+        app, db_session, tmp_path):
     path = tmp_path / "deux_lignes.csv"
-    path.write_text("id;nom;commune\n1;Chorale du Landy;Saint-Denis\n2;Salle Paris;Paris\n", encoding="utf-8")
+    path.write_text("id;nom;commune\n1;Chorale du Landy;Saint-Denis\n2;Salle Paris;Paris\n"
+                    "3;Église;Saint-Pierre\n4;Ferme;Marolles-en-Brie\n", encoding="utf-8")
     run = run_import(app, db_session, path, source="sans-contexte")
-    assert _stored(db_session, "sans-contexte")["Chorale du Landy"] == (None, None)
-    warning = _warnings(run)[2]
-    assert "« Saint-Denis » désigne plusieurs communes" in warning
-    assert "Saint-Denis (93)" in warning and "Saint-Denis (974)" in warning
-    assert "Commune non reconnue" not in warning
+    stored = _stored(db_session, "sans-contexte")
+    assert stored["Chorale du Landy"] == ("93066", "municipality")  # the only Saint-Denis of Île-de-France
+    warnings = _warnings(run)
+    assert "lue comme Saint-Denis (93), la seule de ce nom sur le territoire du portail" in warnings[2]
+    assert stored["Église"] == (None, None)  # nine Saint-Pierre, none in Île-de-France
+    assert "« Saint-Pierre » désigne 9 communes (Saint-Pierre (04), Saint-Pierre (15)" in warnings[4]
+    assert stored["Ferme"] == (None, None)  # one in Seine-et-Marne, one in Val-de-Marne
+    assert "Marolles-en-Brie (77)" in warnings[5] and "Marolles-en-Brie (94)" in warnings[5]
+    assert "« Marolles-en-Brie » désigne 2 communes" in warnings[5]
+    assert "Commune non reconnue" not in " ".join(warnings.values())
 
 
 def test_a_point_tells_which_of_the_same_named_communes_without_a_warning(app, db_session, tmp_path):
@@ -46,7 +53,7 @@ def test_a_point_tells_which_of_the_same_named_communes_without_a_warning(app, d
     path.write_text("id;nom;commune;latitude;longitude\n1;Studio D;Montreuil;48.8620;2.4430\n", encoding="utf-8")
     run = run_import(app, db_session, path, source="avec-point")
     assert _stored(db_session, "avec-point")["Studio D"] == ("93048", "given")
-    assert "plusieurs communes" not in _warnings(run).get(2, "")
+    assert "ce nom" not in _warnings(run).get(2, "") and "désigne" not in _warnings(run).get(2, "")
 
 
 def test_a_postal_code_settles_the_name_and_a_foreign_majority_does_not_pull_it(app, db_session, tmp_path):

@@ -36,3 +36,14 @@ def test_a_spreadsheets_total_line_is_not_a_listing():
                      {"commune_name": "Bondy", "price_min": "13"}):
         assert not is_summary_row(ordinary), ordinary
     assert not is_summary_row({}, {"Nom": "", "Adresse": "1 rue X"})
+
+
+def test_a_description_keeps_its_paragraphs_and_line_breaks():
+    record = normalise({"name": "Atelier", "description": "Atelier ouvert à tous.\n\nProgramme :\n- échauffement\n"
+                                                         "- improvisation"}, {}, ListingType.activity)
+    assert record.values["description"] == ("<p>Atelier ouvert à tous.</p><p>Programme :<br>- échauffement<br>"
+                                            "- improvisation</p>")
+    too_long = normalise({"name": "Atelier", "description": "x" * 20_001}, {"description": "Présentation"},
+                         ListingType.activity)
+    assert "description" not in too_long.values
+    assert too_long.warnings == ["« Présentation » ignoré : Le texte fait 20001 caractères ; 20000 au maximum."]

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from importers.normalise import FieldError, clean_text, plain_text, reject_formula, sanitise_html
+from importers.normalise.text import markdown_html
 
 
 def test_sanitise_html_keeps_formatting_and_drops_scripts_styles_and_handlers():
@@ -81,3 +82,11 @@ def test_sanitised_html_never_contains_a_script(value):
     for payload in (value, f"<p>{value}<script>{value}</script></p>", f"<scr<script>ipt>{value}"):
         cleaned = sanitise_html(payload) or ""
         assert "<script" not in cleaned.lower()
+
+
+def test_markdown_becomes_html_and_html_is_left_for_the_sanitiser():
+    rendered = sanitise_html(markdown_html("**Bal trad** avec :\n\n- le groupe X\n- initiation\n[x](javascript:alert(1))"))
+    assert "<strong>Bal trad</strong>" in rendered and "<li>le groupe X</li>" in rendered
+    assert "javascript" not in rendered.split("[x]")[0] and "href=\"javascript" not in rendered
+    assert markdown_html("<p>Déjà en <b>HTML</b></p>") == "<p>Déjà en <b>HTML</b></p>"
+    assert markdown_html("  ") is None

@@ -82,3 +82,17 @@ def test_a_file_of_unpublished_events_only_is_not_a_changes_feed(tmp_path):
     path = _agenda(tmp_path, [_event(1, "Atelier chant", state=0)])
     with open_records(path) as records:
         assert records.format == "openagenda" and records.incomplete is None
+
+
+def test_an_agenda_s_keywords_give_disciplines_and_stay_tags(app, db_session, tmp_path):
+    path = _agenda(tmp_path, [_event(1, "Atelier", keywords={"fr": ["danse", "hip-hop", "jeune public"]})])
+    run_import(app, db_session, path, source="mots-cles", kind=None)
+    disciplines = db_session.execute(text(
+        "SELECT d.slug FROM activity a JOIN activity_discipline ad ON ad.activity_id = a.id "
+        "JOIN discipline d ON d.id = ad.discipline_id JOIN import_source s ON s.id = a.source_id "
+        "WHERE s.name = 'mots-cles' ORDER BY d.slug")).scalars().all()
+    tags = db_session.execute(text(
+        "SELECT t.label FROM activity a JOIN activity_tag at ON at.activity_id = a.id JOIN tag t ON t.id = at.tag_id "
+        "JOIN import_source s ON s.id = a.source_id WHERE s.name = 'mots-cles' ORDER BY t.label")).scalars().all()
+    assert disciplines == ["danse", "danse-hip-hop"]
+    assert tags == ["danse", "hip-hop", "jeune public"]
