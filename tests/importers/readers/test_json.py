@@ -108,7 +108,7 @@ def test_openagenda_v2_export():
     choir = rows[0].values
     assert choir["external_id"] == "51234567"
     assert choir["name"] == "Atelier de chant choral"
-    assert choir["description"].startswith("Un atelier **ouvert à tous**")
+    assert choir["description"].startswith("<p>Un atelier <strong>ouvert à tous</strong>")  # markdown → HTML
     assert (choir["address"], choir["postal_code"], choir["commune_name"], choir["insee_code"]) == (
         "12 rue de la Chorale, 93200 Saint-Denis", "93200", "Saint-Denis", "93066")
     assert (choir["latitude"], choir["longitude"]) == (48.9203, 2.3641)
