@@ -26,10 +26,11 @@ SAMPLE_SIZE = 200
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "external_id": ("id", "identifiant", "identifiant unique", "uid", "code bib", "n auto", "numero", "num",
                     "ref", "reference", "cle", "key", "record id", "recordid", "id externe",
-                    "identifier", "code etablissement", "numero etablissement", "siret"),
+                    "identifier", "code etablissement", "numero etablissement", "siret", "n", "no"),
     "name": ("nom", "name", "title", "titre", "nom etablissement", "nom du lieu", "nom lieu", "raison sociale",
              "libelle", "intitule", "denomination", "nom structure", "enseigne", "nom equipement",
-             "nom activite", "title fr", "nom usuel", "appellation"),
+             "nom activite", "title fr", "nom usuel", "appellation", "atelier", "activite", "stage", "cours",
+             "nom atelier", "intitule atelier", "nom association", "nom groupe", "nom ensemble"),
     "description": ("description", "descriptif", "presentation", "resume", "texte", "description fr",
                     "longdescription fr", "long description", "details", "detail", "commentaire"),
     "kind": ("type", "kind", "categorie", "category", "type lieu", "type activite", "nature", "type equipement",
@@ -73,11 +74,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                   "price min", "tarifs"),
     "price_max": ("prix max", "prix maximum", "tarif max", "tarif maximum", "price max"),
     "schedule": ("horaires", "horaire", "jours et horaires", "creneaux", "creneau", "schedule", "heures",
-                 "jours horaires", "horaires hebdomadaires", "planning", "jours"),
+                 "jours horaires", "horaires hebdomadaires", "planning", "jours", "jour"),
     "season_start": ("debut saison", "date debut saison", "saison debut", "season start", "start season",
-                     "saison du", "debut activite"),
+                     "saison du", "debut activite", "date debut", "debut"),
     "season_end": ("fin saison", "date fin saison", "saison fin", "season end", "end season", "saison au",
-                   "fin activite"),
+                   "fin activite", "date fin", "fin"),
     "timings": ("dates", "timings", "date", "calendrier", "occurrences", "date evenement"),
     "status": ("statut", "status", "etat"),
     "registration_url": ("inscription", "lien inscription", "url inscription", "registration", "registration url",
@@ -85,7 +86,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "accessibility": ("accessibilite", "accessibility", "handicap", "acces pmr", "pmr", "accessibilite handicap"),
     "source_modified_at": ("date mise a jour", "mise a jour", "maj", "date maj", "updated at", "updatedat",
                            "last modified", "modifie le", "date modification", "derniere mise a jour", "updated",
-                           "date derniere mise a jour", "last update"),
+                           "date derniere mise a jour", "last update", "derniere modification"),
 }
 # Fields whose synonyms are too generic to match inside a longer header ("type_adresse"
 # is not a listing kind, "date de création" is not a timing).
@@ -100,6 +101,11 @@ OTHER_WORDS = {
     "montant", "annee", "capacite", "jauge", "films", "semaines", "zone", "regioncnc", "siren", "accessible",
 }
 STOP_WORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "the", "of"}
+HEAD_BONUS = 0.1  # a synonym at the start of a longer header
+# « Nom … », « Titre … », « Intitulé … »: a header that starts by naming is the listing's name,
+# whatever it names (a venue, an association), unless a header of its own says exactly that.
+NAME_HEADS = {"nom", "titre", "intitule", "libelle", "denomination", "appellation"}
+NAME_HEAD_SCORE = 0.85
 
 
 def fold_header(header: object) -> str:
@@ -146,9 +152,14 @@ def header_scores(header: object) -> dict[str, float]:
             if len(phrase) == 1 and len(phrase[0]) == 1:
                 continue  # "x", "y" only as whole headers
             if _contains(words, phrase):
-                best = max(best, 0.55 + 0.35 * len(phrase) / len(words))
+                # The head of a French header comes first: « Tarif horaire » is a price.
+                head = HEAD_BONUS if tuple(words[:len(phrase)]) == phrase else 0.0
+                best = max(best, 0.55 + 0.35 * len(phrase) / len(words) + head)
         if best:
             scores[field] = round(best, 4)
+    if words[0] in NAME_HEADS and not exact_only and scores.get("name", 0.0) < 1.0 \
+            and not any(score == 1.0 for score in scores.values()):
+        scores["name"] = NAME_HEAD_SCORE  # « Nom du lieu de pratique », « Nom de l'association »
     return scores
 
 

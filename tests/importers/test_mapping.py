@@ -149,3 +149,19 @@ def test_a_correction_may_name_a_field_by_its_name_its_label_or_a_usual_header()
     assert field_named("postal_code") == field_named("Code postal") == field_named("CP") == "postal_code"
     assert field_named("nom") == "name"
     assert field_named("bidule") is None
+
+
+@pytest.mark.parametrize("headers, expected", [
+    # A header that starts by naming is the name, whatever it names…
+    (["Nom du lieu de pratique", "Adresse", "Code postal", "Commune du lieu", "Tarif horaire"],
+     {"Nom du lieu de pratique": "name", "Adresse": "address", "Code postal": "postal_code",
+      "Commune du lieu": "commune_name", "Tarif horaire": "price_min"}),
+    (["Nom de l'association", "Objet", "Ville"], {"Nom de l'association": "name", "Ville": "commune_name"}),
+    # …unless another column is the title: then the place's name is the venue's.
+    (["N°", "Atelier", "Nom du lieu de pratique", "Jour", "Date de début", "Date de fin", "Dernière modification"],
+     {"N°": "external_id", "Atelier": "name", "Nom du lieu de pratique": "venue_name", "Jour": "schedule",
+      "Date de début": "season_start", "Date de fin": "season_end", "Dernière modification": "source_modified_at"}),
+    (["Activité", "Lieu", "Ville"], {"Activité": "name", "Lieu": "venue_name", "Ville": "commune_name"}),
+])
+def test_usual_workshop_list_headers_and_their_head_word(headers, expected):
+    assert suggest_mapping(headers, []) == expected
