@@ -106,7 +106,8 @@ def _job(location: str, options: dict, database_url: str, run_id: int) -> int:
         try:
             options = ImportOptions(**{**options, "listing_type": ListingType(options["listing_type"])
                                        if options["listing_type"] else None})
-            return run_import(db.session, location, options, run_id=run_id).id
+            run_import(db.session, location, options, run_id=run_id)
+            return run_id
         finally:
             db.session.remove()
 

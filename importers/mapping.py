@@ -91,6 +91,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # Fields whose synonyms are too generic to match inside a longer header ("type_adresse"
 # is not a listing kind, "date de création" is not a timing).
 EXACT_ONLY_FIELDS = {"kind", "status", "timings"}
+# Synonyms too common as words to match inside a longer header (« Mise à jour » is no weekday).
+EXACT_ONLY_PHRASES = {("jour",), ("debut",), ("fin",), ("no",), ("cours",), ("stage",)}
 # A header containing one of these words describes something else: counts, populations,
 # administrative levels above the commune. Such a column is left unmapped.
 OTHER_WORDS = {
@@ -147,7 +149,7 @@ def header_scores(header: object) -> dict[str, float]:
             if list(phrase) == words:
                 best = 1.0
                 break
-            if exact_only or field in EXACT_ONLY_FIELDS or len(" ".join(phrase)) < 2:
+            if exact_only or field in EXACT_ONLY_FIELDS or len(" ".join(phrase)) < 2 or phrase in EXACT_ONLY_PHRASES:
                 continue
             if len(phrase) == 1 and len(phrase[0]) == 1:
                 continue  # "x", "y" only as whole headers
