@@ -68,7 +68,7 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
         raise FetchError(f"Fichier introuvable : {path.name}.")
     try:
         source = session.scalar(select(ImportSource).where(ImportSource.name == options.source))
-        with open_records(path, max_bytes=int(config["IMPORT_MAX_BYTES"])) as records:
+        with open_records(path, max_bytes=int(config["IMPORT_MAX_BYTES"]), sheet=options.sheet) as records:
             mapping, profile = resolve_mapping(session, source, records, options)
             sample = [row.values for row in records.sample(PREVIEW_ROWS) if not row.error]
             columns = []
@@ -86,6 +86,7 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
                                 "label": FIELDS[field][0] if field in FIELDS else None, "examples": examples})
             return {
                 "format": records.format, "encoding": records.encoding, "delimiter": records.delimiter,
+                "sheet": records.sheet, "other_sheets": records.other_sheets,
                 "premapped": records.premapped, "profile": profile.name if profile else None, "corrected": bool(options.corrections),
                 "columns": columns, "mapping": mapping,
                 "missing_required": [FIELDS[name][0] for name in REQUIRED if name not in mapping.values()],

@@ -44,15 +44,15 @@ def _corrections(values: tuple[str, ...]) -> dict[str, str | None]:
         raise click.BadParameter(error.message, param_hint="--map") from None
 
 
-def _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, only=None):
+def _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, sheet=None, only=None):
     return ImportOptions(source=source, listing_type=ListingType(kind) if kind else None, profile=profile,
                          dry_run=dry_run, limit=limit, constants=_constants(set_values), save_profile=save_profile,
-                         only_external_id=only, corrections=_corrections(map_values))
+                         only_external_id=only, corrections=_corrections(map_values), sheet=sheet)
 
 
 def _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values,
-         only=None):
-    options = _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, only)
+         sheet=None, only=None):
+    options = _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, sheet, only)
     with tqdm(desc="Import", unit=" lignes", disable=None) as bar:
         def progress(done, total):
             if total:
@@ -86,7 +86,9 @@ COMMON = [
                                                       "automatiquement aux imports suivants de la source)."),
     click.option("--map", "map_values", multiple=True, metavar="COLONNE=champ",
                  help="Corriger la correspondance : la colonne alimente ce champ (vide : colonne ignorée). "
-                      "Voir « import mapping ».")
+                      "Voir « import mapping »."),
+    click.option("--sheet", default=None, help="Feuille du classeur à lire (sinon la première qui contient un "
+                                               "tableau)."),
 ]
 
 
@@ -104,16 +106,16 @@ def common_options(func):
               help="Confier l'import au worker (REDIS_URL, « rq worker imports ») et afficher l'adresse de "
                    "la page qui en suit l'avancement.")
 @with_appcontext
-def run_command(location, source, kind, profile, dry_run, report, set_values, save_profile, map_values, limit,
-                background):
+def run_command(location, source, kind, profile, dry_run, report, set_values, save_profile, map_values, sheet,
+                limit, background):
     """Importe FICHIER ou URL pour la source donnée."""
     if background:
-        _queue(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values)
+        _queue(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values, sheet)
         return
-    _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values)
+    _run(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values, sheet)
 
 
-def _queue(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values):
+def _queue(location, source, kind, profile, dry_run, limit, report, set_values, save_profile, map_values, sheet):
     if not current_app.config.get("REDIS_URL"):
         raise click.UsageError("--background confie l'import à un worker : il faut REDIS_URL (et « rq worker "
                                "imports » qui tourne). Sans worker, lancez l'import sans --background.")
@@ -125,7 +127,7 @@ def _queue(location, source, kind, profile, dry_run, limit, report, set_values, 
         if not path.is_file():
             raise click.ClickException(f"Fichier introuvable : {path.name}.")
         location = str(path.resolve())  # the worker has its own working directory
-    options = _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values)
+    options = _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, sheet)
     run = start_background_import(db.session, location, options)
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     click.echo(f"Import n° {run.id} en file d'attente. Avancement et rapport : {base}/imports/runs/{run.id}")
@@ -137,9 +139,9 @@ def _queue(location, source, kind, profile, dry_run, limit, report, set_values, 
 @common_options
 @with_appcontext
 def run_one(location, external_id, source, kind, profile, dry_run, report, set_values, save_profile,
-            map_values):
+            map_values, sheet):
     """Importe un seul enregistrement (par son identifiant) d'un fichier ou flux."""
-    _run(location, source, kind, profile, dry_run, None, report, set_values, save_profile, map_values,
+    _run(location, source, kind, profile, dry_run, None, report, set_values, save_profile, map_values, sheet,
          only=external_id)
 
 
@@ -149,7 +151,12 @@ def _mapping_lines(preview: dict) -> list[str]:
         shape.append(f"encodage {preview['encoding']}")
     if preview["delimiter"]:
         shape.append(f"séparateur « {'tabulation' if preview['delimiter'] == chr(9) else preview['delimiter']} »")
+    if preview["sheet"]:
+        shape.append(f"feuille « {preview['sheet']} »")
     lines = [f"Fichier : {', '.join(shape)} ; {len(preview['columns'])} colonnes."]
+    if preview["other_sheets"]:
+        lines.append("Autres feuilles avec des données (non lues, voir --sheet) : "
+                     + ", ".join(f"« {name} »" for name in preview["other_sheets"]) + ".")
     if preview["premapped"]:
         lines.append("Format structuré : ses champs sont reconnus directement.")
     elif preview["profile"]:
@@ -177,14 +184,15 @@ def _mapping_lines(preview: dict) -> list[str]:
 @click.option("--profile", default=None, help="Profil de correspondance enregistré à afficher.")
 @click.option("--map", "map_values", multiple=True, metavar="COLONNE=champ",
               help="Correction à essayer : la colonne alimente ce champ (vide : colonne ignorée).")
+@click.option("--sheet", default=None, help="Feuille du classeur à lire (sinon la première qui contient un tableau).")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @with_appcontext
-def mapping_command(location, source, profile, map_values, as_json):
+def mapping_command(location, source, profile, map_values, sheet, as_json):
     """Montre la correspondance colonnes → champs qu'un import utiliserait, avec des exemples de
     valeurs, sans rien enregistrer : à vérifier et corriger (--map) avant l'import."""
     if profile and not source:
         raise click.UsageError("--profile demande --source : un profil appartient à une source.")
-    options = ImportOptions(source=source, profile=profile, corrections=_corrections(map_values))
+    options = ImportOptions(source=source, profile=profile, corrections=_corrections(map_values), sheet=sheet)
     try:
         preview = preview_mapping(db.session, location, options)
     except (ImportFileError, ImportAbort) as error:

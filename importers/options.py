@@ -25,6 +25,7 @@ class ImportOptions:
     limit: int | None = None
     save_profile: str | None = None           # save the mapping used under this name
     only_external_id: str | None = None       # run-one: a single record
+    sheet: str | None = None                  # the sheet of a workbook to read
 
 
 class ImportAbort(Exception):

@@ -157,7 +157,7 @@ class ImportPipeline:
                 "kind", f"La source « {source.name} » importe des {KIND_NAMES[source.listing_type]}, pas des "
                         f"{KIND_NAMES[options.listing_type]} : importez ce fichier sous une autre source, ou "
                         f"comme {KIND_NAMES[source.listing_type]} (--kind {source.listing_type.value}).")
-        with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"])) as records:
+        with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"]), sheet=options.sheet) as records:
             if source.format is None and options.listing_type is None and records.format in EVENT_FORMATS:
                 source.listing_type = ListingType.activity  # a new source whose file is an agenda
             source.format = records.format
@@ -226,6 +226,10 @@ class ImportPipeline:
                        if external_id in removed and external_id not in seen]
             state.archived_count = archive_removed(self.session, run_id, source, deleted, now)
             notes = []
+            if records.other_sheets:
+                others = ", ".join(f"« {name} »" for name in records.other_sheets)
+                notes.append(f"Seule la feuille « {records.sheet} » est lue ; le classeur a d'autres feuilles avec "
+                             f"des données : {others} (importez-les avec --sheet).")
             if summaries:
                 notes.append(f"Ligne(s) de total du tableur passée(s) : {', '.join(map(str, summaries[:10]))}"
                              f"{' …' if len(summaries) > 10 else ''} (ce ne sont pas des fiches).")

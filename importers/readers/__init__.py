@@ -51,6 +51,9 @@ class Records:
         # Why the file, by its own account, does not list every record (a page of an API's
         # answer, a changes feed): then records absent from it are not missing.
         self.incomplete: str | None = getattr(table, "incomplete", None)
+        # A workbook: the sheet read, and its other sheets that hold a table too.
+        self.sheet: str | None = getattr(table, "sheet_name", None)
+        self.other_sheets: list[str] = list(getattr(table, "other_sheets", []))
         self.encoding = encoding
         self.delimiter = delimiter
         self._iterators: list[Iterator[Row]] = []
@@ -109,11 +112,13 @@ class MappedTable:
             rows.close()
 
 
-def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: str | None = None) -> Records:
+def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: str | None = None,
+                 sheet: str | None = None) -> Records:
     """Open a partner file for reading, or raise ImportFileError saying why it cannot be.
 
     ``filename`` is the name the partner uploaded (``path`` is often a temporary file); its
-    extension is only used to word errors, the content decides the format.
+    extension is only used to word errors, the content decides the format. ``sheet`` names
+    the sheet of a workbook to read (else the first holding a table).
     """
     path = Path(path)
     detect.check_size(path, max_bytes)
@@ -122,9 +127,9 @@ def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: st
     container = detect.sniff_binary(head, ext)
     if container == "zip":
         fmt = detect.check_zip(path, ext)
-        return Records(SheetTable(path), format=fmt)
+        return Records(SheetTable(path, sheet), format=fmt)
     if container == "xls":
-        return Records(SheetTable(path), format="xls")
+        return Records(SheetTable(path, sheet), format="xls")
     encoding = detect.detect_encoding(path, head)
     sample = detect.first_text(path, encoding)
     if detect.check_text(sample, ext) == "json":

@@ -16,7 +16,7 @@ class ImportFileError(Exception):
 
     ``message`` is a French sentence shown to the partner as is; ``code`` is a short machine
     code ("empty", "too_large", "binary", "bad_extension", "zip_bomb", "encoding", "bad_json",
-    "bad_structure", "unreadable") the pipeline can store and test on.
+    "bad_structure", "unreadable", "no_sheet") the pipeline can store and test on.
     """
 
     def __init__(self, code: str, message: str):

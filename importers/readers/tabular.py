@@ -122,26 +122,34 @@ def _native(value: object) -> object:
 
 
 class SheetTable:
-    """The sheet that holds the data of an XLSX, ODS or XLS workbook, read with calamine: the
-    first whose header has at least two columns (a notice sheet before it is passed over), or
-    else the first with data; title lines above the header are passed over too."""
+    """The sheet that holds the data of an XLSX, ODS or XLS workbook, read with calamine: the one
+    asked for, else the first whose header has at least two columns (a notice sheet before it
+    is passed over), or else the first with data; title lines above the header are passed
+    over too. The other sheets holding a table are named, not read."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, sheet: str | None = None):
         self.path = path
+        self.other_sheets: list[str] = []  # other sheets holding a table (not read)
         try:
             workbook = CalamineWorkbook.from_path(str(path))
-            found = None
-            for name in workbook.sheet_names:
+            if sheet is not None and sheet not in workbook.sheet_names:
+                names = ", ".join(f"« {name} »" for name in workbook.sheet_names)
+                raise ImportFileError("no_sheet", f"Le classeur n'a pas de feuille « {sheet} ». Ses feuilles : "
+                                                  f"{names}.")
+            found, tables = None, []
+            for name in [sheet] if sheet is not None else workbook.sheet_names:
                 head = list(islice(self._nonblank(workbook, name), HEADER_SEARCH + WIDTH_SAMPLE))
                 if not head:
                     continue
                 skip = header_position([cells for _, cells in head])
                 shape = (name, skip, head)
                 if len(head) > skip + 1 and filled(head[skip][1]) >= 2:
+                    tables.append(name)
+                    found = shape if len(tables) == 1 else found
+                elif not tables and (found is None or (len(found[2]) < 2 <= len(head))):
                     found = shape
-                    break
-                if found is None or (len(found[2]) < 2 <= len(head)):
-                    found = shape
+            if tables:
+                self.other_sheets = tables[1:]
             workbook.close()
         except ImportFileError:
             raise

@@ -241,3 +241,32 @@ def test_web_mercator_metres_mistaken_for_lambert93_are_dropped_not_stored_at_se
     assert rows["Autre projection"].precision == "municipality" and rows["Autre projection"].commune_code == "93048"
     [warned] = [item for item in run.report_items if any("X/Y ignorées" in w for w in item["warnings"])]
     assert warned["row_number"] == 3
+
+
+def test_a_workbook_s_other_data_sheets_are_named_and_one_can_be_chosen(app, db_session, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    notice = workbook.active
+    notice.title = "Notice"
+    notice.append(["Ateliers du conservatoire, saison 2026-2027."])
+    for title, rows in (("Ateliers 2026-2027", [("A1", "Violon adultes"), ("A2", "Piano enfants")]),
+                        ("Stages vacances", [("S1", "Stage percussions")])):
+        sheet = workbook.create_sheet(title)
+        sheet.append(["Identifiant", "Atelier", "Commune"])
+        for identifier, name in rows:
+            sheet.append([identifier, name, "Pantin"])
+    path = tmp_path / "conservatoire.xlsx"
+    workbook.save(path)
+    run = run_import(app, db_session, path, source="crd-feuilles", kind=ListingType.activity)
+    assert run.created_count == 2
+    assert ("Seule la feuille « Ateliers 2026-2027 » est lue ; le classeur a d'autres feuilles avec des données : "
+            "« Stages vacances » (importez-les avec --sheet).") in run.error
+    result = app.test_cli_runner().invoke(args=["import", "run", str(path), "--source", "crd-stages", "--kind",
+                                                "activity", "--sheet", "Stages vacances"])
+    assert result.exit_code == 0 and "1 créées" in result.output, result.output
+    missing = app.test_cli_runner().invoke(args=["import", "mapping", str(path), "--sheet", "Été"])
+    assert missing.exit_code == 1
+    assert "Le classeur n'a pas de feuille « Été ». Ses feuilles : « Notice », « Ateliers 2026-2027 »" in missing.output
+    preview = app.test_cli_runner().invoke(args=["import", "mapping", str(path)])
+    assert "feuille « Ateliers 2026-2027 »" in preview.output and "« Stages vacances »" in preview.output
