@@ -108,3 +108,17 @@ def lost_fields(profile: ImportProfile | None, mapping: dict[str, str]) -> list[
         return []
     fed = set(mapping.values())
     return sorted({field_ for field_ in profile.mapping.values() if field_ not in fed})
+
+
+def unused_new_columns(profile: ImportProfile | None, records, mapping: dict[str, str]) -> list[tuple[str, str]]:
+    """Columns the file has gained since its profile was saved that the suggestion would use
+    for a field nothing feeds: (column, field), for the partner to add to the profile."""
+    if profile is None:
+        return []
+    known = set((profile.options or {}).get("columns") or profile.mapping)
+    new = [column for column in records.columns if column not in known and column not in mapping]
+    if not new:
+        return []
+    suggested = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
+    fed = set(mapping.values())
+    return [(column, suggested[column]) for column in new if suggested.get(column) and suggested[column] not in fed]

@@ -26,7 +26,14 @@ from importers.fields import FIELDS
 from importers.geocode import BanGeocoder
 from importers.locate import Locator
 from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, RunStatus
-from importers.options import ImportAbort, ImportOptions, get_or_create_source, lost_fields, resolve_mapping
+from importers.options import (
+    ImportAbort,
+    ImportOptions,
+    get_or_create_source,
+    lost_fields,
+    resolve_mapping,
+    unused_new_columns,
+)
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
@@ -163,6 +170,7 @@ class ImportPipeline:
             source.format = records.format
             mapping, profile = resolve_mapping(self.session, source, records, options)
             lost = lost_fields(profile, mapping)
+            gained = unused_new_columns(profile, records, mapping)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
             if missing and not records.removals_only:
                 raise ImportAbort(
@@ -189,7 +197,7 @@ class ImportPipeline:
                 home = frozenset(code.strip() for code in str(self.config.get("GEO_DEPARTEMENTS", "")).split(",")
                                  if code.strip())
                 locator = Locator(self.session, index, geocoder, home)
-                writer = Writer(self.session, source.id, source.listing_type, now)
+                writer = Writer(self.session, source.id, source.listing_type, now, frozenset(lost))
                 writer.existing()  # read while the worker starts on the file
                 seen: dict[str, int] = {}  # external id → the row that first gave it
                 removed: set[str] = set()
@@ -230,6 +238,10 @@ class ImportPipeline:
                 others = ", ".join(f"« {name} »" for name in records.other_sheets)
                 notes.append(f"Seule la feuille « {records.sheet} » est lue ; le classeur a d'autres feuilles avec "
                              f"des données : {others} (importez-les avec --sheet).")
+            if gained:
+                notes.append(f"Colonnes nouvelles depuis le profil « {profile.name} », non importées : "
+                             + ", ".join(f"« {column} » ({FIELDS[field][0]})" for column, field in gained)
+                             + ". Ajoutez-les avec --map \"COLONNE=champ\" et --save-profile.")
             if summaries:
                 notes.append(f"Ligne(s) de total du tableur passée(s) : {', '.join(map(str, summaries[:10]))}"
                              f"{' …' if len(summaries) > 10 else ''} (ce ne sont pas des fiches).")
@@ -239,7 +251,8 @@ class ImportPipeline:
             if lost:
                 notes.append(f"Colonnes du profil « {profile.name} » absentes du fichier : "
                              + ", ".join(f"{FIELDS[name][0]} ({name})" for name in lost)
-                             + " ne sont plus importés. Corrigez avec --map \"COLONNE=champ\".")
+                             + " : leurs valeurs enregistrées sont gardées telles quelles. Corrigez avec "
+                             "--map \"COLONNE=champ\".")
             if (source.is_full_feed and options.limit is None and options.only_external_id is None
                     and state.processed_rows and state.failed_count < state.processed_rows):
                 if records.incomplete:

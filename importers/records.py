@@ -236,6 +236,7 @@ def normalise(raw: dict, column_of: dict[str, str],
         except FieldError as exc:
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
     _apply_prices(record, prices)
+    _split_postal_town(record)
     _resolve_words(record, raw, listing_type, column_of)
     try:
         point = parse_point(raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"))
@@ -260,6 +261,19 @@ def normalise(raw: dict, column_of: dict[str, str],
         _problem(record, error.field, column_of.get(error.field, error.field), error.value, error.message)
     _publics(record, listing_type, column_of)
     return record
+
+
+# « 93000 Bobigny », « Bobigny (93000) », « 93000 - Bobigny »: a postal code and a town in one cell.
+POSTAL_TOWN = re.compile(r"^\s*(\d{5})\s*[-,]?\s+(\D.*?)\s*$|^\s*(\D.*?)\s*[(,-]\s*(\d{5})\s*\)?\s*$")
+
+
+def _split_postal_town(record: CanonicalRecord) -> None:
+    name = record.values.get("commune_name")
+    match = POSTAL_TOWN.match(name) if isinstance(name, str) else None
+    if match:
+        postal, town = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        record.values["commune_name"] = town
+        record.values.setdefault("postal_code", postal)
 
 
 def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> None:

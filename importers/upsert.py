@@ -121,8 +121,12 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
 class Writer:
     """Upserts batches for one source and listing type within the caller's transaction."""
 
-    def __init__(self, session, source_id: int, listing_type: ListingType, now: datetime):
+    def __init__(self, session, source_id: int, listing_type: ListingType, now: datetime,
+                 kept_fields: frozenset[str] = frozenset()):
         self.session = session
+        # Fields this run's file no longer gives although the source's saved profile did (a
+        # renamed column): what is stored for them is kept, not erased.
+        self.kept_fields = kept_fields
         self.source_id = source_id
         self.listing_type = listing_type
         self.model = MODELS[listing_type]
@@ -191,9 +195,10 @@ class Writer:
                     row.status = "updated"
                 continue
             columns = _columns(self.listing_type, values, row.location, row.slug)
-            kept = {k: v for k, v in columns.items() if k not in protected_columns(hand_edited)}
-            if hand_edited:
-                kept_by_hand[listing_id] = set(hand_edited)
+            protected = protected_columns([*hand_edited, *self.kept_fields])
+            kept = {k: v for k, v in columns.items() if k not in protected}
+            if protected:
+                kept_by_hand[listing_id] = protected
             to_update.append((row, {**kept, **provenance, "archived_at": None, "missing_since": None,
                                     "last_verified_at": self.now}))
             row.status = "updated"

@@ -28,11 +28,19 @@ def test_a_saved_profile_follows_a_renamed_column_and_refuses_to_lose_the_ids(ap
     renamed.write_text("id;nom;ville;Site internet\nP1;Chorale;Pantin;https://chorale.example\n", encoding="utf-8")
     again = run_import(app, db_session, renamed, source="prof")
     assert (again.unchanged_count, again.error) == (1, None)  # the website is still read
+    grown = tmp_path / "v2b.csv"
+    grown.write_text("id;nom;ville;Site internet;Courriel\nP1;Chorale;Pantin;https://chorale.example;"
+                     "contact@chorale.example\n", encoding="utf-8")
+    added = run_import(app, db_session, grown, source="prof")
+    assert added.error == ("Colonnes nouvelles depuis le profil « std », non importées : « Courriel » (Courriel). "
+                           "Ajoutez-les avec --map \"COLONNE=champ\" et --save-profile.")
     gone = tmp_path / "v3.csv"
     gone.write_text("id;nom;ville\nP1;Chorale;Pantin\n", encoding="utf-8")
     lost = run_import(app, db_session, gone, source="prof")
     assert lost.updated_count == 1
-    assert lost.error.startswith("Colonnes du profil « std » absentes du fichier : Site web (website)")
+    assert lost.error.startswith("Colonnes du profil « std » absentes du fichier : Site web (website) : leurs "
+                                 "valeurs enregistrées sont gardées telles quelles.")
+    assert _venue(db_session, "prof", "P1")["website"] == "https://chorale.example"  # not erased
     before = fingerprint(db_session)
     no_id = tmp_path / "v4.csv"
     no_id.write_text("ident;nom;ville\nP1;Chorale;Pantin\n", encoding="utf-8")

@@ -47,3 +47,13 @@ def test_a_description_keeps_its_paragraphs_and_line_breaks():
                          ListingType.activity)
     assert "description" not in too_long.values
     assert too_long.warnings == ["« Présentation » ignoré : Le texte fait 20001 caractères ; 20000 au maximum."]
+
+
+def test_a_postal_code_and_a_town_in_one_cell_are_told_apart():
+    for cell in ("93000 Bobigny", "Bobigny (93000)", "93000 - Bobigny", "Bobigny, 93000"):
+        record = normalise({"name": "Salle", "commune_name": cell}, {}, ListingType.venue)
+        assert (record.values["commune_name"], record.values["postal_code"]) == ("Bobigny", "93000"), cell
+    given = normalise({"name": "Salle", "commune_name": "93000 Bobigny", "postal_code": "93001"}, {}, ListingType.venue)
+    assert given.values["postal_code"] == "93001"
+    assert normalise({"name": "Salle", "commune_name": "Saint-Denis"}, {}, ListingType.venue).values.get(
+        "postal_code") is None
