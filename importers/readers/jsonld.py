@@ -146,17 +146,22 @@ def _resolve(value: object, index: dict[str, dict], depth: int) -> object:
 
 
 def _referenced_ids(nodes: list[dict]) -> set[str]:
+    """Ids other nodes point at: as {"@id": …} references, or as plain IRI strings (a context
+    may declare a property « "@type": "@id" », as DATAtourisme's does for hasTheme)."""
     found: set[str] = set()
+    ids = {_id(item) for item in nodes if _id(item)}
 
-    def walk(value: object, top: bool) -> None:
+    def walk(value: object, top: bool, key: str = "") -> None:
         if isinstance(value, dict):
             if value.get("_ref") and not top and _id(value):
                 found.add(_id(value))
-            for item in value.values():
-                walk(item, False)
+            for name, item in value.items():
+                walk(item, False, name)
         elif isinstance(value, list):
             for item in value:
-                walk(item, False)
+                walk(item, False, key)
+        elif isinstance(value, str) and key != "@id" and value in ids:
+            found.add(value)
 
     for item in nodes:
         walk(item, True)

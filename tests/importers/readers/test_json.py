@@ -271,3 +271,21 @@ def test_the_most_precise_class_gives_the_kind_whatever_its_rank(write):
     place["@type"] = ["PlaceOfInterest", "CulturalSite"]
     _, [row] = read(write("site.jsonld", json.dumps(place)))
     assert row.values["kind"] == "cultural_centre"
+
+
+def test_a_theme_named_by_a_plain_iri_is_not_a_record(tmp_path):
+    """A context may declare hasTheme as « @id »: its values are then IRI strings, not objects."""
+    path = tmp_path / "flux.jsonld"
+    path.write_text(json.dumps({
+        "@context": {"@vocab": "https://www.datatourisme.fr/ontology/core#", "kb": "https://www.datatourisme.fr/resource/core#",
+                     "schema": "http://schema.org/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                     "hasTheme": {"@type": "@id"}},
+        "@graph": [
+            {"@id": "https://data.datatourisme.fr/13/poi-1", "@type": ["PlaceOfInterest", "CulturalSite", "Library"],
+             "rdfs:label": {"@language": "fr", "@value": "Médiathèque Elsa Triolet"}, "hasTheme": ["kb:Reading"],
+             "isLocatedAt": {"schema:address": {"schema:postalCode": "93000", "schema:addressLocality": "Bobigny"}}},
+            {"@id": "kb:Reading", "@type": "Theme", "rdfs:label": {"@language": "fr", "@value": "Lecture"}},
+        ]}), encoding="utf-8")
+    with open_records(path) as records:
+        assert records.format == "datatourisme"
+        assert [row.values["name"] for row in records] == ["Médiathèque Elsa Triolet"]
