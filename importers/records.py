@@ -182,6 +182,7 @@ def _resolve_words(record: CanonicalRecord, raw: dict, listing_type: ListingType
 # « Nombre de lieux : 2 ») is not a listing; « Total danse » may be one.
 SUMMARY_ROW = re.compile(r"^\s*(?:(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?|somme)\s*(?::|$)"
                          r"|^\s*nombre\s+(?:de|d['’])\s*[^:]*:", re.IGNORECASE)
+SUMMARY_INITIALS = "tTsSnN"
 NUMBER_CELL = re.compile(r"^\s*[-+]?[\d\s\u00a0\u202f]+(?:[.,]\d+)?\s*(?:€|%)?\s*$")
 
 
@@ -189,11 +190,11 @@ def is_summary_row(raw: dict, cells: dict | None = None) -> bool:
     """A total line: its name says so, or it has neither name nor id and only numbers (the sums
     under a column) among its `cells` (all of the row's, mapped or not; else its mapped values)."""
     name, identifier = raw.get("name"), raw.get("external_id")
-    if isinstance(name, str) and SUMMARY_ROW.match(name):
-        return True
-    if name in (None, "") and isinstance(identifier, str) and SUMMARY_ROW.match(identifier):
+    if name not in (None, ""):  # (most rows: one look at the name's first letter)
+        return isinstance(name, str) and name.lstrip()[:1] in SUMMARY_INITIALS and bool(SUMMARY_ROW.match(name))
+    if isinstance(identifier, str) and SUMMARY_ROW.match(identifier):
         return True  # « Total » in the first column, the id's
-    if raw.get("name") not in (None, "") or raw.get("external_id") not in (None, ""):
+    if identifier not in (None, ""):
         return False
     cells = [value for value in (raw if cells is None else cells).values() if value not in (None, "")]
     return bool(cells) and all(isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -264,12 +265,14 @@ def normalise(raw: dict, column_of: dict[str, str],
 
 
 # « 93000 Bobigny », « Bobigny (93000) », « 93000 - Bobigny »: a postal code and a town in one cell.
+DIGIT_END = ")0123456789"
 POSTAL_TOWN = re.compile(r"^\s*(\d{5})\s*[-,]?\s+(\D.*?)\s*$|^\s*(\D.*?)\s*[(,-]\s*(\d{5})\s*\)?\s*$")
 
 
 def _split_postal_town(record: CanonicalRecord) -> None:
     name = record.values.get("commune_name")
-    match = POSTAL_TOWN.match(name) if isinstance(name, str) else None
+    match = POSTAL_TOWN.match(name) if isinstance(name, str) and (name[:1].isdigit() or name[-1:] in DIGIT_END) \
+        else None
     if match:
         postal, town = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
         record.values["commune_name"] = town
@@ -280,6 +283,8 @@ def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> N
     """Price cells as partners write them (« 120 €/an », « de 30 à 150 € », « Gratuit »): a
     single price column gives the lowest and highest amounts; a minimum and a maximum column,
     each its own. Free when every amount is 0 or the cell says so; the period when stated."""
+    if not prices:
+        return
     given = [price for price in prices.values() if price is not None]
     if not given:
         return

@@ -48,7 +48,7 @@ def _number(value: object, field: str) -> float:
         number = float(value)
     else:
         text = str(value).replace("\ufeff", "").replace("\x00", "").replace("°", "").strip()
-        text = re.sub(r"\s", "", text.replace("−", "-")).replace(",", ".")  # no-break spaces too
+        text = "".join(text.replace("−", "-").split()).replace(",", ".")  # no-break spaces too
         try:
             number = float(text)
         except ValueError:
