@@ -38,7 +38,19 @@ FIELDS: dict[str, tuple[str, str]] = {
     "status": ("Statut", "Status"),
     "registration_url": ("Inscription (lien)", "Registration link"),
     "accessibility": ("Accessibilité", "Accessibility"),
+    "deadline": ("Date limite", "Deadline"),
+    "area_m2": ("Surface (m²)", "Area (m²)"),
+    "equipment": ("Équipement", "Equipment"),
     "source_modified_at": ("Date de mise à jour", "Last modified"),
 }
 
 REQUIRED = ("name",)
+
+# Fields a listing type has nowhere to keep: a column mapped to one of them is named in the run's
+# message instead of being dropped without a word.
+UNUSED_BY = {
+    "venue": {"age_min", "age_max", "level", "price_min", "price_max", "schedule", "season_start", "season_end",
+              "timings", "status", "registration_url", "deadline", "area_m2", "equipment"},
+    "activity": {"deadline", "area_m2", "equipment"},
+    "resource": {"age_min", "age_max", "level", "schedule", "season_start", "season_end", "timings", "status"},
+}

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from importers.archive import archive_missing, archive_removed
 from importers.bulk import copy_insert
 from importers.duplicates import find_duplicates, merged_into
-from importers.fields import FIELDS
+from importers.fields import FIELDS, UNUSED_BY
 from importers.geocode import BanGeocoder
 from importers.locate import Locator
 from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource, RunStatus
@@ -238,6 +238,11 @@ class ImportPipeline:
                 others = ", ".join(f"« {name} »" for name in records.other_sheets)
                 notes.append(f"Seule la feuille « {records.sheet} » est lue ; le classeur a d'autres feuilles avec "
                              f"des données : {others} (importez-les avec --sheet).")
+            unused = UNUSED_BY[source.listing_type.value]
+            idle = [(column, field) for column, field in mapping.items() if field in unused]
+            if idle:
+                notes.append(f"Colonnes sans emploi pour des {KIND_NAMES[source.listing_type]}, non importées : "
+                             + ", ".join(f"« {column} » ({FIELDS[field][0]})" for column, field in idle) + ".")
             if gained:
                 notes.append(f"Colonnes nouvelles depuis le profil « {profile.name} », non importées : "
                              + ", ".join(f"« {column} » ({FIELDS[field][0]})" for column, field in gained)

@@ -22,6 +22,7 @@ from importers.normalise import (
     parse_bool,
     parse_datetime,
     Price,
+    parse_decimal,
     parse_int,
     parse_point,
     parse_price,
@@ -129,6 +130,9 @@ PARSERS = {
     "is_free": lambda v: parse_bool(v, "is_free"),
     "source_modified_at": lambda v: parse_datetime(v, "source_modified_at"),
     "schedule": lambda v: parse_schedule(v),
+    "deadline": lambda v: _date(v, "deadline"),
+    "area_m2": lambda v: parse_decimal(v, "area_m2"),
+    "equipment": lambda v: _text(v, "equipment", 2000),
     "season_start": lambda v: _date(v, "season_start"),
     "season_end": lambda v: _date(v, "season_end"),
 }

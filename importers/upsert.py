@@ -115,7 +115,10 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
             "season_start": values.get("season_start"), "season_end": values.get("season_end"),
         }
     return {**common, **price, "title": name, "venue_id": values.get("venue_id"),
-            "kind": ResourceKind(values.get("kind") or ResourceKind.advice)}
+            "kind": ResourceKind(values.get("kind") or ResourceKind.advice),
+            "price_period": PricePeriod(values["price_period"]) if values.get("price_period") else None,
+            "booking_url": values.get("registration_url"), "deadline": values.get("deadline"),
+            "area_m2": values.get("area_m2"), "equipment": values.get("equipment")}
 
 
 class Writer:

@@ -68,7 +68,7 @@ def test_ministry_portal_export_with_unseen_headers():
         "Identifiant_Equipement": "external_id", "Libellé": "name", "Type_equipement_ou_lieu": "kind",
         "Adresse_postale": "address", "Code_Postal": "postal_code", "Localité": "commune_name",
         "Code_Insee_commune": "insee_code", "coordonnees_GPS": "lat_lon", "Mél": "email", "Tél.": "phone",
-        "Web": "website", "Date de dernière mise à jour": "source_modified_at",
+        "Web": "website", "Date de dernière mise à jour": "source_modified_at", "Surface_m2": "area_m2",
     }
 
 

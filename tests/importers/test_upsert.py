@@ -63,3 +63,31 @@ def test_hand_edited_disciplines_tags_and_slots_survive_a_new_export(app, db_ses
     assert before[1:] == ("debutants", "2 18:00:00") and before[0]
     assert state("A1") == before  # as the moderator left them
     assert state("A2") == ("jazz", "ados", "4 17:00:00")  # not hand-edited: the export wins
+
+
+def test_resources_keep_their_deadline_room_details_and_booking_link(app, db_session, tmp_path):
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Identifiant", "Intitulé", "Type", "Commune", "Date limite de dépôt", "Surface", "Équipement",
+                  "Réservation", "Tarif horaire", "Dates"])
+    sheet.append(["R1", "Studio de répétition Le Local", "salle de répétition", "Montreuil", None, "45,5",
+                  "Batterie, amplis, sonorisation", "https://lelocal.example/reserver", "15 €/h", "12/01/2027"])
+    sheet.append(["F1", "Aide aux pratiques amateurs 2027", "aide", "Bobigny", date(2027, 3, 31), None, None,
+                  None, None, None])
+    path = tmp_path / "ressources.xlsx"
+    workbook.save(path)
+    run = run_import(app, db_session, path, source="ressources-93", kind=ListingType.resource)
+    assert (run.created_count, run.failed_count) == (2, 0), run.report_items
+    assert "Colonnes sans emploi pour des ressources, non importées : « Dates » (Dates)." in run.error
+    rows = {r.external_id: r for r in db_session.execute(text(
+        "SELECT r.external_id, r.kind::text, r.deadline, r.area_m2, r.equipment, r.booking_url, r.price_min, "
+        "r.price_period::text AS period FROM resource r JOIN import_source s ON s.id = r.source_id "
+        "WHERE s.name = 'ressources-93'"))}
+    room, grant = rows["R1"], rows["F1"]
+    assert (room.kind, float(room.area_m2), room.equipment) == ("rehearsal_room", 45.5, "Batterie, amplis, sonorisation")
+    assert (room.booking_url, float(room.price_min), room.period) == ("https://lelocal.example/reserver", 15.0, "hour")
+    assert (grant.kind, grant.deadline) == ("funding", date(2027, 3, 31))
