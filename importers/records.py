@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from importers.accessibility import resolve_accessibility
 from importers.audiences import resolve_audiences
@@ -242,6 +243,8 @@ def normalise(raw: dict, column_of: dict[str, str],
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
     _apply_prices(record, prices)
     _split_postal_town(record)
+    if record.values.get("timings"):
+        _local_times(record)
     _resolve_words(record, raw, listing_type, column_of)
     try:
         point = parse_point(raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"))
@@ -281,6 +284,28 @@ def _split_postal_town(record: CanonicalRecord) -> None:
         postal, town = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
         record.values["commune_name"] = town
         record.values.setdefault("postal_code", postal)
+
+
+# Overseas départements and collectivities (by INSEE or postal code) and their time zones.
+OVERSEAS_ZONES = {"971": "America/Guadeloupe", "972": "America/Martinique", "973": "America/Cayenne",
+                  "974": "Indian/Reunion", "975": "America/Miquelon", "976": "Indian/Mayotte",
+                  "977": "America/St_Barthelemy", "978": "America/Marigot"}
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _local_times(record: CanonicalRecord) -> None:
+    """Times written without a zone are read as Paris time; at a place overseas (Saint-Denis de
+    La Réunion), they are that place's time. Times given with their offset are left as they are."""
+    code = record.values.get("insee_code") or record.values.get("postal_code")
+    zone = OVERSEAS_ZONES.get(code[:3]) if isinstance(code, str) else None
+    if zone is None:
+        return
+    local = ZoneInfo(zone)
+
+    def moved(moment):
+        return moment.replace(tzinfo=local) if moment is not None and moment.tzinfo is PARIS else moment
+
+    record.values["timings"] = [(moved(begin), moved(end)) for begin, end in record.values["timings"]]
 
 
 def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> None:

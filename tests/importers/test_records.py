@@ -57,3 +57,19 @@ def test_a_postal_code_and_a_town_in_one_cell_are_told_apart():
     assert given.values["postal_code"] == "93001"
     assert normalise({"name": "Salle", "commune_name": "Saint-Denis"}, {}, ListingType.venue).values.get(
         "postal_code") is None
+
+
+def test_times_without_a_zone_are_the_local_time_of_a_place_overseas():
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    record = normalise({"name": "Concert de maloya", "insee_code": "97411", "timings": [
+        {"begin": "2025-12-20T20:00:00", "end": "2025-12-20T22:00:00"}, {"begin": "2025-12-21T20:00:00+04:00"}]},
+        {}, ListingType.activity)
+    (begin, end), (given, _) = record.values["timings"]
+    assert begin == datetime(2025, 12, 20, 20, 0, tzinfo=ZoneInfo("Indian/Reunion"))
+    assert begin.astimezone(timezone.utc).hour == 16 and end.hour == 22
+    assert given.utcoffset() == timedelta(hours=4)  # an offset given is kept as given
+    paris = normalise({"name": "Bal", "insee_code": "93066", "timings": "20/12/2025 de 20h à 22h"}, {},
+                      ListingType.activity).values["timings"][0][0]
+    assert paris.astimezone(timezone.utc).hour == 19
