@@ -130,7 +130,6 @@ PARSERS = {
     "age_max": lambda v: parse_int(v, "age_max"),
     "is_free": lambda v: parse_bool(v, "is_free"),
     "source_modified_at": lambda v: parse_datetime(v, "source_modified_at"),
-    "schedule": lambda v: parse_schedule(v),
     "deadline": lambda v: _date(v, "deadline"),
     "area_m2": lambda v: parse_decimal(v, "area_m2"),
     "equipment": lambda v: _text(v, "equipment", 2000),
@@ -156,6 +155,11 @@ def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object])
 HARD_FIELDS = {"name", "external_id"}
 WORD_FIELDS = {"kind": "Type", "level": "Niveau", "status": "Statut"}
 PRICE_COLUMNS = ("price_min", "price_max")
+# A rhythm other than every week, in a weekly schedule cell (« un jeudi sur deux », « le 1er mardi
+# du mois »): its slots are kept, with a warning.
+NOT_WEEKLY = re.compile(r"\bsur\s+deux\b|\b(?:1er|1re|premier|première|deuxième|2e|3e|troisième|dernier|dernière)"
+                        r"\s+\w+\s+du\s+mois\b|\bpar\s+mois\b|\bmensuel|\bune\s+fois\s+par\s+mois\b|"
+                        r"\bsemaines?\s+(?:paires|impaires)\b", re.IGNORECASE)
 # What one payment covers, as read in a price cell → the listing's price period (a term or a
 # week has no period of ours: the amount is kept, the period is not).
 PRICE_PERIODS = {"year": "year", "month": "month", "session": "session", "hour": "hour"}
@@ -233,6 +237,12 @@ def normalise(raw: dict, column_of: dict[str, str],
                 record.values[name] = normalise_insee_code(value)
                 if record.values[name] is None:
                     raise FieldError(name, value, f"Code INSEE invalide : « {value} ».")
+            elif name == "schedule":
+                record.values[name] = parse_schedule(value)
+                if record.values[name] and isinstance(value, str) and NOT_WEEKLY.search(value):
+                    record.warnings.append(f"« {column} » : « {value[:80]} » n'est pas chaque semaine ; les créneaux "
+                                           "sont enregistrés comme hebdomadaires, précisez le rythme dans la "
+                                           "description.")
             elif name == "timings":
                 problems: list[str] = []
                 record.values[name] = parse_timings(value, problems)

@@ -73,3 +73,13 @@ def test_times_without_a_zone_are_the_local_time_of_a_place_overseas():
     paris = normalise({"name": "Bal", "insee_code": "93066", "timings": "20/12/2025 de 20h à 22h"}, {},
                       ListingType.activity).values["timings"][0][0]
     assert paris.astimezone(timezone.utc).hour == 19
+
+
+def test_a_rhythm_other_than_every_week_keeps_its_slots_with_a_warning():
+    for cell in ("Un jeudi sur deux 18h-20h", "Le 1er mardi du mois 18h30-20h30", "mardi 18h-20h (semaines paires)"):
+        record = normalise({"name": "Atelier", "schedule": cell}, {"schedule": "Horaires"}, ListingType.activity)
+        assert record.values["schedule"], cell
+        assert record.warnings == [f"« Horaires » : « {cell} » n'est pas chaque semaine ; les créneaux sont "
+                                   "enregistrés comme hebdomadaires, précisez le rythme dans la description."]
+    weekly = normalise({"name": "Atelier", "schedule": "mercredi 14h-16h"}, {}, ListingType.activity)
+    assert weekly.warnings == []
