@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from importers.api import preview_mapping, run_import, start_background_import
 from importers.feeds import FetchError
-from importers.runs import run_report
+from importers.runs import run_path, run_report
 from importers.fields import FIELDS
 from importers.mapping import MappingError, parse_corrections
 from importers.models import ImportProfile, ImportRun, ImportSource
@@ -67,6 +67,7 @@ def _run(location, source, kind, profile, dry_run, limit, report, set_values, sa
     )
     if run.error:
         click.echo(run.error, err=True)
+    click.echo(f"Rapport : {_page_url(run)}")
     if report:
         Path(report).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     if run.status.value == "failed":
@@ -129,8 +130,11 @@ def _queue(location, source, kind, profile, dry_run, limit, report, set_values, 
         location = str(path.resolve())  # the worker has its own working directory
     options = _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, sheet)
     run = start_background_import(db.session, location, options)
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    click.echo(f"Import n° {run.id} en file d'attente. Avancement et rapport : {base}/imports/runs/{run.id}")
+    click.echo(f"Import n° {run.id} en file d'attente. Avancement et rapport : {_page_url(run)}")
+
+
+def _page_url(run) -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/") + run_path(run)
 
 
 @imports.command("run-one")

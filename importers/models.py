@@ -1,5 +1,6 @@
 """Import runs as data: sources, saved mappings, runs, per-row items, duplicate candidates."""
 import enum
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (
@@ -111,6 +112,10 @@ class ImportRun(db.Model):
                                                 server_default=func.now())
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # The secret half of the run's page address (/imports/runs/<id>/<key>): its report shows the
+    # partner's rows, and there are no accounts yet.
+    access_key: Mapped[str] = mapped_column(Text, nullable=False, default=lambda: secrets.token_urlsafe(18))
 
     source = relationship("ImportSource")
 

@@ -20,6 +20,11 @@ def _with_remarks():
     return or_(ImportItem.errors != empty, ImportItem.warnings != empty)
 
 
+def run_path(run: ImportRun) -> str:
+    """The address of the run's page, which only the partner who launched it is given."""
+    return f"/imports/runs/{run.id}/{run.access_key}"
+
+
 def shown_location(run: ImportRun) -> str:
     """A feed's URL, or only the name of a file (not where it lay on the server)."""
     if run.location.startswith(("http://", "https://")):

@@ -1,6 +1,8 @@
-"""Public import endpoints: the published format (Table Schema + templates) partners
-download, and each run: its page (progress, then report), its progress as JSON for a page
-to poll, and its full report to download."""
+"""Import endpoints: the published format (Table Schema + templates) partners download, and
+each run, at an address only its partner is given (its id and secret key): its page
+(progress, then report), its progress as JSON for a page to poll, its full report."""
+import hmac
+
 from flask import Blueprint, Response, abort, jsonify, render_template
 
 from importers.fields import FIELDS
@@ -35,30 +37,30 @@ def xlsx_template():
                     headers={"Content-Disposition": 'attachment; filename="boussole-modele.xlsx"'})
 
 
-def _run_or_404(run_id: int) -> ImportRun:
+def _run_or_404(run_id: int, key: str) -> ImportRun:
     run = db.session.get(ImportRun, run_id)
-    if run is None:
+    if run is None or not hmac.compare_digest(run.access_key.encode(), key.encode()):
         abort(404)
     return run
 
 
-@blueprint.get("/runs/<int:run_id>.json")
-def run_progress_json(run_id: int):
-    return jsonify(run_progress(_run_or_404(run_id)))
+@blueprint.get("/runs/<int:run_id>/<key>.json")
+def run_progress_json(run_id: int, key: str):
+    return jsonify(run_progress(_run_or_404(run_id, key)))
 
 
-@blueprint.get("/runs/<int:run_id>")
-def run_page(run_id: int):
-    """The run for the partner who launched it: progress while it runs (the page reloads
-    itself, no script needed), then the counts and the rows to correct."""
-    run = _run_or_404(run_id)
+@blueprint.get("/runs/<int:run_id>/<key>")
+def run_page(run_id: int, key: str):
+    """The run for the partner who launched it: progress while it runs (followed by a script,
+    or a link to update the page), then the counts and the rows to correct."""
+    run = _run_or_404(run_id, key)
     items, remarked = remarked_items(db.session, run, ITEMS_SHOWN)
     return render_template("imports/run.html", run=run, location=shown_location(run), items=items,
                            remarked=remarked, fields=FIELDS, active=run.status in ACTIVE)
 
 
-@blueprint.get("/runs/<int:run_id>/rapport.json")
-def run_report_json(run_id: int):
-    response = jsonify(run_report(db.session, _run_or_404(run_id)))
+@blueprint.get("/runs/<int:run_id>/<key>/rapport.json")
+def run_report_json(run_id: int, key: str):
+    response = jsonify(run_report(db.session, _run_or_404(run_id, key)))
     response.headers["Content-Disposition"] = f'attachment; filename="boussole-import-{run_id}.json"'
     return response

@@ -90,6 +90,7 @@ def import_runs(app, tmp_path_factory):
     from importers.models import ImportRun, RunStatus
     from importers.options import ImportOptions, get_or_create_source
     from importers.pipeline import ImportPipeline
+    from importers.runs import run_path
     from portal.extensions import db
 
     path = tmp_path_factory.mktemp("import") / "ateliers.csv"
@@ -102,7 +103,7 @@ def import_runs(app, tmp_path_factory):
                            status=RunStatus.queued)
         db.session.add(queued)
         db.session.commit()
-        urls = {"finished": f"/imports/runs/{finished.id}", "queued": f"/imports/runs/{queued.id}"}
+        urls = {"finished": run_path(finished), "queued": run_path(queued)}
         db.session.remove()
     yield urls
     with app.app_context():
@@ -139,7 +140,7 @@ def test_with_javascript_the_run_page_follows_the_run_to_its_end(app, live_serve
     page.goto(live_server.url + import_runs["queued"])
     status = page.get_by_role("status")
     assert "En file d'attente" in status.inner_text()
-    run_id = int(import_runs["queued"].rsplit("/", 1)[1])
+    run_id = int(import_runs["queued"].split("/")[3])
     with app.app_context():
         db.session.execute(text("UPDATE import_run SET status = 'running', total_rows = 400, processed_rows = 100 "
                                 "WHERE id = :id"), {"id": run_id})

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from importers.api import start_background_import
 from importers.options import ImportOptions
+from importers.runs import run_path
 from tests.support.rq_worker import work_burst
 
 
@@ -45,26 +46,28 @@ def test_import_run_background_queues_a_run_whose_page_follows_it_to_its_report(
                                                 "--background", "--set", "kind=autre"])
     assert result.exit_code == 0, result.output
     assert "en file d'attente" in result.output
+    page_url = result.output.split("Avancement et rapport : ")[1].split()[0]
+    page = page_url.removeprefix(app.config["PUBLIC_URL"].rstrip("/"))
     run_id = int(result.output.split("n° ")[1].split()[0])
-    assert f"/imports/runs/{run_id}" in result.output
+    assert page.startswith(f"/imports/runs/{run_id}/") and len(page.rsplit("/", 1)[1]) >= 20
     client = app.test_client()
-    assert client.get(f"/imports/runs/{run_id}.json").get_json()["status"] == "queued"
-    waiting = html.unescape(client.get(f"/imports/runs/{run_id}").get_data(as_text=True))
+    assert client.get(f"{page}.json").get_json()["status"] == "queued"
+    waiting = html.unescape(client.get(page).get_data(as_text=True))
     assert "En file d'attente" in waiting and "Mettre à jour la page" in waiting
     connection = redis.Redis.from_url(app.config["REDIS_URL"])
     assert Queue("imports", connection=connection).count == 1
 
     work_burst(["imports"], connection)
 
-    progress = client.get(f"/imports/runs/{run_id}.json").get_json()
+    progress = client.get(f"{page}.json").get_json()
     assert progress["status"] == "partial"
     assert (progress["processed_rows"], progress["counts"]["created"], progress["counts"]["failed"]) == (1200, 1199, 1)
-    page = html.unescape(client.get(f"/imports/runs/{run_id}").get_data(as_text=True))
-    assert "Mettre à jour la page" not in page
-    assert "Terminé, avec des lignes en erreur" in page and "1\u202f199" in page
-    assert "Le champ « Nom / titre » est obligatoire." in page
-    assert str(path) not in page  # a file's place on the server is not shown, its name is
-    report = client.get(f"/imports/runs/{run_id}/rapport.json")
+    done = html.unescape(client.get(page).get_data(as_text=True))
+    assert "Mettre à jour la page" not in done
+    assert "Terminé, avec des lignes en erreur" in done and "1\u202f199" in done
+    assert "Le champ « Nom / titre » est obligatoire." in done
+    assert str(path) not in done  # a file's place on the server is not shown, its name is
+    report = client.get(f"{page}/rapport.json")
     assert "attachment" in report.headers["Content-Disposition"]
     failed = [item for item in report.get_json()["items"] if item["status"] == "failed"]
     assert [(item["row_number"], item["external_id"]) for item in failed] == [(8, "7")]
@@ -98,20 +101,23 @@ def test_without_redis_a_thread_carries_out_the_queued_run(app, tmp_path, commit
     try:
         with app.app_context():
             from portal.extensions import db
-            run = start_background_import(db.session, str(path), ImportOptions(source="fil"))
-            run_id = run.id
+            page = run_path(start_background_import(db.session, str(path), ImportOptions(source="fil")))
             db.session.remove()
     finally:
         app.config["REDIS_URL"] = previous
     client = app.test_client()
     deadline = time.monotonic() + 60
-    while (progress := client.get(f"/imports/runs/{run_id}.json").get_json())["status"] in ("queued", "running"):
+    while (progress := client.get(f"{page}.json").get_json())["status"] in ("queued", "running"):
         assert time.monotonic() < deadline, progress
         time.sleep(0.2)
     assert progress["status"] == "partial" and progress["counts"]["created"] == 49
 
 
-def test_an_unknown_run_is_not_found(client):
-    assert client.get("/imports/runs/999999").status_code == 404
-    assert client.get("/imports/runs/999999.json").status_code == 404
-    assert client.get("/imports/runs/999999/rapport.json").status_code == 404
+def test_a_run_s_page_needs_its_key(app, db_session, client, tmp_path):
+    from tests.importers.helpers import run_import
+
+    run = run_import(app, db_session, _workshops(tmp_path / "cle.csv", rows=10), source="cle")
+    assert client.get(run_path(run)).status_code == 200
+    for wrong in (f"/imports/runs/{run.id}/devine", f"/imports/runs/{run.id}", "/imports/runs/999999/x"):
+        for suffix in ("", ".json", "/rapport.json"):
+            assert client.get(wrong + suffix).status_code == 404, wrong + suffix

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import text
 
 from importers.models import RunStatus
+from importers.runs import run_path
 from portal.listings.enums import ListingType
 from tests.importers.helpers import run_import
 from tests.support.fake_ban import FakeBan
@@ -148,9 +149,9 @@ def test_dry_run_reports_but_stores_nothing(app, db_session, tmp_path):
     assert db_session.execute(text("SELECT count(*) FROM venue WHERE source_id = "
                                    "(SELECT id FROM import_source WHERE name = 'essai')")).scalar_one() == 0
     # The simulation's report is kept with its run, for its page and its download.
-    page = app.test_client().get(f"/imports/runs/{run.id}").get_data(as_text=True)
+    page = app.test_client().get(run_path(run)).get_data(as_text=True)
     assert "simulation" in page and "Le champ « Nom / titre » est obligatoire." in page
-    report = app.test_client().get(f"/imports/runs/{run.id}/rapport.json").get_json()
+    report = app.test_client().get(f"{run_path(run)}/rapport.json").get_json()
     assert report["dry_run"] is True
     assert [(item["row_number"], item["status"]) for item in report["items"] if item["errors"]] == [(3, "failed")]
 
