@@ -382,6 +382,10 @@ class ImportPipeline:
         for row in rows:
             values = row.record.values
             if not (values.get("venue_name") or values.get("address") or values.get("point")):
+                town = values.get("commune_name") or values.get("insee_code") or values.get("postal_code")
+                if town:
+                    row.record.warnings.append(f"Seule la commune est donnée ({town}), sans lieu ni adresse : "
+                                               "la fiche n'est pas placée sur la carte.")
                 continue
             place = {key: values.get(key) for key in VENUE_FIELDS}
             place["name"] = values.get("venue_name") or values.get("address") or values.get("commune_name")

@@ -96,3 +96,14 @@ def test_an_agenda_s_keywords_give_disciplines_and_stay_tags(app, db_session, tm
         "JOIN import_source s ON s.id = a.source_id WHERE s.name = 'mots-cles' ORDER BY t.label")).scalars().all()
     assert disciplines == ["danse", "danse-hip-hop"]
     assert tags == ["danse", "hip-hop", "jeune public"]
+
+
+def test_an_event_located_by_its_commune_alone_says_it_is_not_on_the_map(app, db_session, tmp_path):
+    event = {"uid": 9, "title": {"fr": "Lecture musicale"},
+             "timings": [{"begin": "2026-10-02T18:00:00+02:00", "end": "2026-10-02T20:00:00+02:00"}],
+             "location": {"city": "Tremblay-en-France", "postalCode": "93290", "insee": "93073"}}
+    run = run_import(app, db_session, _agenda(tmp_path, [event]), source="commune-seule", kind=None)
+    assert run.created_count == 1
+    assert run.report_items[0]["warnings"] == [
+        "Seule la commune est donnée (Tremblay-en-France), sans lieu ni adresse : la fiche n'est pas placée sur "
+        "la carte."]
