@@ -160,9 +160,9 @@ PRICE_COLUMNS = ("price_min", "price_max")
 NOT_WEEKLY = re.compile(r"\bsur\s+deux\b|\b(?:1er|1re|premier|première|deuxième|2e|3e|troisième|dernier|dernière)"
                         r"\s+\w+\s+du\s+mois\b|\bpar\s+mois\b|\bmensuel|\bune\s+fois\s+par\s+mois\b|"
                         r"\bsemaines?\s+(?:paires|impaires)\b", re.IGNORECASE)
-# What one payment covers, as read in a price cell → the listing's price period (a term or a
-# week has no period of ours: the amount is kept, the period is not).
-PRICE_PERIODS = {"year": "year", "month": "month", "session": "session", "hour": "hour"}
+# What one payment covers, as read in a price cell → the listing's price period.
+PRICE_PERIODS = {"year": "year", "term": "term", "month": "month", "week": "week", "session": "session",
+                 "hour": "hour"}
 
 
 def _problem(record: CanonicalRecord, name: str, column: str | None, value, message: str) -> None:

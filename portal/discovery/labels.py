@@ -56,8 +56,9 @@ ACCESSIBILITY = {
 STATUSES = {"scheduled": _l("Programmé"), "full": _l("Complet"), "cancelled": _l("Annulé"),
             "postponed": _l("Reporté")}
 
-PRICE_PERIODS = {"session": _l("la séance"), "hour": _l("l'heure"), "month": _l("le mois"),
-                 "season": _l("la saison"), "year": _l("l'année"), "one_off": _l("une fois")}
+PRICE_PERIODS = {"session": _l("la séance"), "hour": _l("l'heure"), "week": _l("la semaine"),
+                 "month": _l("le mois"), "term": _l("le trimestre"), "season": _l("la saison"),
+                 "year": _l("l'année"), "one_off": _l("une fois")}
 
 SORTS = {"relevance": _l("Pertinence"), "distance": _l("Distance"), "date": _l("Date")}
 

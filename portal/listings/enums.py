@@ -66,7 +66,9 @@ class Level(str, enum.Enum):
 class PricePeriod(str, enum.Enum):
     session = "session"
     hour = "hour"
+    week = "week"
     month = "month"
+    term = "term"      # trimestre
     season = "season"
     year = "year"
     one_off = "one_off"

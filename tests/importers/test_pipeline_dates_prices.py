@@ -128,10 +128,11 @@ def test_prices_ages_and_dates_in_the_words_of_a_workshop_list(app, db_session, 
         "2;Théâtre ados;120 €/an;dès 12 ans;;samedi 7 novembre 2026 à 20h;Bondy\n"
         "3;Chorale;Tarif selon QF : de 30 à 150 €;;;du 20 au 24 octobre 2026;Bondy\n"
         "4;Studio;15 €/h;;;;Bondy\n"
+        "6;Piano;90 € / trimestre;;;;Bondy\n"
         "5;Guitare;bientôt;;;à définir;Bondy\n",
         encoding="cp1252")
     run = run_import(app, db_session, path, source="ateliers-mots", kind=ListingType.activity)
-    assert (run.status, run.created_count) == (RunStatus.succeeded, 5), run.report_items
+    assert (run.status, run.created_count) == (RunStatus.succeeded, 6), run.report_items
     found = _activities(db_session, "ateliers-mots")
     periods = dict(db_session.execute(text(
         "SELECT a.title, a.price_period::text FROM activity a JOIN import_source s ON s.id = a.source_id "
@@ -145,7 +146,7 @@ def test_prices_ages_and_dates_in_the_words_of_a_workshop_list(app, db_session, 
     chorale = found["Chorale"]
     assert (chorale["price_min"], chorale["price_max"], chorale["is_free"]) == (30, 150, None)
     assert len(chorale["timings"]) == 1 and chorale["timings"][0].startswith("2026-10-20 00:00 → 2026-10-24")
-    assert periods["Studio"] == "hour"
-    warnings = next(item["warnings"] for item in run.report_items if item["row_number"] == 6)
+    assert (periods["Studio"], periods["Piano"]) == ("hour", "term")
+    warnings = next(item["warnings"] for item in run.report_items if item["row_number"] == 7)
     assert any("« bientôt » n'est pas un prix reconnu" in warning for warning in warnings)
     assert any("« à définir »" in warning for warning in warnings)
