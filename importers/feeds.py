@@ -46,14 +46,22 @@ def _with_query(url: str, replace: dict[str, object]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def _start(url: str) -> int:
+    """The offset the partner's own URL starts at (« …&offset=40 »), 0 if none."""
+    value = dict(parse_qsl(urlsplit(url).query)).get("offset", "0")
+    return int(value) if value.isdigit() else 0
+
+
 def _next_page(url: str, page: dict, received: int) -> str | None:
-    """The URL of the page after `page` (`received` records so far), if the answer says there is one."""
+    """The URL of the page after `page` (`received` records so far from `url`'s own offset), if
+    the answer says there is one."""
     if isinstance(page.get("events"), list) and page["events"] and page.get("after") not in (None, [], ""):
         after = page["after"]
         return _with_query(url, {"after": after if isinstance(after, list) else [after]})
     if isinstance(page.get("results"), list) and page["results"] and isinstance(page.get("total_count"), int):
-        if received < page["total_count"] and received < ODS_MAX_OFFSET:
-            return _with_query(url, {"offset": received})
+        offset = _start(url) + received
+        if offset < page["total_count"] and offset < ODS_MAX_OFFSET:
+            return _with_query(url, {"offset": offset})
     return None
 
 
@@ -65,11 +73,14 @@ def _gather(url: str, first: dict, max_bytes: int, timeout: float, size: int) ->
     """The first page's records followed by those of the pages after it (the last page's
     cursor or total kept, so that a feed cut short still says it is incomplete)."""
     key = _records_key(first)
-    gathered, page, current = dict(first), first, url
+    gathered, page = dict(first), first
     records = list(first[key])
+    seen = {json.dumps(first[key], sort_keys=True)}  # a server that ignores the cursor repeats a page
+    complete = False
     for _ in range(MAX_PAGES):
-        following = _next_page(current, page, len(records))
+        following = _next_page(url, page, len(records)) if key == "results" else _next_page(url, page, 0)
         if following is None:
+            complete = True
             break
         content = _download(following, max_bytes - size, timeout)
         size += len(content)
@@ -78,12 +89,18 @@ def _gather(url: str, first: dict, max_bytes: int, timeout: float, size: int) ->
         except ValueError as exc:
             raise FetchError(f"Le flux {following} n'a pas répondu en JSON.") from exc
         if not isinstance(page, dict) or not isinstance(page.get(key), list) or not page[key]:
-            page = {}
+            complete = True
             break
+        signature = json.dumps(page[key], sort_keys=True)
+        if signature in seen:
+            break  # the same records again: what was gathered is not the whole feed
+        seen.add(signature)
         records += page[key]
-        current = following
     gathered[key] = records
-    gathered["after"] = page.get("after")  # None once the last page is read
+    # Said so for the reader: the last page read, or a cursor still open (the feed is incomplete).
+    gathered["after"] = None if complete or key == "results" else page.get("after") or ["incomplet"]
+    if not complete and key == "results":
+        gathered["total_count"] = max(int(first.get("total_count") or 0), len(records) + 1)
     return gathered
 
 

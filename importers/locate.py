@@ -110,7 +110,8 @@ class Locator:
             home = [c for c in candidates if c.departement_code in self.home_departements]
             if best >= GUESS_MIN_ROWS and best >= GUESS_MARGIN * second:
                 guessed[id(row)] = (scored[0][1], "le département des autres lignes du fichier")
-            elif len(home) == 1 and best < GUESS_MIN_ROWS:
+            elif len(home) == 1 and set(self._departements) <= self.home_departements:
+                # (a file whose other rows all lie on the portal's territory, or that said nothing yet)
                 guessed[id(row)] = (home[0], "la seule de ce nom sur le territoire du portail")
             if id(row) in guessed:
                 row.location.commune_code = guessed[id(row)][0].insee_code

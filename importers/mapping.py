@@ -26,7 +26,7 @@ SAMPLE_SIZE = 200
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "external_id": ("id", "identifiant", "identifiant unique", "uid", "code bib", "n auto", "numero", "num",
                     "ref", "reference", "cle", "key", "record id", "recordid", "id externe",
-                    "identifier", "code etablissement", "numero etablissement", "siret", "n", "no"),
+                    "identifier", "code etablissement", "numero etablissement", "siret"),
     "name": ("nom", "name", "title", "titre", "nom etablissement", "nom du lieu", "nom lieu", "raison sociale",
              "libelle", "intitule", "denomination", "nom structure", "enseigne", "nom equipement",
              "nom activite", "title fr", "nom usuel", "appellation", "atelier", "activite", "stage", "cours",
@@ -74,18 +74,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                   "price min", "tarifs"),
     "price_max": ("prix max", "prix maximum", "tarif max", "tarif maximum", "price max"),
     "schedule": ("horaires", "horaire", "jours et horaires", "creneaux", "creneau", "schedule", "heures",
-                 "jours horaires", "horaires hebdomadaires", "planning", "jours", "jour"),
+                 "jours horaires", "horaires hebdomadaires", "planning", "jours"),
     "season_start": ("debut saison", "date debut saison", "saison debut", "season start", "start season",
-                     "saison du", "debut activite", "date debut", "debut"),
+                     "saison du", "debut activite", "date debut"),
     "season_end": ("fin saison", "date fin saison", "saison fin", "season end", "end season", "saison au",
-                   "fin activite", "date fin", "fin"),
+                   "fin activite", "date fin"),
     "timings": ("dates", "timings", "date", "calendrier", "occurrences", "date evenement"),
     "status": ("statut", "status", "etat"),
     "registration_url": ("inscription", "lien inscription", "url inscription", "registration", "registration url",
                          "reservation", "billetterie", "lien reservation"),
     "accessibility": ("accessibilite", "accessibility", "handicap", "acces pmr", "pmr", "accessibilite handicap"),
     "deadline": ("date limite", "date limite depot", "date limite de depot", "date limite candidature",
-                 "date limite inscription", "cloture", "date cloture", "deadline", "date limite candidatures"),
+                 "date limite inscription", "cloture", "date cloture", "deadline", "date limite candidatures",
+                 "date fin inscriptions", "fin inscriptions", "date fin validite", "date limite validite"),
     "area_m2": ("surface", "superficie", "surface m2", "surface en m2", "m2", "area"),
     "equipment": ("equipement", "equipements", "materiel", "equipement disponible", "equipements disponibles",
                   "materiel disponible", "equipment"),
@@ -96,8 +97,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # Fields whose synonyms are too generic to match inside a longer header ("type_adresse"
 # is not a listing kind, "date de création" is not a timing).
 EXACT_ONLY_FIELDS = {"kind", "status", "timings"}
-# Synonyms too common as words to match inside a longer header (« Mise à jour » is no weekday).
-EXACT_ONLY_PHRASES = {("jour",), ("debut",), ("fin",), ("no",), ("cours",), ("stage",)}
+# Synonyms too common to match inside a longer header (« Date de fin des inscriptions » is no
+# season's end, « Cours de danse » no title column).
+EXACT_ONLY_PHRASES = {("cours",), ("stage",), ("date", "debut"), ("date", "fin")}
 # A header containing one of these words describes something else: counts, populations,
 # administrative levels above the commune. Such a column is left unmapped.
 OTHER_WORDS = {

@@ -157,8 +157,9 @@ WORD_FIELDS = {"kind": "Type", "level": "Niveau", "status": "Statut"}
 PRICE_COLUMNS = ("price_min", "price_max")
 # A rhythm other than every week, in a weekly schedule cell (« un jeudi sur deux », « le 1er mardi
 # du mois »): its slots are kept, with a warning.
-NOT_WEEKLY = re.compile(r"\bsur\s+deux\b|\b(?:1er|1re|premier|première|deuxième|2e|3e|troisième|dernier|dernière)"
-                        r"\s+\w+\s+du\s+mois\b|\bpar\s+mois\b|\bmensuel|\bune\s+fois\s+par\s+mois\b|"
+NOT_WEEKLY = re.compile(r"\bsur\s+(?:deux|2|trois|3)\b|\b(?:1er|1re|premier|première|\d+\s*(?:e|è|ème|eme)|"
+                        r"deuxième|troisième|quatrième|dernier|dernière)\s+\w+\s+du\s+mois\b|"
+                        r"\bpar\s+(?:mois|trimestre)\b|\bmensuel|\btous\s+les\s+(?:15|quinze)\s+jours\b|"
                         r"\bsemaines?\s+(?:paires|impaires)\b", re.IGNORECASE)
 # What one payment covers, as read in a price cell → the listing's price period.
 PRICE_PERIODS = {"year": "year", "term": "term", "month": "month", "week": "week", "session": "session",
@@ -189,8 +190,11 @@ def _resolve_words(record: CanonicalRecord, raw: dict, listing_type: ListingType
 
 # A spreadsheet's summary line (« Total », « Sous-total », « TOTAL GÉNÉRAL : 12 », « Total : 2 lieux »,
 # « Nombre de lieux : 2 ») is not a listing; « Total danse » may be one.
-SUMMARY_ROW = re.compile(r"^\s*(?:(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?|somme)\s*(?::|$)"
-                         r"|^\s*nombre\s+(?:de|d['’])\s*[^:]*:", re.IGNORECASE)
+SUMMARY_ROW = re.compile(r"^\s*(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?\s*(?::|$)"
+                         r"|^\s*(?:somme|nombre\s+(?:de|d['’])[^:]*)\s*(?::\s*[\d\s.,€]*)?$", re.IGNORECASE)
+# Fields a total line never fills: a row giving one of them is a listing, however broken.
+NOT_IN_TOTALS = ("postal_code", "insee_code", "phone", "email", "website", "address", "commune_name", "latitude",
+                 "longitude", "lat_lon")
 SUMMARY_INITIALS = "tTsSnN"
 NUMBER_CELL = re.compile(r"^\s*[-+]?[\d\s\u00a0\u202f]+(?:[.,]\d+)?\s*(?:€|%)?\s*$")
 
@@ -199,11 +203,11 @@ def is_summary_row(raw: dict, cells: dict | None = None) -> bool:
     """A total line: its name says so, or it has neither name nor id and only numbers (the sums
     under a column) among its `cells` (all of the row's, mapped or not; else its mapped values)."""
     name, identifier = raw.get("name"), raw.get("external_id")
+    if identifier not in (None, ""):  # « Total » in the first column, the id's, and no name
+        return name in (None, "") and isinstance(identifier, str) and bool(SUMMARY_ROW.match(identifier))
     if name not in (None, ""):  # (most rows: one look at the name's first letter)
         return isinstance(name, str) and name.lstrip()[:1] in SUMMARY_INITIALS and bool(SUMMARY_ROW.match(name))
-    if isinstance(identifier, str) and SUMMARY_ROW.match(identifier):
-        return True  # « Total » in the first column, the id's
-    if identifier not in (None, ""):
+    if any(raw.get(field_) not in (None, "") for field_ in NOT_IN_TOTALS):
         return False
     cells = [value for value in (raw if cells is None else cells).values() if value not in (None, "")]
     return bool(cells) and all(isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -299,7 +303,8 @@ def _split_postal_town(record: CanonicalRecord) -> None:
 # Overseas départements and collectivities (by INSEE or postal code) and their time zones.
 OVERSEAS_ZONES = {"971": "America/Guadeloupe", "972": "America/Martinique", "973": "America/Cayenne",
                   "974": "Indian/Reunion", "975": "America/Miquelon", "976": "Indian/Mayotte",
-                  "977": "America/St_Barthelemy", "978": "America/Marigot"}
+                  "977": "America/St_Barthelemy", "978": "America/Marigot", "986": "Pacific/Wallis",
+                  "987": "Pacific/Tahiti", "988": "Pacific/Noumea"}
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -336,7 +341,7 @@ def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> N
         record.values["price_max"] = low.maximum
     amounts = [price.maximum for price in given if price.maximum is not None]
     if record.values.get("is_free") is None:
-        if amounts and max(amounts) == 0 or any(price.free for price in given):
+        if amounts and max(amounts) == 0:  # every amount 0 (« Gratuit »): a « 0 » minimum beside 50 € is not
             record.values["is_free"] = True
         elif not amounts and any(price.free is False for price in given):
             record.values["is_free"] = False  # « Payant », no amount

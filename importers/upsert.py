@@ -62,8 +62,24 @@ def row_digest(values_hash: str, values: dict, location) -> str:
 PAIRED = (("age_min", "age_max"), ("season_start", "season_end"), ("price_min", "price_max"))
 
 
+# The columns a field of the listing format writes, where their names differ: a field kept as
+# stored keeps all of them.
+FIELD_COLUMNS = {
+    "name": ("name", "title"), "organization": ("organization_id",),
+    "latitude": ("location", "location_precision", "location_commune_code"),
+    "longitude": ("location", "location_precision", "location_commune_code"),
+    "lat_lon": ("location", "location_precision", "location_commune_code"),
+    "commune_name": ("commune_code",), "insee_code": ("commune_code",),
+    "registration_url": ("registration_url", "booking_url"),
+    "accessibility": ("access_motor", "access_visual", "access_hearing", "access_mental", "step_free_entrance",
+                      "has_lift", "accessible_toilets", "accessible_parking", "accessibility_notes"),
+}
+
+
 def protected_columns(hand_edited: list[str] | None) -> set[str]:
     protected = set(hand_edited or [])
+    for field_ in list(protected):
+        protected.update(FIELD_COLUMNS.get(field_, ()))
     for pair in PAIRED:
         if protected.intersection(pair):
             protected.update(pair)

@@ -74,7 +74,7 @@ def distinct_names(names: list[str], keep: int = 0) -> list[str]:
 
 
 HEADER_SEARCH = 10  # lines of a table where its header is looked for
-HEADER_SHARE = 0.6  # a header fills at least this share of the cells of the widest first lines
+TITLE_CHARS = 30  # a cell longer than this is a sentence, not a column name
 WIDTH_SAMPLE = 200  # rows that tell which unnamed trailing columns hold data
 
 
@@ -83,15 +83,24 @@ def filled(cells: list) -> int:
 
 
 def header_position(first_lines: list[list]) -> int:
-    """Which of a table's first non-blank lines is its header: the first that is about as wide
-    as the table (at least two cells, and most of the widest first lines' cells); the title
-    lines above it (« Ateliers - Ville de Bondy ;;; Mis à jour le 12/09/2025 », a notice)
-    are narrower."""
-    widths = [filled(cells) for cells in first_lines[:HEADER_SEARCH]]
-    if not widths:
-        return 0
-    wide = max(2, HEADER_SHARE * max(widths))
-    return next((position for position, width in enumerate(widths) if width >= wide), 0)
+    """Which of a table's first non-blank lines is its header: the first, unless it is a title
+    above it: a single cell (« Liste des ateliers », « Mis à jour le … », a notice), or two
+    cells above a wider line that read as a sentence or a date, not as column names
+    (« Ateliers amateurs - Ville de Bondy ;;; Mis à jour le 12/09/2025 »). A header narrower
+    than its data rows (unnamed columns at its end) stays the header."""
+    lines = first_lines[:HEADER_SEARCH]
+    for position, cells in enumerate(lines):
+        width = filled(cells)
+        following = filled(lines[position + 1]) if position + 1 < len(lines) else 0
+        if width >= 2 and not (width == 2 and following > width and _title_like(cells)):
+            return position
+    return 0
+
+
+def _title_like(cells: list) -> bool:
+    """Cells that say something (a sentence, a date) rather than name a column."""
+    texts = [str(cell).strip() for cell in cells if cell is not None and str(cell).strip()]
+    return any(len(text) > TITLE_CHARS or any(char.isdigit() for char in text) for text in texts)
 
 
 def repeats_header(cells: list, header: list[str]) -> bool:

@@ -96,8 +96,11 @@ class CommuneIndex:
         postal = normalise_postal_code(postal_code)
         if postal and candidates:
             narrowed = [c for c in candidates if postal in c.postal_codes]
-            if not narrowed:
-                narrowed = [c for c in candidates if c.departement_code == postal[:2]]
+            if not narrowed:  # a CEDEX or new code: its département (3 digits overseas)
+                departement = postal[:3] if postal.startswith("97") else postal[:2]
+                narrowed = [c for c in candidates if c.departement_code == departement]
+            if not narrowed and len(candidates) > 1:
+                return []  # a code none of the same-named communes has: no guess
             candidates = narrowed or candidates
         if departement:
             candidates = [c for c in candidates if c.departement_code == departement] or candidates

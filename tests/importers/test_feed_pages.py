@@ -45,8 +45,10 @@ class Agenda:
                     page = agenda.events[start:start + 2]
                     body = {"total": len(agenda.events), "events": page,
                             "after": [str(start + 2), "x"] if start + 2 < len(agenda.events) else None}
-                elif parts.path == "/api/records":
-                    offset = int(query.get("offset", ["0"])[0])
+                elif parts.path == "/v2/agendas/2/events":  # a cursor that never moves on
+                    body = {"total": len(agenda.events), "events": agenda.events[:2], "after": ["2", "x"]}
+                elif parts.path in ("/api/records", "/api/ignores-offset"):
+                    offset = int(query.get("offset", ["0"])[0]) if parts.path == "/api/records" else 0
                     rows = [{"uid": str(e["uid"]), "title_fr": e["title"]["fr"], "location_city": "Bobigny",
                              "location_name": "MJC Bobigny", "firstdate_begin": "2026-12-05T13:00:00+00:00"}
                             for e in agenda.events[offset:offset + 2]]
@@ -133,3 +135,20 @@ def test_a_changes_feed_archives_what_it_removes_and_nothing_else(app, db_sessio
     assert archived == ["Atelier 101"]
     assert _titles(db_session, "changes") == ["Atelier 102 (nouveau créneau)", "Atelier 103", "Atelier 104",
                                               "Atelier 105"]
+
+
+@pytest.mark.parametrize("path, stored", [
+    ("/api/records?limit=2&offset=2", 3),      # the partner's own offset: from the 3rd record on
+    ("/api/ignores-offset?limit=2", 2),        # a server that answers the first page again and again
+    ("/v2/agendas/2/events?key=abc", 2),       # a cursor that never moves on
+])
+def test_a_feed_read_in_part_is_said_so_and_makes_nothing_missing(app, db_session, path, stored):
+    with Agenda() as agenda:
+        options = ImportOptions(source="en-partie", listing_type=ListingType.activity)
+        whole = run_feed(db_session, agenda.url + "/v2/agendas/1/events", options)
+        assert whole.created_count == 5
+        run = run_feed(db_session, agenda.url + path, options)
+        assert len(agenda.requests) < 12  # stopped, not looping
+    assert (run.failed_count, run.processed_rows) == (0, stored), run.report_items
+    assert "une page d'un flux paginé" in run.error
+    assert len(_titles(db_session, "en-partie")) == 5  # nothing flagged missing

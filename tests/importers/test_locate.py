@@ -62,3 +62,19 @@ def test_a_postal_code_settles_the_name_and_a_foreign_majority_does_not_pull_it(
                     "3;Salle B;Pantin;\n4;Salle C;Bondy;\n", encoding="utf-8")
     run_import(app, db_session, path, source="reunion")
     assert _stored(db_session, "reunion")["Conservatoire"][0] == "97411"
+
+
+def test_no_guess_against_a_postal_code_or_against_the_file_s_own_departement(app, db_session, tmp_path):
+    path = tmp_path / "reunion_et_93.csv"
+    path.write_text("id;nom;commune;code postal\n1;Salle A;Bobigny;\n2;Salle B;Pantin;\n3;Salle C;Bondy;\n"
+                    "4;Salle D;Drancy;\n5;Conservatoire;Saint-Denis;97743\n6;Harmonie;Montreuil;62170\n",
+                    encoding="utf-8")
+    run_import(app, db_session, path, source="codes-contraires")
+    stored = _stored(db_session, "codes-contraires")
+    assert stored["Conservatoire"][0] != "93066" and stored["Harmonie"][0] != "93048"
+    reunion = tmp_path / "reunion.csv"
+    reunion.write_text("id;nom;commune\n1;Salle A;Cilaos\n2;Salle B;Salazie\n3;Maison;Saint-Denis\n",
+                       encoding="utf-8")
+    run = run_import(app, db_session, reunion, source="reunion-seule")
+    assert _stored(db_session, "reunion-seule")["Maison"][0] != "93066"
+    assert "territoire du portail" not in _warnings(run).get(4, "")

@@ -158,9 +158,14 @@ def test_a_correction_may_name_a_field_by_its_name_its_label_or_a_usual_header()
       "Commune du lieu": "commune_name", "Tarif horaire": "price_min"}),
     (["Nom de l'association", "Objet", "Ville"], {"Nom de l'association": "name", "Ville": "commune_name"}),
     # …unless another column is the title: then the place's name is the venue's.
-    (["N°", "Atelier", "Nom du lieu de pratique", "Jour", "Date de début", "Date de fin", "Dernière modification"],
-     {"N°": "external_id", "Atelier": "name", "Nom du lieu de pratique": "venue_name", "Jour": "schedule",
-      "Date de début": "season_start", "Date de fin": "season_end", "Dernière modification": "source_modified_at"}),
+    (["N°", "Atelier", "Nom du lieu de pratique", "Jour", "Horaire", "Date de début", "Date de fin",
+      "Date de fin des inscriptions", "Dernière modification"],
+     {"Atelier": "name", "Nom du lieu de pratique": "venue_name", "Horaire": "schedule",
+      "Date de début": "season_start", "Date de fin": "season_end", "Date de fin des inscriptions": "deadline",
+      "Dernière modification": "source_modified_at"}),
+    # « N° » beside a street is a house number, not an identifier.
+    (["Nom", "N°", "Voie", "Code postal", "Ville"], {"Nom": "name", "Voie": "address", "Code postal": "postal_code",
+                                                     "Ville": "commune_name"}),
     (["Activité", "Lieu", "Ville"], {"Activité": "name", "Lieu": "venue_name", "Ville": "commune_name"}),
 ])
 def test_usual_workshop_list_headers_and_their_head_word(headers, expected):

@@ -33,7 +33,9 @@ def test_a_spreadsheets_total_line_is_not_a_listing():
     assert is_summary_row({"external_id": "Total", "price_min": "1 200"})
     assert is_summary_row({}, {"Nom": "", "Places": "1 200", "Âge": 3.0})
     for ordinary in ({"name": "Total danse"}, {"name": "Salle", "price_min": "13"}, {"external_id": "12", "age_min": 4},
-                     {"commune_name": "Bondy", "price_min": "13"}):
+                     {"commune_name": "Bondy", "price_min": "13"}, {"name": "Nombre d'Or : chorale de Bondy"},
+                     {"name": "Somme : ensemble vocal"}, {"external_id": "A2", "name": "Total : 2 lieux"},
+                     {"postal_code": "93000", "phone": "0148000000"}):
         assert not is_summary_row(ordinary), ordinary
     assert not is_summary_row({}, {"Nom": "", "Adresse": "1 rue X"})
 
@@ -81,5 +83,14 @@ def test_a_rhythm_other_than_every_week_keeps_its_slots_with_a_warning():
         assert record.values["schedule"], cell
         assert record.warnings == [f"« Horaires » : « {cell} » n'est pas chaque semaine ; les créneaux sont "
                                    "enregistrés comme hebdomadaires, précisez le rythme dans la description."]
+    for cell in ("un jeudi sur 2 18h-20h", "tous les 15 jours le mardi 18h", "le 2ème samedi du mois 10h-12h"):
+        assert normalise({"name": "Atelier", "schedule": cell}, {}, ListingType.activity).warnings, cell
     weekly = normalise({"name": "Atelier", "schedule": "mercredi 14h-16h"}, {}, ListingType.activity)
     assert weekly.warnings == []
+
+
+def test_a_zero_minimum_beside_a_paid_maximum_is_not_free():
+    record = normalise({"name": "Atelier", "price_min": "0", "price_max": "50"}, {}, ListingType.activity)
+    assert (record.values["price_min"], record.values["price_max"], record.values.get("is_free")) == (0, 50, None)
+    free = normalise({"name": "Atelier", "price_min": "Gratuit"}, {}, ListingType.activity)
+    assert free.values["is_free"] is True

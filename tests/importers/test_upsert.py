@@ -91,3 +91,19 @@ def test_resources_keep_their_deadline_room_details_and_booking_link(app, db_ses
     assert (room.kind, float(room.area_m2), room.equipment) == ("rehearsal_room", 45.5, "Batterie, amplis, sonorisation")
     assert (room.booking_url, float(room.price_min), room.period) == ("https://lelocal.example/reserver", 15.0, "hour")
     assert (grant.kind, grant.deadline) == ("funding", date(2027, 3, 31))
+
+
+def test_fields_a_file_lost_since_its_profile_keep_their_stored_columns(app, db_session, tmp_path):
+    first = tmp_path / "v1.csv"
+    first.write_text("id;nom;organisme;commune;latitude;longitude\nP1;Chorale;Ville de Pantin;Pantin;48.8940;2.4090\n",
+                     encoding="utf-8")
+    run_import(app, db_session, first, source="garde", save_profile="std")
+    lost = tmp_path / "v2.csv"
+    lost.write_text("id;nom;commune\nP1;Chorale;Pantin\n", encoding="utf-8")
+    run = run_import(app, db_session, lost, source="garde")
+    assert "Latitude (latitude), Longitude (longitude), Organisme (organization)" in run.error
+    row = db_session.execute(text(
+        "SELECT o.name, v.location_precision::text AS precision, round(ST_Y(v.location::geometry)::numeric, 4) AS lat "
+        "FROM venue v LEFT JOIN organization o ON o.id = v.organization_id JOIN import_source s ON s.id = v.source_id "
+        "WHERE s.name = 'garde'")).one()
+    assert (row.name, row.precision, float(row.lat)) == ("Ville de Pantin", "given", 48.894)

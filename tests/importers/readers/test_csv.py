@@ -178,6 +178,14 @@ def test_a_title_line_of_two_cells_and_a_header_said_again_are_passed_over(write
         assert [(row.number, row.values["Nom"]) for row in records] == [(4, "Chorale"), (6, "Jam")]
 
 
+def test_a_header_narrower_than_its_rows_stays_the_header(write):
+    path = write("etroit.csv", "Nom;Adresse;Ville;;;\nSalle A;1 rue Jean Jaurès;Bondy;x;y;z\n"
+                               "Salle B;2 rue Jean Jaurès;Bondy;x;y;z\n")
+    with open_records(path) as records:
+        assert records.columns[:3] == ["Nom", "Adresse", "Ville"]
+        assert [row.values["Nom"] for row in records] == ["Salle A", "Salle B"]
+
+
 def test_million_character_cell_is_an_error_row(write):
     huge = "x" * 1_000_000
     path = write("enorme.csv", f"nom,description\nA,{huge}\nB,courte\n")
