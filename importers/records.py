@@ -103,7 +103,19 @@ def _date(value, name: str):
         if serial is None:
             raise FieldError(name, value, f"« {value} » n'est pas une date (ex. 15/09/2025).")
         return serial.date()
-    moment = parse_datetime(value, name)
+    try:
+        moment = parse_datetime(value, name)
+    except FieldError:
+        if not isinstance(value, str) or not any(char.isalpha() for char in value):
+            raise
+        try:  # a day in words: « 15 septembre 2025 », « lundi 15 septembre 2025 »
+            occurrences = parse_timings(value)
+        except FieldError:
+            raise FieldError(name, value, f"« {value} » n'est pas une date (ex. 15/09/2025 ou 15 septembre "
+                                          "2025).") from None
+        if len(occurrences) != 1 or occurrences[0][0].date() != (occurrences[0][1] or occurrences[0][0]).date():
+            raise FieldError(name, value, f"« {value} » n'est pas un jour (ex. 15/09/2025).") from None
+        moment = occurrences[0][0]
     return moment.date() if moment else None
 
 

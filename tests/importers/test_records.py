@@ -94,3 +94,13 @@ def test_a_zero_minimum_beside_a_paid_maximum_is_not_free():
     assert (record.values["price_min"], record.values["price_max"], record.values.get("is_free")) == (0, 50, None)
     free = normalise({"name": "Atelier", "price_min": "Gratuit"}, {}, ListingType.activity)
     assert free.values["is_free"] is True
+
+
+def test_season_dates_and_deadlines_may_be_written_in_words():
+    from datetime import date
+
+    record = normalise({"name": "Atelier", "season_start": "lundi 15 septembre 2025", "season_end": "30 juin 2026",
+                        "deadline": "bientôt"}, {"deadline": "Date limite"}, ListingType.activity)
+    assert (record.values["season_start"], record.values["season_end"]) == (date(2025, 9, 15), date(2026, 6, 30))
+    assert record.warnings == ["« Date limite » ignoré : « bientôt » n'est pas une date (ex. 15/09/2025 ou "
+                               "15 septembre 2025)."]
