@@ -167,6 +167,7 @@ def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object])
 HARD_FIELDS = {"name", "external_id"}
 WORD_FIELDS = {"kind": "Type", "level": "Niveau", "status": "Statut"}
 PRICE_COLUMNS = ("price_min", "price_max")
+PAY_WHAT_YOU_WANT = Price(None, None, None, None)  # « Participation libre », « au chapeau »
 # A rhythm other than every week, in a weekly schedule cell (« un jeudi sur deux », « le 1er mardi
 # du mois »): its slots are kept, with a warning.
 NOT_WEEKLY = re.compile(r"\bsur\s+(?:deux|2|trois|3)\b|\b(?:1er|1re|premier|première|\d+\s*(?:e|è|ème|eme)|"
@@ -243,6 +244,8 @@ def normalise(raw: dict, column_of: dict[str, str],
         try:
             if name in PRICE_COLUMNS:
                 prices[name] = parse_price(value, name)
+                if prices[name] == PAY_WHAT_YOU_WANT:  # kept in the partner's words
+                    record.values["price_notes"] = _text(value, name, 500)
             elif name in PARSERS:
                 record.values[name] = PARSERS[name](value)
             elif name == "postal_code":

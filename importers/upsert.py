@@ -117,7 +117,7 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
                                       else None),
         }
     price = {"is_free": values.get("is_free"), "price_min": values.get("price_min"),
-             "price_max": values.get("price_max")}
+             "price_max": values.get("price_max"), "price_notes": values.get("price_notes")}
     if listing_type is ListingType.activity:
         return {
             **common, **price, "title": name, "venue_id": values.get("venue_id"),

@@ -165,6 +165,8 @@ _PRICE_CURRENCY = re.compile(r"\s*(?:€|eur(?:os?)?\b)")
 _RANGE_JOIN = re.compile(r"\s*(?:a|au|et|-|–|—)\s*$")
 _NEGATIVE = re.compile(r"(?:^|[^\d€\s])\s*[-−]$")  # « -5 € », « Prix : -5 € », not « 30 - 150 € »
 _FREE = re.compile(r"\b(?:gratuit(?:e|s|es)?|(?:entree|acces) libre|sans frais)\b|^libre$")
+_PAY_WHAT_YOU_WANT = re.compile(r"\b(?:participation|prix|contribution|tarif)\s+libre\b|\bau chapeau\b|"
+                                r"\bprix conscient\b")
 _PAID = re.compile(r"\bpayant(?:e|s|es)?\b")
 _PERIOD_WORDS = (
     ("year", r"an|annee"), ("term", r"trimestre"), ("month", r"mois"),
@@ -233,6 +235,8 @@ def parse_price(value: object, field: str) -> Price | None:
         return Price(number, number, None, number == 0)
     text = _fold(str(value))
     amounts = _amounts(text, value, field)
+    if not amounts and _PAY_WHAT_YOU_WANT.search(text):
+        return Price(None, None, None, None)  # « Participation libre », « au chapeau »: neither free nor priced
     free, paid = bool(_FREE.search(text)), bool(_PAID.search(text))
     if not amounts and not free and not paid:
         raise FieldError(field, value, f"{quote(value)} n'est pas un prix reconnu (ex. « 120 € par an », "

@@ -104,3 +104,9 @@ def test_season_dates_and_deadlines_may_be_written_in_words():
     assert (record.values["season_start"], record.values["season_end"]) == (date(2025, 9, 15), date(2026, 6, 30))
     assert record.warnings == ["« Date limite » ignoré : « bientôt » n'est pas une date (ex. 15/09/2025 ou "
                                "15 septembre 2025)."]
+
+
+def test_a_pay_what_you_want_price_is_kept_in_the_partner_s_words():
+    record = normalise({"name": "Bal folk", "price_min": "Participation libre"}, {}, ListingType.activity)
+    assert record.warnings == [] and record.values["price_notes"] == "Participation libre"
+    assert "price_min" not in record.values and record.values.get("is_free") is None

@@ -171,7 +171,7 @@ def test_parse_price_of_nothing_is_none():
     assert parse_price(None, "price") is None
 
 
-@pytest.mark.parametrize("value", ["sur devis", "Participation libre", "4 ans", "€", "bientôt", "QF 1 à 3"])
+@pytest.mark.parametrize("value", ["sur devis", "4 ans", "€", "bientôt", "QF 1 à 3"])
 def test_parse_price_refuses_a_value_without_amount_or_free_word(value):
     with pytest.raises(FieldError) as caught:
         parse_price(value, "price_min")
@@ -210,3 +210,8 @@ def test_other_yes_no_columns_keep_their_words(value):
     with pytest.raises(FieldError) as caught:
         parse_bool(value, "wheelchair")
     assert caught.value.message == f"« {value} » n'est pas une réponse oui/non."
+
+
+@pytest.mark.parametrize("value", ["Participation libre", "Prix libre", "au chapeau", "Tarif libre"])
+def test_pay_what_you_want_is_neither_free_nor_priced(value):
+    assert parse_price(value, "price_min") == (None, None, None, None)
