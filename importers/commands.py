@@ -304,7 +304,7 @@ def pull_due():
             click.echo(f"{source.name} : {run.error}", err=True)
         click.echo(f"{source.name} : {run.status.value}, {run.created_count} créées, {run.updated_count} mises "
                    f"à jour, {run.unchanged_count} inchangées, {run.archived_count} archivées, "
-                   f"{run.failed_count} en erreur.")
+                   f"{run.failed_count} en erreur. Rapport : {_page_url(run)}")
         failed = failed or run.status.value == "failed"
     if failed:
         raise SystemExit(1)
