@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 
 from importers.kinds import resolve_kind
+from importers.normalise.errors import FieldError
+from importers.normalise.numbers import parse_price
 from importers.normalise.text import markdown_html
 from portal.listings.enums import ListingType
 
@@ -22,12 +23,8 @@ ODS_MARKERS = {"firstdate_begin", "location_coordinates", "location_name", "timi
 STATUS = {1: "scheduled", 2: "scheduled", 3: "scheduled", 4: "postponed", 5: "full", 6: "cancelled"}
 # OpenAgenda accessibility codes → the accessibility families used by the portal.
 ACCESSIBILITY = {"hi": "auditif", "vi": "visuel", "mi": "moteur", "ii": "mental", "pi": "psychique"}
-FREE = re.compile(r"\b(?:gratuit|gratuite|gratuits|gratuites|gratuité|entrée libre|accès libre|sans frais)\b",
-                  re.IGNORECASE)
-PAID = re.compile(r"\bpayant", re.IGNORECASE)
 WORKSHOP = re.compile(r"\b(?:atelier|cours|initiation|masterclass|master class|workshop)s?\b", re.IGNORECASE)
 RECURRING = 3  # occurrences from which an event is a series (a weekly workshop), not a one-off
-AMOUNT = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s*(?:€|euros?\b|eur\b)", re.IGNORECASE)
 
 
 # Hosts whose links are media to embed (OpenAgenda « links » are link / embed pairs), not a
@@ -244,16 +241,17 @@ def _accessibility(value: object) -> list[str] | None:
 def _prices(conditions: str | None) -> dict[str, object]:
     """Free or paid, and the price range, from the conditions a partner writes: « Gratuit »,
     « 8 € / 5 € tarif réduit », « Gratuit pour les moins de 12 ans, 8 € pour les adultes »
-    (free for some: from 0 to 8 €, not free)."""
-    if not conditions:
+    (free for some: from 0 to 8 €, not free), read as any price cell is. Conditions that say
+    no price (« Sur réservation ») give nothing."""
+    try:
+        price = parse_price(conditions, "price_min")
+    except FieldError:
         return {}
-    amounts = sorted(Decimal(amount.replace(",", ".")) for amount in AMOUNT.findall(conditions))
-    free, paid = bool(FREE.search(conditions)), bool(PAID.search(conditions))
-    if not amounts:
-        return {"is_free": not paid} if free or paid else {}
-    if amounts[-1] == 0:  # « 0 € », « Prix : 0 € »
-        return {"is_free": not paid}
-    return {"is_free": False, "price_min": Decimal(0) if free else amounts[0], "price_max": amounts[-1]}
+    if price is None or price.free is None:
+        return {}
+    if price.maximum is None or price.maximum == 0:
+        return {"is_free": price.free}
+    return {"is_free": False, "price_min": price.minimum, "price_max": price.maximum}
 
 
 def _status(value: object) -> str | None:
