@@ -15,6 +15,7 @@ from importers.models import ImportRun, ImportSource, RunStatus
 from importers.options import ImportOptions, get_or_create_source, resolve_mapping
 from importers.pipeline import ImportPipeline
 from importers.readers import open_records
+from importers.runs import record_run
 from portal.listings.enums import ListingType
 
 PREVIEW_ROWS = 50
@@ -27,10 +28,7 @@ def _failed_run(session, location: str, options: ImportOptions, message: str,
     before its next scheduled time)."""
     source = get_or_create_source(session, options.source, options.listing_type or ListingType.venue)
     now = datetime.now(timezone.utc)
-    run = session.get(ImportRun, run_id) if run_id is not None else None
-    if run is None:
-        run = ImportRun(source_id=source.id, location=location, dry_run=options.dry_run)
-        session.add(run)
+    run = record_run(session, source.id, location, options.dry_run, run_id)
     run.status, run.error, run.started_at, run.finished_at = RunStatus.failed, message, now, now
     session.commit()
     run.report_items = []
@@ -105,9 +103,7 @@ def _job(location: str, options: dict, database_url: str, run_id: int) -> int:
     app = create_app({"DATABASE_URL": database_url})
     with app.app_context():
         try:
-            options = ImportOptions(**{**options, "listing_type": ListingType(options["listing_type"])
-                                       if options["listing_type"] else None})
-            run_import(db.session, location, options, run_id=run_id)
+            run_import(db.session, location, ImportOptions(**options), run_id=run_id)
             return run_id
         finally:
             db.session.remove()
@@ -117,11 +113,10 @@ def start_background_import(session, location: str, options: ImportOptions) -> I
     """Record the run as queued, then hand it to a job: RQ on Redis when REDIS_URL is set, a
     thread of this process otherwise. The run's id is known at once, for a page to poll."""
     source = get_or_create_source(session, options.source, options.listing_type or ListingType.venue)
-    run = ImportRun(source_id=source.id, location=location, dry_run=options.dry_run, status=RunStatus.queued)
-    session.add(run)
+    run = record_run(session, source.id, location, options.dry_run)
+    run.status = RunStatus.queued
     session.commit()
-    payload = {**options.__dict__, "listing_type": options.listing_type.value if options.listing_type else None}
-    args = (location, payload, current_app.config["SQLALCHEMY_DATABASE_URI"], run.id)
+    args = (location, dict(options.__dict__), current_app.config["SQLALCHEMY_DATABASE_URI"], run.id)
     url = current_app.config.get("REDIS_URL")
     if url:
         import redis

@@ -78,7 +78,7 @@ def _gather(url: str, first: dict, max_bytes: int, timeout: float, size: int) ->
     seen = {json.dumps(first[key], sort_keys=True)}  # a server that ignores the cursor repeats a page
     complete = False
     for _ in range(MAX_PAGES):
-        following = _next_page(url, page, len(records)) if key == "results" else _next_page(url, page, 0)
+        following = _next_page(url, page, len(records))
         if following is None:
             complete = True
             break
@@ -97,9 +97,11 @@ def _gather(url: str, first: dict, max_bytes: int, timeout: float, size: int) ->
         seen.add(signature)
         records += page[key]
     gathered[key] = records
-    # Said so for the reader: the last page read, or a cursor still open (the feed is incomplete).
-    gathered["after"] = None if complete or key == "results" else page.get("after") or ["incomplet"]
-    if not complete and key == "results":
+    # A feed cut short keeps saying so in its own terms, for the reader: an open cursor, or a
+    # total above the records gathered.
+    if key == "events":
+        gathered["after"] = None if complete else page.get("after") or first.get("after")
+    elif not complete:
         gathered["total_count"] = max(int(first.get("total_count") or 0), len(records) + 1)
     return gathered
 

@@ -99,8 +99,9 @@ class Locator:
     def _guess_ambiguous(self, rows: list, ambiguous: dict[int, list[CommuneRef]]
                          ) -> dict[int, tuple[CommuneRef, str]]:
         """A name several communes bear (« Saint-Denis », « Montreuil ») is read as the one in the
-        département where the file's other rows clearly are; else, when the file says nothing of
-        its département, as the only one on the portal's territory: a guess, said as such."""
+        département where the file's other rows clearly are; else, when those rows all lie on the
+        portal's territory (or there are none yet), as the only one of that name there: a guess,
+        said as such."""
         guessed = {}
         for row in rows:
             candidates = ambiguous[id(row)]
@@ -111,7 +112,6 @@ class Locator:
             if best >= GUESS_MIN_ROWS and best >= GUESS_MARGIN * second:
                 guessed[id(row)] = (scored[0][1], "le département des autres lignes du fichier")
             elif len(home) == 1 and set(self._departements) <= self.home_departements:
-                # (a file whose other rows all lie on the portal's territory, or that said nothing yet)
                 guessed[id(row)] = (home[0], "la seule de ce nom sur le territoire du portail")
             if id(row) in guessed:
                 row.location.commune_code = guessed[id(row)][0].insee_code

@@ -80,12 +80,17 @@ def resolve_mapping(session, source: ImportSource | None, records,
         raise ImportAbort("mapping", error.message) from None
 
 
+def _known_columns(profile: ImportProfile) -> set[str]:
+    """The columns the partner had when the profile was saved (mapped or not)."""
+    return set((profile.options or {}).get("columns") or profile.mapping)
+
+
 def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
     """A saved profile on this file: its columns the file still has, and for the file's new
     columns (a column renamed since) the suggestion, for the fields the profile no longer
     feeds. Losing the id column altogether would re-create every record: refused."""
     mapping = {column: field for column, field in profile.mapping.items() if column in records.columns}
-    known = set((profile.options or {}).get("columns") or profile.mapping)  # columns the partner has seen
+    known = _known_columns(profile)
     new = [column for column in records.columns if column not in known]
     if new and set(profile.mapping.values()) - set(mapping.values()):
         suggested = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
@@ -115,7 +120,7 @@ def unused_new_columns(profile: ImportProfile | None, records, mapping: dict[str
     for a field nothing feeds: (column, field), for the partner to add to the profile."""
     if profile is None:
         return []
-    known = set((profile.options or {}).get("columns") or profile.mapping)
+    known = _known_columns(profile)
     new = [column for column in records.columns if column not in known and column not in mapping]
     if not new:
         return []

@@ -37,6 +37,7 @@ from importers.options import (
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
+from importers.runs import record_run
 from importers.records import CanonicalRecord, RowError, is_generated_key, stable_key
 from importers.upsert import MODELS, Writer
 from portal.core.collector import fewer_collections
@@ -52,6 +53,26 @@ FIELD_LABELS_REQUIRED = {"name": "Nom / titre"}
 EVENT_FORMATS = {"openagenda"}  # formats that only hold events: a new source of one imports activities
 KIND_NAMES = {ListingType.venue: "lieux", ListingType.activity: "activités", ListingType.resource: "ressources"}
 log = logging.getLogger(__name__)
+
+
+def _file_notes(records, mapping: dict[str, str], listing_type: ListingType, profile,
+                gained: list[tuple[str, str]]) -> list[str]:
+    """What the run says of the file itself: the sheets it did not read, the columns it had no
+    use for, the columns gained since the saved profile."""
+    notes = []
+    if records.other_sheets:
+        others = ", ".join(f"« {name} »" for name in records.other_sheets)
+        notes.append(f"Seule la feuille « {records.sheet} » est lue ; le classeur a d'autres feuilles avec "
+                     f"des données : {others} (importez-les avec --sheet).")
+    idle = [(column, field) for column, field in mapping.items() if field in UNUSED_BY[listing_type.value]]
+    if idle:
+        notes.append(f"Colonnes sans emploi pour des {KIND_NAMES[listing_type]}, non importées : "
+                     + ", ".join(f"« {column} » ({FIELDS[field][0]})" for column, field in idle) + ".")
+    if gained:
+        notes.append(f"Colonnes nouvelles depuis le profil « {profile.name} », non importées : "
+                     + ", ".join(f"« {column} » ({FIELDS[field][0]})" for column, field in gained)
+                     + ". Ajoutez-les avec --map \"COLONNE=champ\" et --save-profile.")
+    return notes
 
 
 class DryRunRollback(Exception):
@@ -101,11 +122,10 @@ class ImportPipeline:
         self._places_seen = set()  # keys of the places an agenda's rows are at
         self._unidentified = 0  # failed rows whose record cannot be told (no id could be read)
         source = get_or_create_source(self.session, options.source, options.listing_type or ListingType.venue)
-        run = self.session.get(ImportRun, run_id) if run_id is not None else None
-        if run is None:
-            run = ImportRun(source_id=source.id, location=str(location), dry_run=options.dry_run, queued_at=now)
-            self.session.add(run)
+        run = record_run(self.session, source.id, str(location), options.dry_run, run_id)
         run.status, run.started_at = RunStatus.running, now
+        if run_id is None:
+            run.queued_at = now  # run at once: not queued before it started
         self.session.commit()
         run_id = run.id
         state = RunState()
@@ -233,20 +253,7 @@ class ImportPipeline:
             deleted = [found[0] for external_id, found in writer.existing().items()
                        if external_id in removed and external_id not in seen]
             state.archived_count = archive_removed(self.session, run_id, source, deleted, now)
-            notes = []
-            if records.other_sheets:
-                others = ", ".join(f"« {name} »" for name in records.other_sheets)
-                notes.append(f"Seule la feuille « {records.sheet} » est lue ; le classeur a d'autres feuilles avec "
-                             f"des données : {others} (importez-les avec --sheet).")
-            unused = UNUSED_BY[source.listing_type.value]
-            idle = [(column, field) for column, field in mapping.items() if field in unused]
-            if idle:
-                notes.append(f"Colonnes sans emploi pour des {KIND_NAMES[source.listing_type]}, non importées : "
-                             + ", ".join(f"« {column} » ({FIELDS[field][0]})" for column, field in idle) + ".")
-            if gained:
-                notes.append(f"Colonnes nouvelles depuis le profil « {profile.name} », non importées : "
-                             + ", ".join(f"« {column} » ({FIELDS[field][0]})" for column, field in gained)
-                             + ". Ajoutez-les avec --map \"COLONNE=champ\" et --save-profile.")
+            notes = _file_notes(records, mapping, source.listing_type, profile, gained)
             if summaries:
                 notes.append(f"Ligne(s) de total du tableur passée(s) : {', '.join(map(str, summaries[:10]))}"
                              f"{' …' if len(summaries) > 10 else ''} (ce ne sont pas des fiches).")

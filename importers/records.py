@@ -129,7 +129,7 @@ def _description(value: object) -> str | None:
 PARSERS = {
     "external_id": _identifier,
     "name": lambda v: _text(v, "name"),
-    "description": lambda v: _description(v),
+    "description": _description,
     "organization": lambda v: _text(v, "organization"),
     "venue_name": lambda v: _text(v, "venue_name"),
     "address": lambda v: _text(v, "address"),
@@ -174,9 +174,6 @@ NOT_WEEKLY = re.compile(r"\bsur\s+(?:deux|2|trois|3)\b|\b(?:1er|1re|premier|prem
                         r"deuxième|troisième|quatrième|dernier|dernière)\s+\w+\s+du\s+mois\b|"
                         r"\bpar\s+(?:mois|trimestre)\b|\bmensuel|\btous\s+les\s+(?:15|quinze)\s+jours\b|"
                         r"\bsemaines?\s+(?:paires|impaires)\b", re.IGNORECASE)
-# What one payment covers, as read in a price cell → the listing's price period.
-PRICE_PERIODS = {"year": "year", "term": "term", "month": "month", "week": "week", "session": "session",
-                 "hour": "hour"}
 
 
 def _problem(record: CanonicalRecord, name: str, column: str | None, value, message: str) -> None:
@@ -341,7 +338,8 @@ def _local_times(record: CanonicalRecord) -> None:
 def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> None:
     """Price cells as partners write them (« 120 €/an », « de 30 à 150 € », « Gratuit »): a
     single price column gives the lowest and highest amounts; a minimum and a maximum column,
-    each its own. Free when every amount is 0 or the cell says so; the period when stated."""
+    each its own. Free when every amount is 0 (« Gratuit » is 0); not free when a cell says
+    « Payant » without an amount; the period when stated."""
     if not prices:
         return
     given = [price for price in prices.values() if price is not None]
@@ -360,7 +358,7 @@ def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> N
             record.values["is_free"] = True
         elif not amounts and any(price.free is False for price in given):
             record.values["is_free"] = False  # « Payant », no amount
-    period = next((PRICE_PERIODS.get(price.period) for price in given if price.period), None)
+    period = next((price.period for price in given if price.period), None)  # a PricePeriod value
     if period:
         record.values["price_period"] = period
 

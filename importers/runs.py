@@ -20,6 +20,15 @@ def _with_remarks():
     return or_(ImportItem.errors != empty, ImportItem.warnings != empty)
 
 
+def record_run(session, source_id: int, location: str, dry_run: bool, run_id: int | None = None) -> ImportRun:
+    """The run `run_id` that a background job carries out, or a new run of the source."""
+    run = session.get(ImportRun, run_id) if run_id is not None else None
+    if run is None:
+        run = ImportRun(source_id=source_id, location=location, dry_run=dry_run)
+        session.add(run)
+    return run
+
+
 def run_path(run: ImportRun) -> str:
     """The address of the run's page, which only the partner who launched it is given."""
     return f"/imports/runs/{run.id}/{run.access_key}"

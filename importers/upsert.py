@@ -86,6 +86,12 @@ def protected_columns(hand_edited: list[str] | None) -> set[str]:
     return protected
 
 
+def _slug(label: str | None) -> str | None:
+    """The key of a tag or an organisation; None for a label with nothing to slug."""
+    slug = slugify(label)[:80] if label else ""
+    return slug if slug and slug != "sans-nom" else None
+
+
 def _any(ids: list[int]):
     """`= ANY(array)`: one parameter, however many ids (an IN list renders one per id)."""
     return any_(literal(ids, ARRAY(Integer)))
@@ -117,7 +123,8 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
                                       else None),
         }
     price = {"is_free": values.get("is_free"), "price_min": values.get("price_min"),
-             "price_max": values.get("price_max"), "price_notes": values.get("price_notes")}
+             "price_max": values.get("price_max"), "price_notes": values.get("price_notes"),
+             "price_period": PricePeriod(values["price_period"]) if values.get("price_period") else None}
     if listing_type is ListingType.activity:
         return {
             **common, **price, "title": name, "venue_id": values.get("venue_id"),
@@ -126,13 +133,11 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
             "level": Level(values["level"]) if values.get("level") else None,
             "status": ActivityStatus(values.get("status") or ActivityStatus.scheduled),
             "registration_url": values.get("registration_url"),
-            "price_period": PricePeriod(values["price_period"]) if values.get("price_period") else None,
             "audiences": values.get("audiences") or [],
             "season_start": values.get("season_start"), "season_end": values.get("season_end"),
         }
     return {**common, **price, "title": name, "venue_id": values.get("venue_id"),
             "kind": ResourceKind(values.get("kind") or ResourceKind.advice),
-            "price_period": PricePeriod(values["price_period"]) if values.get("price_period") else None,
             "booking_url": values.get("registration_url"), "deadline": values.get("deadline"),
             "area_m2": values.get("area_m2"), "equipment": values.get("equipment")}
 
@@ -251,9 +256,12 @@ class Writer:
     def _organizations(self, rows: list) -> None:
         """The organisation a row names becomes the source's Organization of that name (found
         again by its slug on later runs) and the row's organization_id."""
-        names = {row.record.values["organization"] for row in rows if row.record.values.get("organization")}
-        wanted = {slug: name for name in sorted(names) if (slug := slugify(name)[:80]) and slug != "sans-nom"}
-        missing = [slug for slug in wanted if slug not in self.organization_ids]
+        slug_of = {id(row): _slug(row.record.values.get("organization")) for row in rows}
+        wanted: dict[str, str] = {}  # slug → the name as the first row spells it
+        for row in rows:
+            if slug_of[id(row)]:
+                wanted.setdefault(slug_of[id(row)], row.record.values["organization"])
+        missing = [slug for slug in sorted(wanted) if slug not in self.organization_ids]
         if missing:
             self.session.execute(pg_insert(Organization).values([
                 {"name": wanted[slug], "slug": slug, "source_id": self.source_id, "external_id": slug,
@@ -265,8 +273,7 @@ class Writer:
                 .where(Organization.source_id == self.source_id, Organization.external_id == any_(
                     literal(missing, ARRAY(Text))))).all())
         for row in rows:
-            name = row.record.values.get("organization")
-            slug = slugify(name)[:80] if name else None
+            slug = slug_of[id(row)]
             row.record.values["organization_id"] = self.organization_ids.get(slug) if slug else None
 
     def _links(self, discipline_rows: list, tag_rows: list) -> None:
@@ -290,8 +297,8 @@ class Writer:
         copy_insert(self.session, tag_table.name, [{key: listing, "tag_id": other} for listing, other in tag_pairs])
 
     def _tag(self, label: str) -> int | None:
-        slug = slugify(label)[:80]
-        if not slug or slug == "sans-nom":
+        slug = _slug(label)
+        if slug is None:
             return None
         if slug not in self.tag_ids:
             self.session.execute(pg_insert(Tag).values(slug=slug, label=label[:80]).on_conflict_do_nothing())
