@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from importers.mapping import MappingError, corrected, suggest_mapping
-from importers.models import ImportProfile, ImportSource
+from importers.models import ImportProfile, ImportRun, ImportSource, RunStatus
 from portal.listings.enums import ListingType
 
 
@@ -107,12 +107,27 @@ def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
     return {column: mapping[column] for column in records.columns if column in mapping}
 
 
-def lost_fields(profile: ImportProfile | None, mapping: dict[str, str]) -> list[str]:
-    """Fields the saved profile fed that this file's mapping no longer feeds (a column gone)."""
-    if profile is None:
+def lost_fields(session, source: ImportSource | None, profile: ImportProfile | None, records,
+                mapping: dict[str, str]) -> list[str]:
+    """Fields that a column the file no longer has fed (in the saved profile, or without one
+    in the source's earlier runs that stored rows) and that nothing feeds now: what is stored
+    for them is kept. A column still in the file that the partner left unmapped is their
+    choice, not a loss; so is a mapping they save with this run. A structured file's fields
+    are its own (an absent field is an empty one)."""
+    if records.premapped:
         return []
-    fed = set(mapping.values())
-    return sorted({field_ for field_ in profile.mapping.values() if field_ not in fed})
+    if profile is not None:
+        earlier = [profile.mapping]
+    elif source is not None and source.id is not None:
+        earlier = session.scalars(select(ImportRun.mapping).where(
+            ImportRun.source_id == source.id, ImportRun.dry_run.is_(False), ImportRun.mapping.is_not(None),
+            ImportRun.status.in_((RunStatus.succeeded, RunStatus.partial)))).all()
+    else:
+        return []
+    present, fed = set(records.columns), set(mapping.values())
+    still_offered = {field_ for columns in earlier for column, field_ in columns.items() if column in present}
+    return sorted({field_ for columns in earlier for column, field_ in columns.items()
+                   if column not in present and field_ not in fed and field_ not in still_offered})
 
 
 def unused_new_columns(profile: ImportProfile | None, records, mapping: dict[str, str]) -> list[tuple[str, str]]:

@@ -189,7 +189,8 @@ class ImportPipeline:
                 source.listing_type = ListingType.activity  # a new source whose file is an agenda
             source.format = records.format
             mapping, profile = resolve_mapping(self.session, source, records, options)
-            lost = lost_fields(profile, mapping)
+            lost = [] if options.save_profile and not options.dry_run else \
+                lost_fields(self.session, source, profile, records, mapping)
             gained = unused_new_columns(profile, records, mapping)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
             if missing and not records.removals_only:
@@ -261,10 +262,12 @@ class ImportPipeline:
                 notes.append(f"{unpublished} événement(s) non publié(s) par l'agenda (refusés ou en attente de "
                              "modération) : ils ne sont pas importés.")
             if lost:
-                notes.append(f"Colonnes du profil « {profile.name} » absentes du fichier : "
+                origin = f"du profil « {profile.name} »" if profile is not None else "des imports précédents"
+                notes.append(f"Colonnes {origin} absentes du fichier : "
                              + ", ".join(f"{FIELDS[name][0]} ({name})" for name in lost)
-                             + " : leurs valeurs enregistrées sont gardées telles quelles. Corrigez avec "
-                             "--map \"COLONNE=champ\".")
+                             + " : leurs valeurs enregistrées sont gardées telles quelles. Si une colonne a "
+                             "changé de nom, indiquez-la avec --map \"COLONNE=champ\" ; si ces valeurs doivent "
+                             "être vidées, enregistrez la correspondance de ce fichier avec --save-profile NOM.")
             if (source.is_full_feed and options.limit is None and options.only_external_id is None
                     and state.processed_rows and state.failed_count < state.processed_rows):
                 if records.incomplete:

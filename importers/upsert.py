@@ -148,8 +148,8 @@ class Writer:
     def __init__(self, session, source_id: int, listing_type: ListingType, now: datetime,
                  kept_fields: frozenset[str] = frozenset()):
         self.session = session
-        # Fields this run's file no longer gives although the source's saved profile did (a
-        # renamed column): what is stored for them is kept, not erased.
+        # Fields this run's file no longer gives although the source's saved profile or earlier
+        # runs did (a column gone): what is stored for them is kept, not erased.
         self.kept_fields = kept_fields
         self.source_id = source_id
         self.listing_type = listing_type

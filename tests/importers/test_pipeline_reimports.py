@@ -50,6 +50,29 @@ def test_a_saved_profile_follows_a_renamed_column_and_refuses_to_lose_the_ids(ap
     assert fingerprint(db_session) == before
 
 
+def test_a_column_gone_from_the_next_export_keeps_its_values_without_a_profile(app, db_session, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id;nom;ville;téléphone;site web\nP1;Chorale;Pantin;01 48 10 20 30;https://chorale.example\n",
+                    encoding="utf-8")
+    run_import(app, db_session, path, source="sans-profil")
+    path.write_text("id;nom;ville;site web\nP1;Chorale;Pantin;https://chorale.example\n", encoding="utf-8")
+    lost = run_import(app, db_session, path, source="sans-profil")
+    assert lost.error.startswith("Colonnes des imports précédents absentes du fichier : Téléphone (phone) : leurs "
+                                 "valeurs enregistrées sont gardées telles quelles.")
+    again = run_import(app, db_session, path, source="sans-profil")  # the same file: nothing changes
+    assert again.unchanged_count == 1
+    assert _venue(db_session, "sans-profil", "P1", "phone")["phone"] == "01 48 10 20 30"
+    # A column still in the file that the partner leaves unmapped is their choice: emptied.
+    unmapped = run_import(app, db_session, path, source="sans-profil", corrections={"site web": None})
+    assert unmapped.updated_count == 1
+    assert _venue(db_session, "sans-profil", "P1", "website")["website"] is None
+    # The mapping saved with a run is complete: the values of the columns gone are emptied.
+    confirmed = run_import(app, db_session, path, source="sans-profil", save_profile="sans-tel")
+    assert (confirmed.updated_count, confirmed.error) == (1, None)
+    assert _venue(db_session, "sans-profil", "P1", "phone")["phone"] is None
+    assert run_import(app, db_session, path, source="sans-profil").unchanged_count == 1
+
+
 def test_a_later_date_on_the_same_content_is_kept_so_an_older_export_never_overwrites(app, db_session, tmp_path):
     path = tmp_path / "registre.csv"
 
