@@ -31,6 +31,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "is_free": ("Gratuit", "Free"),
     "price_min": ("Prix minimum (€)", "Minimum price (€)"),
     "price_max": ("Prix maximum (€)", "Maximum price (€)"),
+    "price_notes": ("Précisions tarifaires", "Price details"),
     "schedule": ("Horaires hebdomadaires", "Weekly schedule"),
     "season_start": ("Début de saison", "Season start"),
     "season_end": ("Fin de saison", "Season end"),
@@ -49,8 +50,8 @@ REQUIRED = ("name",)
 # Fields a listing type has nowhere to keep: a column mapped to one of them is named in the run's
 # message instead of being dropped without a word.
 UNUSED_BY = {
-    "venue": {"age_min", "age_max", "level", "price_min", "price_max", "schedule", "season_start", "season_end",
+    "venue": {"age_min", "age_max", "level", "price_min", "price_max", "price_notes", "schedule", "season_start", "season_end",
               "timings", "status", "registration_url", "deadline", "area_m2", "equipment"},
     "activity": {"deadline", "area_m2", "equipment"},
-    "resource": {"age_min", "age_max", "level", "schedule", "season_start", "season_end", "timings", "status"},
+    "resource": {"age_min", "age_max", "level", "price_notes", "schedule", "season_start", "season_end", "timings", "status"},
 }

@@ -145,6 +145,7 @@ PARSERS = {
     "deadline": lambda v: _date(v, "deadline"),
     "area_m2": lambda v: parse_decimal(v, "area_m2"),
     "equipment": lambda v: _text(v, "equipment", 2000),
+    "price_notes": lambda v: _text(v, "price_notes", 500),
     "season_start": lambda v: _date(v, "season_start"),
     "season_end": lambda v: _date(v, "season_end"),
 }
@@ -167,7 +168,6 @@ def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object])
 HARD_FIELDS = {"name", "external_id"}
 WORD_FIELDS = {"kind": "Type", "level": "Niveau", "status": "Statut"}
 PRICE_COLUMNS = ("price_min", "price_max")
-PAY_WHAT_YOU_WANT = Price(None, None, None, None)  # « Participation libre », « au chapeau »
 # A rhythm other than every week, in a weekly schedule cell (« un jeudi sur deux », « le 1er mardi
 # du mois »): its slots are kept, with a warning.
 NOT_WEEKLY = re.compile(r"\bsur\s+(?:deux|2|trois|3)\b|\b(?:1er|1re|premier|première|\d+\s*(?:e|è|ème|eme)|"
@@ -230,6 +230,7 @@ def normalise(raw: dict, column_of: dict[str, str],
     warning naming its column (everything else)."""
     record = CanonicalRecord(values={})
     prices: dict[str, Price | None] = {}
+    price_words = None  # a price cell that says more than its amounts
     for name, value in raw.items():
         column = column_of.get(name, name)
         if isinstance(value, str) and value and not value[0].isalnum():  # (a formula starts with a sign)
@@ -241,8 +242,8 @@ def normalise(raw: dict, column_of: dict[str, str],
         try:
             if name in PRICE_COLUMNS:
                 prices[name] = parse_price(value, name)
-                if prices[name] == PAY_WHAT_YOU_WANT:  # kept in the partner's words
-                    record.values["price_notes"] = _text(value, name, 500)
+                if prices[name] is not None and prices[name].noted:  # kept in the partner's words
+                    price_words = _text(value, name, 500)
             elif name in PARSERS:
                 record.values[name] = PARSERS[name](value)
             elif name == "postal_code":
@@ -268,6 +269,8 @@ def normalise(raw: dict, column_of: dict[str, str],
         except FieldError as exc:
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
     _apply_prices(record, prices)
+    if price_words and not record.values.get("price_notes"):  # the partner's own details first
+        record.values["price_notes"] = price_words
     _split_postal_town(record)
     if record.values.get("timings"):
         _local_times(record)

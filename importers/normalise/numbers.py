@@ -150,12 +150,15 @@ def _decimal(value: object, field: str) -> Decimal | None:
 class Price(NamedTuple):
     """A price as a partner writes it: the lowest and highest amounts in euros (equal for one
     amount), what one payment covers ("year", "term", "month", "week", "session", "hour" or
-    None when not said), and whether it is free (None when not said)."""
+    None when not said), whether it is free (None when not said), and whether the text says
+    more than that (a free contribution, a membership fee besides the price): then it is kept
+    in the partner's words as well."""
 
     minimum: Decimal | None
     maximum: Decimal | None
     period: str | None
     free: bool | None
+    noted: bool = False
 
 
 # Read in folded text (lower case, no accents, spaces made plain).
@@ -168,6 +171,10 @@ _FREE = re.compile(r"\b(?:gratuit(?:e|s|es)?|(?:entree|acces) libre|sans frais)\
 _PAY_WHAT_YOU_WANT = re.compile(r"\b(?:participation|prix|contribution|tarif)\s+libre\b|\bau chapeau\b|"
                                 r"\bprix conscient\b")
 _PAID = re.compile(r"\bpayant(?:e|s|es)?\b")
+# A fee paid once besides the price (« Adhésion 20 € + 5 €/séance »), said in its own clause.
+_FEE = re.compile(r"\b(?:adhesion|frais d'(?:inscription|adhesion|dossier)|carte (?:de membre|d'adherent))\b")
+_FEE_INCLUDED = re.compile(r"\b(?:inclus|compris)e?s?\b")
+_CLAUSE = re.compile(r"\s*(?:[+;()|]|(?<!\d),|,(?!\d)|\bet\b|\bplus\b|\bpuis\b)\s*")
 _PERIOD_WORDS = (
     ("year", r"an|annee"), ("term", r"trimestre"), ("month", r"mois"),
     ("week", r"semaine"), ("session", r"seance|cours"), ("hour", r"heure"),
@@ -223,7 +230,8 @@ def parse_price(value: object, field: str) -> Price | None:
     (5 to 8), « 6 866,20 € » (no-break spaces), « Gratuit », « Entrée libre », « 0 € » (free, 0),
     « Payant » (not free, no amount). Free for some and paid for others (« Gratuit pour les
     moins de 12 ans, 8 € ») is 0 to 8 €, not free, as the OpenAgenda reader says it. Several
-    periods in one cell (« 120 €/an ou 45 €/trimestre ») give no period."""
+    periods in one cell (« 120 €/an ou 45 €/trimestre ») give no period. A membership fee beside
+    the price (« Adhésion 20 € + 5 €/séance ») is not part of its range: 5 € per session, noted."""
     if is_blank(value):
         return None
     if isinstance(value, (bool, int, float, Decimal)):
@@ -236,7 +244,14 @@ def parse_price(value: object, field: str) -> Price | None:
     text = _fold(str(value))
     amounts = _amounts(text, value, field)
     if not amounts and _PAY_WHAT_YOU_WANT.search(text):
-        return Price(None, None, None, None)  # « Participation libre », « au chapeau »: neither free nor priced
+        return Price(None, None, None, None, True)  # « Participation libre », « au chapeau »: neither free nor priced
+    noted = False
+    if amounts and len(amounts) > 1 and _FEE.search(text):
+        rest = " ; ".join(clause for clause in _CLAUSE.split(text)
+                          if not _FEE.search(clause) or _FEE_INCLUDED.search(clause))
+        price = _amounts(rest, value, field)
+        if price:  # the fee is not the price: the price is what is left, the whole text a note
+            text, amounts, noted = rest, price, True
     free, paid = bool(_FREE.search(text)), bool(_PAID.search(text))
     if not amounts and not free and not paid:
         raise FieldError(field, value, f"{quote(value)} n'est pas un prix reconnu (ex. « 120 € par an », "
@@ -247,8 +262,8 @@ def parse_price(value: object, field: str) -> Price | None:
         return Price(Decimal(0), Decimal(0), None, True) if free and not paid else Price(None, None, None, False)
     low, high = min(amounts), max(amounts)
     if high == 0:
-        return Price(low, high, period, not paid)
-    return Price(Decimal(0) if free else low, high, period, False)
+        return Price(low, high, period, not paid, noted)
+    return Price(Decimal(0) if free else low, high, period, False, noted)
 
 
 def parse_bool(value: object, field: str) -> bool | None:

@@ -167,6 +167,11 @@ def test_a_correction_may_name_a_field_by_its_name_its_label_or_a_usual_header()
     (["Nom", "N°", "Voie", "Code postal", "Ville"], {"Nom": "name", "Voie": "address", "Code postal": "postal_code",
                                                      "Ville": "commune_name"}),
     (["Activité", "Lieu", "Ville"], {"Activité": "name", "Lieu": "venue_name", "Ville": "commune_name"}),
+    # The price and what it leaves unsaid.
+    (["Atelier", "Tarif", "Précisions tarifaires"], {"Atelier": "name", "Tarif": "price_min",
+                                                     "Précisions tarifaires": "price_notes"}),
+    (["Activité", "Tarifs", "Conditions tarifaires"], {"Activité": "name", "Tarifs": "price_min",
+                                                        "Conditions tarifaires": "price_notes"}),
 ])
 def test_usual_workshop_list_headers_and_their_head_word(headers, expected):
     assert suggest_mapping(headers, []) == expected

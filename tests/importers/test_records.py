@@ -110,3 +110,10 @@ def test_a_pay_what_you_want_price_is_kept_in_the_partner_s_words():
     record = normalise({"name": "Bal folk", "price_min": "Participation libre"}, {}, ListingType.activity)
     assert record.warnings == [] and record.values["price_notes"] == "Participation libre"
     assert "price_min" not in record.values and record.values.get("is_free") is None
+
+
+def test_a_membership_fee_beside_the_price_stays_in_the_partner_s_words():
+    record = normalise({"name": "Chorale", "price_min": "Adhésion 20 € + 5 €/séance"}, {}, ListingType.activity)
+    assert (record.values["price_min"], record.values.get("price_max")) == (5, None)  # not 5 to 20
+    assert record.values["price_period"] == "session"
+    assert record.values["price_notes"] == "Adhésion 20 € + 5 €/séance"

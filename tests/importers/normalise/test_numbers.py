@@ -159,11 +159,25 @@ def _price(minimum, maximum, period=None, free=False):
     ("Payant", _price(None, None, free=False)),
     ("Gratuit pour les moins de 12 ans, 8 € pour les adultes", _price("0", "8")),
     ("120 €/an ou 45 €/trimestre", _price("45", "120")),  # two periods: none is said
+    ("180 € / an (adhésion incluse)", _price("180", "180", "year")),
+    ("Adhésion : 20 €", _price("20", "20")),  # the fee alone is the price
     (12, _price("12", "12")),
     (0, _price("0", "0", free=True)),
 ])
 def test_parse_price_reads_prices_as_partners_write_them(value, expected):
     assert parse_price(value, "price") == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Adhésion 20 € + 5 €/séance", ("5", "5", "session")),
+    ("Adhésion 20 €/an + 5 € la séance", ("5", "5", "session")),
+    ("15 € d'adhésion et 90 € par trimestre", ("90", "90", "term")),
+    ("Frais d'inscription 10 €, puis de 6,50 à 8 € la séance", ("6.50", "8", "session")),
+    ("120 €/an, carte d'adhérent 5 €", ("120", "120", "year")),
+])
+def test_a_membership_fee_beside_the_price_is_noted_not_taken_for_its_range(value, expected):
+    minimum, maximum, period = expected
+    assert parse_price(value, "price") == Price(Decimal(minimum), Decimal(maximum), period, False, True)
 
 
 def test_parse_price_of_nothing_is_none():
@@ -214,4 +228,4 @@ def test_other_yes_no_columns_keep_their_words(value):
 
 @pytest.mark.parametrize("value", ["Participation libre", "Prix libre", "au chapeau", "Tarif libre"])
 def test_pay_what_you_want_is_neither_free_nor_priced(value):
-    assert parse_price(value, "price_min") == (None, None, None, None)
+    assert parse_price(value, "price_min") == (None, None, None, None, True)  # and kept in words
