@@ -36,6 +36,9 @@ MEDIA_HOSTS = re.compile(r"^https?://(?:[^/]+\.)?(?:youtube\.com|youtu\.be|vimeo
 # Key of the record standing for an event deleted at the source ("deleted"), or that its agenda
 # does not publish ("unpublished": refused by the agenda's moderators, or waiting for them).
 REMOVED = "_removed"
+# Conditions that are only a price, kept as the range alone: « 8 € », « 5,50 euros », « Gratuit ».
+BARE_PRICE = re.compile(r"(?i)(?:(?:prix|tarif|entrée)\s*:\s*)?(?:\d+(?:[.,]\d+)?\s*(?:€|euros?)?|gratuite?|entrée libre|"
+                        r"free)\.?")
 UNPUBLISHED_STATES = {-1, 0}  # OpenAgenda « state »: -1 refused, 0 to moderate, 1 ready, 2 published
 
 
@@ -241,17 +244,29 @@ def _accessibility(value: object) -> list[str] | None:
 def _prices(conditions: str | None) -> dict[str, object]:
     """Free or paid, and the price range, from the conditions a partner writes: « Gratuit »,
     « 8 € / 5 € tarif réduit », « Gratuit pour les moins de 12 ans, 8 € pour les adultes »
-    (free for some: from 0 to 8 €, not free), read as any price cell is. Conditions that say
-    no price (« Sur réservation ») give nothing."""
+    (free for some: from 0 to 8 €, not free), read as any price cell is. The conditions are
+    kept in the partner's words too unless they are only a price (« 8 € », « Gratuit »): they
+    often say what the range cannot (who pays the reduced price, « Sur réservation »)."""
+    if not conditions:
+        return {}
+    notes = {} if BARE_PRICE.fullmatch(conditions.strip()) else {"price_notes": _shortened(conditions, 500)}
     try:
         price = parse_price(conditions, "price_min")
     except FieldError:
-        return {}
+        return notes
     if price is None or price.free is None:
-        return {}
+        return notes
     if price.maximum is None or price.maximum == 0:
-        return {"is_free": price.free}
-    return {"is_free": False, "price_min": price.minimum, "price_max": price.maximum}
+        return {"is_free": price.free, **notes}
+    return {"is_free": False, "price_min": price.minimum, "price_max": price.maximum, **notes}
+
+
+def _shortened(value: str, limit: int) -> str:
+    """A text cut at the last word that fits, with an ellipsis."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    return value[:limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _status(value: object) -> str | None:

@@ -14,7 +14,7 @@ from tests.importers.helpers import run_import
 
 def _activities(session, source):
     return {row["title"]: row for row in session.execute(text("""
-        SELECT a.title, a.is_free, a.price_min, a.price_max, a.age_min, a.age_max, a.email, a.source_modified_at,
+        SELECT a.title, a.is_free, a.price_min, a.price_max, a.price_notes, a.age_min, a.age_max, a.email, a.source_modified_at,
                a.access_motor, a.access_hearing,
                array(SELECT to_char(t.begins_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI') || ' → '
                             || coalesce(to_char(t.ends_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), '?')
@@ -91,15 +91,24 @@ def test_openagenda_conditions_give_free_or_a_price_range(app, db_session, tmp_p
         event(2, "Concert", "Entrée : gratuite"),
         event(3, "Spectacle", "Tarif plein 12 euros / réduit 6,50 €"),
         event(4, "Visite", "Sur réservation"),
+        event(5, "Gala", "2 000 000 € la place"),
+        event(6, "Chorale", "8 €"),
     ]}), encoding="utf-8")
     run = run_import(app, db_session, path, source="agenda-prix", kind=ListingType.activity)
     assert run.status is RunStatus.succeeded
-    prices = {title: (row["is_free"], row["price_min"], row["price_max"])
-              for title, row in _activities(db_session, "agenda-prix").items()}
+    rows = _activities(db_session, "agenda-prix")
+    prices = {title: (row["is_free"], row["price_min"], row["price_max"]) for title, row in rows.items()}
     assert prices["Bal"] == (False, 0, 8)
     assert prices["Concert"] == (True, None, None)
     assert prices["Spectacle"] == (False, 6.5, 12)
     assert prices["Visite"] == (None, None, None)
+    assert prices["Gala"] == (None, None, None)  # too large for a price: not a range, yet not lost
+    # The conditions stay in the partner's words unless they are only a price.
+    notes = {title: row["price_notes"] for title, row in rows.items()}
+    assert notes["Spectacle"] == "Tarif plein 12 euros / réduit 6,50 €"
+    assert notes["Visite"] == "Sur réservation"
+    assert notes["Gala"] == "2 000 000 € la place"
+    assert (notes["Concert"], notes["Chorale"]) == (None, None)
 
 
 def test_the_openagenda_dataset_csv_keeps_fields_only_late_rows_fill(app, db_session, tmp_path):
