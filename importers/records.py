@@ -103,20 +103,37 @@ def _date(value, name: str):
         if serial is None:
             raise FieldError(name, value, f"« {value} » n'est pas une date (ex. 15/09/2025).")
         return serial.date()
+    moment = _moment(value, name)
+    return moment.date() if moment else None
+
+
+# What a date cell may say before its date: « Mis à jour le 12/09/2025 », « Modifié le … ».
+DATE_LEAD = re.compile(r"^\s*(?:(?:mise?|mis) à jour|maj|modifiée?|actualisée?|màj)?\s*(?:le|du)?\s*:?\s*",
+                       re.IGNORECASE)
+
+
+def _moment(value, name: str):
+    """A date or time as written: in figures (« 15/09/2025 18:30 », ISO 8601), or in words
+    (« 15 septembre 2025 », « lundi 15 septembre 2025 à 14h »), after a lead such as « Mis à
+    jour le »; a single day, not a range."""
     try:
-        moment = parse_datetime(value, name)
+        return parse_datetime(value, name)
     except FieldError:
         if not isinstance(value, str) or not any(char.isalpha() for char in value):
             raise
-        try:  # a day in words: « 15 septembre 2025 », « lundi 15 septembre 2025 »
-            occurrences = parse_timings(value)
-        except FieldError:
-            raise FieldError(name, value, f"« {value} » n'est pas une date (ex. 15/09/2025 ou 15 septembre "
-                                          "2025).") from None
-        if len(occurrences) != 1 or occurrences[0][0].date() != (occurrences[0][1] or occurrences[0][0]).date():
-            raise FieldError(name, value, f"« {value} » n'est pas un jour (ex. 15/09/2025).") from None
-        moment = occurrences[0][0]
-    return moment.date() if moment else None
+    text = DATE_LEAD.sub("", value, count=1)
+    try:
+        return parse_datetime(text, name)
+    except FieldError:
+        pass
+    try:  # a day in words
+        occurrences = parse_timings(text)
+    except FieldError:
+        raise FieldError(name, value, f"« {value} » n'est pas une date (ex. 15/09/2025 ou 15 septembre "
+                                      "2025).") from None
+    if len(occurrences) != 1 or occurrences[0][0].date() != (occurrences[0][1] or occurrences[0][0]).date():
+        raise FieldError(name, value, f"« {value} » n'est pas un jour (ex. 15/09/2025).") from None
+    return occurrences[0][0]
 
 
 def _description(value: object) -> str | None:
@@ -141,7 +158,7 @@ PARSERS = {
     "age_min": lambda v: parse_int(v, "age_min"),
     "age_max": lambda v: parse_int(v, "age_max"),
     "is_free": lambda v: parse_bool(v, "is_free"),
-    "source_modified_at": lambda v: parse_datetime(v, "source_modified_at"),
+    "source_modified_at": lambda v: _moment(v, "source_modified_at"),
     "deadline": lambda v: _date(v, "deadline"),
     "area_m2": lambda v: parse_decimal(v, "area_m2"),
     "equipment": lambda v: _text(v, "equipment", 2000),

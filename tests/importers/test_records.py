@@ -117,3 +117,20 @@ def test_a_membership_fee_beside_the_price_stays_in_the_partner_s_words():
     assert (record.values["price_min"], record.values.get("price_max")) == (5, None)  # not 5 to 20
     assert record.values["price_period"] == "session"
     assert record.values["price_notes"] == "Adhésion 20 € + 5 €/séance"
+
+
+def test_the_source_date_is_read_in_words_and_after_a_lead():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    for value, expected in [("Mis à jour le 12 septembre 2025", datetime(2025, 9, 12, tzinfo=paris)),
+                            ("Modifié le : 3 mars 2025 à 14h", datetime(2025, 3, 3, 14, tzinfo=paris)),
+                            ("MAJ 12/09/2025", datetime(2025, 9, 12, tzinfo=paris))]:
+        record = normalise({"name": "Studio", "source_modified_at": value}, {}, ListingType.venue)
+        assert record.values["source_modified_at"] == expected, value
+    unreadable = normalise({"name": "Studio", "source_modified_at": "Mis à jour hier"},
+                           {"source_modified_at": "Mise à jour"}, ListingType.venue)
+    assert "source_modified_at" not in unreadable.values
+    assert unreadable.warnings == ["« Mise à jour » ignoré : « Mis à jour hier » n'est pas une date (ex. 15/09/2025 "
+                                   "ou 15 septembre 2025)."]
