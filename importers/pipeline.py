@@ -102,6 +102,13 @@ class RunState:
             setattr(run, name, getattr(self, name))
 
 
+def _place(values: dict) -> tuple[dict, str]:
+    """The place an activity or resource row is at (a venue of its source), and its key."""
+    place = {key: values.get(key) for key in VENUE_FIELDS}
+    place["name"] = values.get("venue_name") or values.get("address") or values.get("commune_name")
+    return place, "lieu:" + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
+
+
 class ImportPipeline:
     """Runs one import. The whole run is one transaction (batches are savepoints): a file-level
     problem found mid-stream (bad encoding at row 90 000) leaves the database as it was."""
@@ -112,6 +119,8 @@ class ImportPipeline:
         self.progress = progress or (lambda done, total: None)
         self._venue_writer: Writer | None = None
         self._places_seen: set[str] = set()
+        self._places_unknown = False
+        self._place_columns: set[str] = set()
         self._unidentified = 0
 
     def run(self, location: str | Path, options: ImportOptions, run_id: int | None = None) -> ImportRun:
@@ -120,6 +129,7 @@ class ImportPipeline:
         now = datetime.now(timezone.utc)
         self._venue_writer = None
         self._places_seen = set()  # keys of the places an agenda's rows are at
+        self._places_unknown = False  # a failed row's place could not be told
         self._unidentified = 0  # failed rows whose record cannot be told (no id could be read)
         source = get_or_create_source(self.session, options.source, options.listing_type or ListingType.venue)
         run = record_run(self.session, source.id, str(location), options.dry_run, run_id)
@@ -203,6 +213,8 @@ class ImportPipeline:
             if options.save_profile and not options.dry_run:
                 self._save_profile(source, options.save_profile, mapping, records)
             column_of = {target: column for column, target in mapping.items()}
+            self._place_columns = {column_of.get(name, name)
+                                   for name in ("venue_name", *VENUE_FIELDS, "latitude", "longitude", "lat_lon")}
             # A structured file's columns are those of its first records: a field that only later
             # records fill (the OpenAgenda dataset's CSV export is streamed) is read all the same.
             used = {name: name for name in FIELDS} if records.premapped else mapping
@@ -301,8 +313,7 @@ class ImportPipeline:
         grace = int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"])
         missing = [found[0] for external_id, found in writer.existing().items() if external_id not in listed]
         state.archived_count += archive_missing(self.session, run_id, source, missing, now, grace)
-        if source.listing_type is not ListingType.venue and not state.failed_count:
-            # (A failed event's place may be one of those no event is at.)
+        if source.listing_type is not ListingType.venue and not self._places_unknown:
             places = Writer(self.session, source.id, ListingType.venue, now).existing()
             gone = [found[0] for key, found in places.items() if key not in self._places_seen]
             state.archived_count += archive_missing(self.session, run_id, source, gone, now, grace, ListingType.venue)
@@ -342,6 +353,8 @@ class ImportPipeline:
             for p in valid:
                 if not self._write([p], locator, writer, report=True):
                     p.status, p.listing_id = "failed", None
+        if writer.listing_type is not ListingType.venue:
+            self._note_failed_places([p for p in batch if p.record.errors])
         items = []
         for p in batch:
             if p.record.errors:
@@ -397,9 +410,7 @@ class ImportPipeline:
                     row.record.warnings.append(f"Seule la commune est donnée ({town}), sans lieu ni adresse : "
                                                "la fiche n'est pas placée sur la carte.")
                 continue
-            place = {key: values.get(key) for key in VENUE_FIELDS}
-            place["name"] = values.get("venue_name") or values.get("address") or values.get("commune_name")
-            key = "lieu:" + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
+            place, key = _place(values)
             if key not in places:
                 places[key] = PendingRow(row.number, CanonicalRecord(place), key)
             owners.append((row, key))
@@ -420,6 +431,15 @@ class ImportPipeline:
             row.record.values["venue_id"] = survivors.get(place_id, place_id)
             row.record.values["place_id"] = place_id
             row.record.warnings.extend(w for w in places[key].record.warnings if w not in row.record.warnings)
+
+    def _note_failed_places(self, failed: list[PendingRow]) -> None:
+        """The places failed rows of an agenda are at are still used. When a failed row's place
+        cannot be told (its place cell was refused), no place is flagged missing this run."""
+        for row in failed:
+            if any(error.column in self._place_columns for error in row.record.errors):
+                self._places_unknown = True
+            elif any(row.record.values.get(name) for name in ("venue_name", "address", "point")):
+                self._places_seen.add(_place(row.record.values)[1])
 
     def _save_profile(self, source, name, mapping, records) -> None:
         profile = self.session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,

@@ -128,6 +128,31 @@ def test_a_place_no_event_is_at_any_more_is_archived_like_a_missing_record(app, 
                                                                ("Salle Jean-Vilar", False, False)]
 
 
+def test_a_failed_event_keeps_its_place_and_others_places_are_still_flagged(app, db_session, tmp_path):
+    path = tmp_path / "agenda.csv"
+    header = "id;nom;lieu;adresse;commune\n"
+    path.write_text(header + "E1;Concert;Salle Jean Vilar;1 place Jean Vilar;Pantin\n"
+                             "E2;Bal;Salle des fêtes;2 rue Hoche;Pantin\n"
+                             "E3;Chorale;Ancienne salle;3 rue Lépine;Pantin\n", encoding="utf-8")
+    run_import(app, db_session, path, source="agenda-echecs", kind=ListingType.activity)
+    # E2 fails (a formula in its title), E3 moved to another place.
+    path.write_text(header + "E1;Concert;Salle Jean Vilar;1 place Jean Vilar;Pantin\n"
+                             "E2;=HYPERLINK(\"x\");Salle des fêtes;2 rue Hoche;Pantin\n"
+                             "E3;Chorale;Nouvelle salle;4 rue Lépine;Pantin\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="agenda-echecs", kind=ListingType.activity)
+    assert (run.status, run.failed_count) == (RunStatus.partial, 1)
+    places = text("SELECT name FROM venue WHERE missing_since IS NOT NULL AND source_id = "
+                  "(SELECT id FROM import_source WHERE name = 'agenda-echecs')")
+    assert db_session.execute(places).scalars().all() == ["Ancienne salle"]
+    # A failed row whose place cell is refused: its place cannot be told, none is flagged.
+    path.write_text(header + "E1;Concert;Salle Jean Vilar;1 place Jean Vilar;Pantin\n"
+                             "E2;Bal;=cmd|' /C calc'!A0;2 rue Hoche;Pantin\n", encoding="utf-8")
+    db_session.execute(text("UPDATE venue SET missing_since = NULL"))
+    refused = run_import(app, db_session, path, source="agenda-echecs", kind=ListingType.activity)
+    assert refused.failed_count == 1
+    assert db_session.execute(places).scalars().all() == []
+
+
 def test_a_venue_others_were_merged_into_stays_while_they_are_listed(app, db_session, tmp_path):
     feed, other = tmp_path / "flux.csv", tmp_path / "autre.csv"
     feed.write_text("id;nom;adresse;commune;latitude;longitude\nF1;Médiathèque Cesaria Evora;1 rue X;Montreuil;"
