@@ -61,7 +61,7 @@ class RowPreparer:
             external_id = row.values.get("external_id")
             return PendingRow(row.number, CanonicalRecord({REMOVED: row.values[REMOVED]}),
                               str(external_id) if external_id else None)
-        mapped = map_row(row.values, self.mapping, self.constants)
+        mapped = map_row(row.values, self.mapping, self.constants, row.links)
         if is_summary_row(mapped, row.values):
             return PendingRow(row.number, CanonicalRecord({}, summary=True))
         record = normalise(mapped, self.column_of, self.listing_type)

@@ -168,15 +168,31 @@ PARSERS = {
 }
 
 
-def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object]) -> dict:
-    """Partner columns → canonical field names (raw values); constants fill empty fields."""
+# Fields whose cell may show a text while its link holds the value (« Site de la MJC »).
+LINK_FIELDS = {"website": ("http://", "https://"), "registration_url": ("http://", "https://"), "email": ("mailto:",)}
+
+
+def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object],
+            links: dict[str, str] | None = None) -> dict:
+    """Partner columns → canonical field names (raw values); constants fill empty fields. A
+    link field's cell that shows a text (« Site de la MJC », « Écrire ») gives its link."""
     mapped: dict = {}
     for column, target in mapping.items():
         if target in FIELDS and column in values and values[column] not in (None, ""):
             mapped[target] = values[column]
+        if links and column in links and target in LINK_FIELDS:
+            link = links[column]
+            if link.lower().startswith(LINK_FIELDS[target]) and not _looks_like(target, mapped.get(target)):
+                mapped[target] = link.split(":", 1)[1].split("?")[0] if target == "email" else link
     for name, value in constants.items():
         mapped.setdefault(name, value)
     return mapped
+
+
+def _looks_like(target: str, value: object) -> bool:
+    """Whether a cell's own text is already the value of its link field."""
+    text = str(value or "").strip().lower()
+    return "@" in text if target == "email" else text.startswith(("http://", "https://", "www."))
 
 
 # A bad value in one of these fails the row; elsewhere it is dropped with a warning, so that a

@@ -36,6 +36,7 @@ class Row:
     number: int
     values: dict[str, object] = field(default_factory=dict)
     error: str | None = None
+    links: dict[str, str] | None = None  # column → the link of its cell, when it shows a text
 
 
 def too_long_cell(column: str) -> str:

@@ -25,6 +25,7 @@ from .base import (
     repeats_header,
     used_width,
 )
+from .links import sheet_links
 
 # The csv module refuses fields over 128 KiB by raising, which would abort the whole file;
 # long cells are reported per row instead (see base.MAX_CELL_CHARS), so lift the module limit.
@@ -167,6 +168,7 @@ class SheetTable:
         header_cells = [_text(cell) for cell in head[self._skip][1]]
         self._header = [cell.strip() for cell in header_cells]
         self.columns = distinct_names(header_cells, used_width([cells for _, cells in head[self._skip + 1:]]))
+        self._links = sheet_links(path, self.sheet_name)  # (row, column) → link, XLSX only
 
     @staticmethod
     def _nonblank(workbook: CalamineWorkbook, name: str) -> Iterator[tuple[int, list]]:
@@ -174,10 +176,20 @@ class SheetTable:
             if not _blank(cells):
                 yield index, cells
 
+    def _row_links(self, number: int, first_column: int, cells: list) -> dict[str, str] | None:
+        """The links of a row's cells that show a text other than the link itself."""
+        found = {}
+        for offset, column in enumerate(self.columns):
+            target = self._links.get((number, first_column + offset))
+            if target and offset < len(cells) and str(cells[offset]).strip() != target:
+                found[column] = target
+        return found or None
+
     def rows(self) -> Iterator[Row]:
         try:
             workbook = CalamineWorkbook.from_path(str(self.path))
             cells_by_row = self._nonblank(workbook, self.sheet_name)
+            first_column = workbook.get_sheet_by_name(self.sheet_name).start[1] + 1 if self._links else 0
             for _ in range(self._skip + 1):
                 next(cells_by_row)  # the title lines, then the header
             width = len(self.columns)
@@ -191,7 +203,10 @@ class SheetTable:
                     continue
                 values = [_native(cell) for cell in cells[:width]]
                 values += [""] * (width - len(values))
-                yield check_cells(number, dict(zip(self.columns, values)))
+                row = check_cells(number, dict(zip(self.columns, values)))
+                if self._links and not row.error:
+                    row.links = self._row_links(number, first_column, cells)
+                yield row
         except BaseException as error:
             _reraise_control(error)
             raise ImportFileError("unreadable", f"Le classeur ne peut pas être lu ({_short(error)}).") from None

@@ -271,3 +271,25 @@ def test_a_workbook_s_other_data_sheets_are_named_and_one_can_be_chosen(app, db_
     assert "Le classeur n'a pas de feuille « Été ». Ses feuilles : « Notice », « Ateliers 2026-2027 »" in missing.output
     preview = app.test_cli_runner().invoke(args=["import", "mapping", str(path)])
     assert "feuille « Ateliers 2026-2027 »" in preview.output and "« Stages vacances »" in preview.output
+
+
+def test_a_spreadsheet_s_linked_texts_give_the_website_and_the_email(app, db_session, tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["Nom", "Commune", "Site internet", "Courriel"],
+                ["MJC Bréguet", "Pantin", "Site de la MJC", "Écrire à l'accueil"],
+                ["Studio", "Bondy", "https://studio.example", "studio@example.org"]):
+        sheet.append(row)
+    sheet["C2"].hyperlink = "https://mjc-pantin.example/ateliers"
+    sheet["D2"].hyperlink = "mailto:accueil@mjc-pantin.example"
+    sheet["C3"].hyperlink = "https://ancien-studio.example"  # the text is a site itself: it is kept
+    workbook.save(tmp_path / "lieux.xlsx")
+    run = run_import(app, db_session, tmp_path / "lieux.xlsx", source="liens")
+    assert (run.created_count, run.error) == (2, None)
+    stored = dict(db_session.execute(text(
+        "SELECT name, website || ' ' || email FROM venue WHERE source_id = "
+        "(SELECT id FROM import_source WHERE name = 'liens')")).all())
+    assert stored == {"MJC Bréguet": "https://mjc-pantin.example/ateliers accueil@mjc-pantin.example",
+                      "Studio": "https://studio.example studio@example.org"}

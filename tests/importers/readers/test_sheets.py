@@ -178,3 +178,38 @@ def test_zip_that_is_not_a_workbook(tmp_path):
         open_records(path)
     assert error.value.code == "bad_extension"
     assert "ne contient pas de classeur" in error.value.message
+
+
+def test_xlsx_cells_showing_a_text_carry_their_link(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    sheet = workbook.create_sheet("Lieux")  # not the first sheet, and not from A1
+    rows = [["Nom", "Site web", "Contact"],
+            ["MJC", "Site de la MJC", "Écrire"],
+            ["Conservatoire", "https://conservatoire.example", "contact@conservatoire.example"],
+            ["Studio", "Voir le site", None]]
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row, start=2):
+            sheet.cell(row=r, column=c, value=value)
+    sheet["C4"].hyperlink = "https://mjc.example/ateliers"
+    sheet["D4"].hyperlink = "mailto:accueil@mjc.example?subject=Atelier"
+    sheet["C5"].hyperlink = "https://conservatoire.example"  # the link it shows: nothing to add
+    sheet["C6"].hyperlink = "https://studio.example"
+    workbook.save(tmp_path / "liens.xlsx")
+    with open_records(tmp_path / "liens.xlsx") as records:
+        rows = list(records)
+    assert [row.links for row in rows] == [
+        {"Site web": "https://mjc.example/ateliers", "Contact": "mailto:accueil@mjc.example?subject=Atelier"},
+        None, {"Site web": "https://studio.example"}]
+    assert rows[0].values["Site web"] == "Site de la MJC"  # the reader keeps what the cell shows
+
+
+def test_a_workbook_with_broken_link_parts_is_read_without_its_links(tmp_path):
+    path = write_xlsx(tmp_path / "lieux.xlsx", [["Nom", "Site"], ["MJC", "Site de la MJC"]])
+    broken = tmp_path / "casse.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/worksheets/_rels/sheet1.xml.rels", "<Relationships")  # not XML
+    with open_records(broken) as records:
+        assert [row.values for row in records] == [{"Nom": "MJC", "Site": "Site de la MJC"}]
