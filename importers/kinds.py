@@ -5,6 +5,7 @@ found gives None, and the caller keeps its default.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from portal.listings.enums import ActivityKind, ActivityStatus, Level, ListingType, ResourceKind, VenueKind
@@ -14,7 +15,8 @@ VENUE_KIND_WORDS = {
     "library": VenueKind.library, "ciné": VenueKind.cinema, "cine": VenueKind.cinema, "movie": VenueKind.cinema,
     "conservatoire": VenueKind.conservatoire, "théâtre": VenueKind.theatre, "theatre": VenueKind.theatre,
     "theater": VenueKind.theatre, "salle de spectacle": VenueKind.theatre,
-    "studio": VenueKind.rehearsal_studio, "centre culturel": VenueKind.cultural_centre,
+    "studio": VenueKind.rehearsal_studio, "salle de répét": VenueKind.rehearsal_studio,
+    "salle de repet": VenueKind.rehearsal_studio, "centre culturel": VenueKind.cultural_centre,
     "mjc": VenueKind.cultural_centre, "école": VenueKind.school, "ecole": VenueKind.school,
     "school": VenueKind.school,
 }
@@ -36,6 +38,10 @@ LEVEL_WORDS = {"débutant": Level.beginner, "intermédiaire": Level.intermediate
                "avancé": Level.advanced, "tous": Level.all_levels}
 STATUS_WORDS = {"complet": ActivityStatus.full, "annul": ActivityStatus.cancelled,
                 "report": ActivityStatus.postponed}
+
+# Short words that are whole words only (« bal », not « ballet » or « cymbales »); the others
+# are word starts (« biblioth », « recrut »). None matches inside a word (« Benjamins »).
+WHOLE_WORDS = {"bal", "jam", "essai", "aide", "prêt", "tous", "mjc"}
 
 # Which words to look for, per resolver: (enum, (word, member) pairs), hashable for the cache.
 VOCABULARIES = {
@@ -59,9 +65,14 @@ def _match_text(lowered: str, vocabulary):
     for member in enum_cls:
         if lowered == member.value:
             return member
-    found = [(lowered.find(word), member) for word, member in words if word in lowered]
+    found = [(match.start(), member) for word, member in words if (match := _pattern(word).search(lowered))]
     # The word said first decides: « Concert de la chorale » is a concert.
     return min(found, key=lambda pair: pair[0])[1] if found else None
+
+
+@lru_cache(maxsize=None)
+def _pattern(word: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(word) + (r"s?(?!\w)" if word in WHOLE_WORDS else ""))
 
 
 def resolve_kind(listing_type: ListingType, value):
