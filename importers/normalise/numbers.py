@@ -164,6 +164,7 @@ class Price(NamedTuple):
 # Read in folded text (lower case, no accents, spaces made plain).
 _AMOUNT = re.compile(r"(?<![\d.,])(?:\d{1,3}(?: \d{3})+(?!\d)|\d{1,3}(?:\.\d{3})+(?=,\d)|\d+)"  # « 1 200 », « 1.200,50 »
                      r"(?:[.,]\d+)?(?!\d)")
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _PRICE_CURRENCY = re.compile(r"\s*(?:€|eur(?:os?)?\b)")
 _RANGE_JOIN = re.compile(r"\s*(?:a|au|et|-|–|—)\s*$")
 _NEGATIVE = re.compile(r"(?:^|[^\d€\s])\s*[-−]$")  # « -5 € », « Prix : -5 € », not « 30 - 150 € »
@@ -176,7 +177,7 @@ _FEE = re.compile(r"\b(?:adhesion|frais d'(?:inscription|adhesion|dossier)|carte
 _FEE_INCLUDED = re.compile(r"\b(?:inclus|compris)e?s?\b")
 _CLAUSE = re.compile(r"\s*(?:[+;()|]|(?<!\d),|,(?!\d)|\bet\b|\bplus\b|\bpuis\b)\s*")
 _PERIOD_WORDS = (
-    ("year", r"an|annee"), ("term", r"trimestre"), ("month", r"mois"),
+    ("year", r"an|annee|saison"), ("term", r"trimestre"), ("month", r"mois"),
     ("week", r"semaine"), ("session", r"seance|cours"), ("hour", r"heure"),
 )
 _PERIODS = tuple(
@@ -221,7 +222,12 @@ def _amounts(text: str, value: object, field: str) -> list[Decimal] | None:
         rest = _AMOUNT.sub("#", rest).strip(" .;:")
         if not _BARE_PRICE.fullmatch(re.sub(r"\s+", " ", rest)):
             return None
-    return [_price_number(number.group(), value, field) for number in found]
+    # « 1.200 € » is 1 200 euros (a dot between thousands before the currency), not 1,20; so is
+    # the first amount of « de 1.000 à 2.500 € ».
+    dotted = any(_DOTTED_THOUSANDS.fullmatch(number.group()) and _PRICE_CURRENCY.match(text, number.end())
+                 for number in found)
+    return [_price_number(number.group().replace(".", "") if dotted and _DOTTED_THOUSANDS.fullmatch(number.group())
+                          else number.group(), value, field) for number in found]
 
 
 def parse_price(value: object, field: str) -> Price | None:

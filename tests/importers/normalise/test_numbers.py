@@ -149,6 +149,9 @@ def _price(minimum, maximum, period=None, free=False):
     ("8 € / 5 € (réduit)", _price("5", "8")),
     ("Tarif plein 12 euros / réduit 6,50 €", _price("6.50", "12")),
     ("1\u00a0200 € par an", _price("1200", "1200", "year")),
+    ("1.200 € la saison", _price("1200", "1200", "year")),  # a dot between thousands, as French Excel writes
+    ("de 1.000 à 2.500 euros", _price("1000", "2500")),
+    ("12.50 €", _price("12.50", "12.50")),
     ("1\u202f200,50 €", _price("1200.50", "1200.50")),
     ("Gratuit", _price("0", "0", free=True)),
     ("gratuit", _price("0", "0", free=True)),
