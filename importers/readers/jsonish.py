@@ -188,7 +188,7 @@ class JsonTable:
                     raise ImportFileError("bad_structure", "La FeatureCollection GeoJSON n'a pas de liste « features ».")
                 return self._features(features, _projection(data))
             if data.get("type") == "Feature":
-                return self._features([data])
+                return self._features([data], _projection(data))
             if "@graph" in data or "@type" in data or "@context" in data:
                 fmt, items = jsonld.records(data)
                 return fmt, True, items

@@ -289,3 +289,11 @@ def test_a_theme_named_by_a_plain_iri_is_not_a_record(tmp_path):
     with open_records(path) as records:
         assert records.format == "datatourisme"
         assert [row.values["name"] for row in records] == ["Médiathèque Elsa Triolet"]
+
+
+def test_a_single_geojson_feature_in_lambert_93_is_placed(write):
+    feature = {"type": "Feature", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}},
+               "properties": {"nom": "MC93"}, "geometry": {"type": "Point", "coordinates": [658916.12, 6867868.46]}}
+    _, rows = read(write("mc93.geojson", json.dumps(feature)))
+    assert rows[0].values["nom"] == "MC93"
+    assert abs(rows[0].values["longitude"] - 2.4395) < 1e-3 and abs(rows[0].values["latitude"] - 48.9095) < 1e-3
