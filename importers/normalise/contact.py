@@ -86,6 +86,10 @@ def clean_email(value: object) -> str | None:
 FRENCH_COUNTRY_CODES = {33, 262, 269, 590, 594, 596}
 
 
+# A number with a decimal part: a phone number's dots group its digits in twos (01.48.10.20.30).
+DECIMAL = re.compile(r"-?\d+[.,](?!0+$)\d+")
+
+
 def clean_phone(value: object) -> str | None:
     """French numbers in national form '01 23 45 67 89' (from +33, 0033, or nine digits that lost
     their leading zero in a spreadsheet); foreign numbers in international form."""
@@ -97,6 +101,9 @@ def clean_phone(value: object) -> str | None:
     text = _text(value)
     if text.lower() in PLACEHOLDERS:
         return None
+    text = re.sub(r"^(\d+)\.0+$", r"\1", text)  # « 612345678.0 »: an integer a spreadsheet wrote as a float
+    if DECIMAL.fullmatch(text):  # « 6867868.46 », a coordinate or a measure, not a number to call
+        raise FieldError("phone", raw, f"{quote(raw)} n'est pas un numéro de téléphone.")
     text = re.sub(r"^(t[ée]l(?:[ée]phone)?|tel:|t\.|portable|fixe)\s*[.:]?\s*", "", text, flags=re.IGNORECASE)
     first = re.split(r"\s*(?:/|;|\bou\b|\bor\b|,)\s*", text)[0]
     digits = re.sub(r"[^\d+]", "", first)

@@ -4,11 +4,12 @@ phone" — plus stricter shape rules, because a count or a population must not p
 from __future__ import annotations
 
 import re
+from datetime import time
 from collections.abc import Callable
 
 from portal.geo.names import normalise_insee_code, normalise_postal_code
 
-from importers.normalise.contact import clean_email
+from importers.normalise.contact import DECIMAL, clean_email
 from importers.normalise.coordinates import FRANCE_BOXES, LAMBERT93_X, LAMBERT93_Y, parse_coordinates
 from importers.normalise.dates import parse_datetime
 from importers.normalise.errors import FieldError
@@ -109,7 +110,8 @@ def _email_like(value: object) -> float:
 def _phone_like(value: object) -> float:
     text = _text(value)
     digits = re.sub(r"\D", "", text)
-    return 1.0 if _PHONE.match(text) and 9 <= len(digits) <= 15 and not _CODE.match(text) else 0.0
+    return 1.0 if (_PHONE.match(text) and 9 <= len(digits) <= 15 and not _CODE.match(text)
+                   and not DECIMAL.fullmatch(text)) else 0.0
 
 
 def _date_like(value: object) -> float:
@@ -121,6 +123,17 @@ def _date_like(value: object) -> float:
         return 1.0
     except FieldError:
         return 0.0
+
+
+_WEEKDAY_OR_TIME = re.compile(r"\b(?:lun|mar|mer|jeu|ven|sam|dim)(?:di|credi|anche|\.)?s?\b|\b(?:[01]?\d|2[0-3])\s*(?:h|:)",
+                              re.IGNORECASE)
+
+
+def _schedule_like(value: object) -> float:
+    """A weekday or a time of day (« Mercredi », « 14h-16h », a time cell): a slot, or part of one."""
+    if isinstance(value, time):
+        return 1.0
+    return 1.0 if _WEEKDAY_OR_TIME.search(_text(value)) else 0.0
 
 
 def _letters_like(value: object) -> float:
@@ -168,6 +181,7 @@ CONTENT_DETECTORS: dict[str, Callable[[list[object]], float]] = {
     "age_min": lambda values: _share(values, _age_like),
     "age_max": lambda values: _share(values, _age_like),
     "external_id": _identifier_like,
+    "schedule": lambda values: _share(values, _schedule_like),
 }
 # How far content alone may carry a column whose header says nothing (0 = never alone).
 RESCUE_WEIGHTS: dict[str, float | Callable[[dict[str, float]], float]] = {
@@ -181,7 +195,7 @@ RESCUE_WEIGHTS: dict[str, float | Callable[[dict[str, float]], float]] = {
     "postal_code": lambda scores: 0.4 if scores.get(ROUND_CODES, 0) < 0.5 else 0.7,
 }
 # A header naming one of these fields is not believed when no sample value fits.
-VETO_FIELDS = {"latitude", "longitude", "lat_lon", "insee_code", "postal_code", "email"}
+VETO_FIELDS = {"latitude", "longitude", "lat_lon", "insee_code", "postal_code", "email", "schedule"}
 
 
 ROUND_CODES = "_round_codes"

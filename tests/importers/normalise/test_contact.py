@@ -58,6 +58,7 @@ def test_clean_email_refuses(value):
     ("0033148395246", "01 48 39 52 46"),
     ("148395246", "01 48 39 52 46"),        # leading zero lost in a spreadsheet
     (148395246.0, "01 48 39 52 46"),
+    ("612345678.0", "06 12 34 56 78"),      # an integer a spreadsheet wrote as a float
     ("Tél. : 06 12 34 56 78 / 01 48 39 52 46", "06 12 34 56 78"),
     ("+262 262 12 34 56", "02 62 12 34 56"),  # La Réunion
     ("+32 2 123 45 67", "+32 2 123 45 67"),   # Belgium stays international
@@ -68,7 +69,7 @@ def test_clean_phone(value, expected):
     assert clean_phone(value) == expected
 
 
-@pytest.mark.parametrize("value", ["12", "appelez-nous", "+33 1 2"])
+@pytest.mark.parametrize("value", ["12", "appelez-nous", "+33 1 2", "6867868.46", 6867868.46])  # (a Lambert-93 Y)
 def test_clean_phone_refuses(value):
     with pytest.raises(FieldError) as caught:
         clean_phone(value)
