@@ -80,13 +80,23 @@ def _read(phrase: str):
     return VOCABULARY.read(phrase)
 
 
-def _answer(phrase: str, header: str | None) -> tuple[str, bool | None]:
-    """A bare yes/no under a header that names the feature ("Accès PMR" : "Oui") is read as
-    the header's answer; anything else as itself."""
+def _answer(phrase: str, header: str | None) -> tuple[str, str | None, bool | None]:
+    """A bare yes/no under a header that names the feature ("Accès PMR" : "Oui"), or given
+    with its header by a file with one column per need (« Handicap auditif : Non »), is read as
+    the header's answer: (header, header, answer); anything else as itself."""
+    named, _, word = phrase.rpartition(" : ")
+    if named and word.strip().lower() in YES | NO and _read(named).keys:
+        return named, named, word.strip().lower() in YES
     word = phrase.strip().lower()
     if header and (word in YES or word in NO) and _read(header).keys:
-        return header, word in YES
-    return phrase, None
+        return header, header, word in YES
+    return phrase, None, None
+
+
+def _readable(header: str) -> str:
+    """A header as a visitor reads it: « accessibilite_pmr » → « Accessibilite pmr »."""
+    text = " ".join(header.replace("_", " ").split())
+    return text[:1].upper() + text[1:]
 
 
 def resolve_accessibility(listing_type: ListingType, phrases: list[str], header: str | None = None) -> Accessibility:
@@ -94,7 +104,7 @@ def resolve_accessibility(listing_type: ListingType, phrases: list[str], header:
     known = COLUMNS[listing_type]
     notes = []
     for given in phrases:
-        phrase, answer = _answer(given, header)
+        phrase, named, answer = _answer(given, header)
         reading = _read(phrase)
         rest = set(reading.rest)
         if answer is None and rest & UNSURE:
@@ -107,7 +117,10 @@ def resolve_accessibility(listing_type: ListingType, phrases: list[str], header:
         # Specific services imply a family (a session in LSF is accessible to deaf people). A
         # phrase is kept when it says more than known words, or names what this type cannot hold.
         said_more = rest - NEGATIONS if answer is None else set()
-        if said_more or not reading.keys or any(key not in known for key in reading.keys) or not flag:
-            notes.append(given.strip() if answer is None else f"{header} : {given.strip()}")
+        unkept = any(key not in known for key in reading.keys)
+        if answer is None and (said_more or not reading.keys or unkept or not flag):
+            notes.append(given.strip())
+        elif answer is not None and (unkept or not flag):  # a « no » is only shown by the notes
+            notes.append(f"{_readable(named)} : {'oui' if flag else 'non'}")
     text = " ; ".join(dict.fromkeys(n for n in notes if n))[:MAX_NOTES] or None
     return Accessibility(columns, text)

@@ -47,6 +47,11 @@ FIELDS: dict[str, tuple[str, str]] = {
 
 REQUIRED = ("name",)
 
+# Fields a partner may spread over several columns, read together: one yes/no column per
+# accessibility need (« Handicap moteur », « Boucle magnétique »), a weekly slot as « Jour » +
+# « Horaire » or « Jour » + « Heure début » + « Heure fin ».
+MULTI_COLUMN_FIELDS = ("accessibility", "schedule")
+
 # Fields a listing type has nowhere to keep: a column mapped to one of them is named in the run's
 # message instead of being dropped without a word.
 UNUSED_BY = {

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 
 from importers.normalise.detect import CONTENT_DETECTORS, PROJECTED, RESCUE_WEIGHTS, VETO_FIELDS, content_scores
-from importers.fields import FIELDS
+from importers.fields import FIELDS, MULTI_COLUMN_FIELDS
 
 MIN_SCORE = 0.5
 SAMPLE_SIZE = 200
@@ -77,7 +77,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                     "infos tarifs", "detail tarifs", "detail des tarifs", "details tarifs", "remarques tarifs",
                     "price details", "price notes"),
     "schedule": ("horaires", "horaire", "jours et horaires", "creneaux", "creneau", "schedule", "heures",
-                 "jours horaires", "horaires hebdomadaires", "planning", "jours"),
+                 "jours horaires", "horaires hebdomadaires", "planning", "jours", "jour", "jour de la semaine",
+                 "heure debut", "heure de debut", "heure fin", "heure de fin", "horaire debut", "horaire fin",
+                 "heure", "heure du cours"),
     "season_start": ("debut saison", "date debut saison", "saison debut", "season start", "start season",
                      "saison du", "debut activite", "date debut"),
     "season_end": ("fin saison", "date fin saison", "saison fin", "season end", "end season", "saison au",
@@ -86,7 +88,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "status": ("statut", "status", "etat"),
     "registration_url": ("inscription", "lien inscription", "url inscription", "registration", "registration url",
                          "reservation", "billetterie", "lien reservation"),
-    "accessibility": ("accessibilite", "accessibility", "handicap", "acces pmr", "pmr", "accessibilite handicap"),
+    "accessibility": ("accessibilite", "accessibility", "handicap", "acces pmr", "pmr", "accessibilite handicap",
+                      "accessible pmr", "accessible handicap", "accessible fauteuil", "accessible fauteuil roulant",
+                      "accessibilite pmr", "handicap moteur", "handicap auditif", "handicap visuel",
+                      "handicap mental", "handicap psychique", "boucle magnetique", "boucle auditive"),
     "deadline": ("date limite", "date limite depot", "date limite de depot", "date limite candidature",
                  "date limite inscription", "cloture", "date cloture", "deadline", "date limite candidatures",
                  "date fin inscriptions", "fin inscriptions", "date fin validite", "date limite validite"),
@@ -114,6 +119,7 @@ OTHER_WORDS = {
 }
 STOP_WORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "the", "of"}
 HEAD_BONUS = 0.1  # a synonym at the start of a longer header
+MULTI_COLUMN_SCORE = 0.9  # a header that names a multi-column field outright
 # « Nom … », « Titre … », « Intitulé … »: a header that starts by naming is the listing's name,
 # whatever it names (a venue, an association), unless a header of its own says exactly that.
 NAME_HEADS = {"nom", "titre", "intitule", "libelle", "denomination", "appellation"}
@@ -215,8 +221,11 @@ def suggest_mapping(columns: list[str], sample: list[dict]) -> dict[str, str]:
                 candidates.append((score, -position, column, field))
     mapping: dict[str, str] = {}
     used_fields: set[str] = set()
-    for _score_value, _position, column, field in sorted(candidates, reverse=True):
-        if column in mapping or field in used_fields:
+    for score, _position, column, field in sorted(candidates, reverse=True):
+        if column in mapping:
+            continue
+        # A field spread over several columns takes each column whose header names it.
+        if field in used_fields and not (field in MULTI_COLUMN_FIELDS and score >= MULTI_COLUMN_SCORE):
             continue
         mapping[column] = field
         used_fields.add(field)
@@ -288,7 +297,7 @@ def corrected(mapping: dict[str, str], corrections: dict[str, str | None], colum
         if field is None:
             result.pop(column, None)
             continue
-        for other in [c for c, f in result.items() if f == field and c != column]:
+        for other in [c for c, f in result.items() if f == field and c != column and f not in MULTI_COLUMN_FIELDS]:
             del result[other]
         result[column] = field
     return {column: result[column] for column in columns if column in result}

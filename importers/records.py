@@ -6,12 +6,13 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import time
 from zoneinfo import ZoneInfo
 
 from importers.accessibility import resolve_accessibility
 from importers.audiences import resolve_audiences
 from importers.disciplines import match_disciplines
-from importers.fields import FIELDS
+from importers.fields import FIELDS, MULTI_COLUMN_FIELDS
 from importers.normalise import (
     FieldError,
     check_length,
@@ -177,16 +178,40 @@ def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object],
     """Partner columns → canonical field names (raw values); constants fill empty fields. A
     link field's cell that shows a text (« Site de la MJC », « Écrire ») gives its link."""
     mapped: dict = {}
+    spread: dict[str, list[tuple[str, object]]] = {}  # a multi-column field's (column, value) pairs
     for column, target in mapping.items():
         if target in FIELDS and column in values and values[column] not in (None, ""):
+            if target in MULTI_COLUMN_FIELDS:
+                spread.setdefault(target, []).append((column, values[column]))
             mapped[target] = values[column]
         if links and column in links and target in LINK_FIELDS:
             link = links[column]
             if link.lower().startswith(LINK_FIELDS[target]) and not _looks_like(target, mapped.get(target)):
                 mapped[target] = link.split(":", 1)[1].split("?")[0] if target == "email" else link
+    for target, pairs in spread.items():
+        if len(pairs) > 1:
+            mapped[target] = JOINED[target](pairs)
     for name, value in constants.items():
         mapped.setdefault(name, value)
     return mapped
+
+
+def _accessibility_columns(pairs: list[tuple[str, object]]) -> list[str]:
+    """One column per need: « Handicap auditif : Oui », read as the header's answer."""
+    return [f"{column} : {value}" for column, value in pairs]
+
+
+def _slot_columns(pairs: list[tuple[str, object]]) -> str:
+    """« Mercredi » + « 14h-16h », or « Mercredi » + 14:30 + 16:00 (time cells) → one slot text."""
+    parts = [value.strftime("%H:%M") if isinstance(value, time) else str(value).strip() for _, value in pairs]
+    times = [index for index, part in enumerate(parts) if TIME_ONLY.fullmatch(part)]
+    if len(times) == 2 and times[1] == times[0] + 1:  # a start and an end
+        parts[times[0]:times[1] + 1] = [f"{parts[times[0]]}-{parts[times[1]]}"]
+    return " ".join(parts)
+
+
+JOINED = {"accessibility": _accessibility_columns, "schedule": _slot_columns}
+TIME_ONLY = re.compile(r"(?:[01]?\d|2[0-3])\s*(?:h|:)\s*(?:[0-5]\d)?(?::00)?", re.IGNORECASE)
 
 
 def _looks_like(target: str, value: object) -> bool:

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from importers.mapping import describe_mapping, fold_header, suggest_mapping
+from importers.mapping import corrected, describe_mapping, fold_header, suggest_mapping
 
 
 def read_sample(path, delimiter, rows=200):
@@ -103,6 +103,12 @@ def test_a_header_that_lies_is_vetoed_by_content():
                                                                                "lon": "longitude"}
 
 
+def test_lambert93_metres_under_lat_lon_headers_of_a_one_row_file_are_no_phone_number():
+    mapping = suggest_mapping(["Nom", "latitude", "longitude"],
+                              [{"Nom": "MC93", "latitude": "6867868.46", "longitude": "658916.12"}])
+    assert mapping == {"Nom": "name", "latitude": "latitude", "longitude": "longitude"}
+
+
 def test_lambert93_metres_under_x_y_headers_are_taken_when_no_degrees_are_given():
     lambert = [{"X_L93": "652000.5", "Y_L93": "6862000.1"}] * 5
     assert suggest_mapping(["X_L93", "Y_L93"], lambert) == {"X_L93": "longitude", "Y_L93": "latitude"}
@@ -160,7 +166,7 @@ def test_a_correction_may_name_a_field_by_its_name_its_label_or_a_usual_header()
     # …unless another column is the title: then the place's name is the venue's.
     (["N°", "Atelier", "Nom du lieu de pratique", "Jour", "Horaire", "Date de début", "Date de fin",
       "Date de fin des inscriptions", "Dernière modification"],
-     {"Atelier": "name", "Nom du lieu de pratique": "venue_name", "Horaire": "schedule",
+     {"Atelier": "name", "Nom du lieu de pratique": "venue_name", "Jour": "schedule", "Horaire": "schedule",
       "Date de début": "season_start", "Date de fin": "season_end", "Date de fin des inscriptions": "deadline",
       "Dernière modification": "source_modified_at"}),
     # « N° » beside a street is a house number, not an identifier.
@@ -175,3 +181,18 @@ def test_a_correction_may_name_a_field_by_its_name_its_label_or_a_usual_header()
 ])
 def test_usual_workshop_list_headers_and_their_head_word(headers, expected):
     assert suggest_mapping(headers, []) == expected
+
+
+def test_a_field_spread_over_several_columns_takes_each_column_that_names_it():
+    headers = ["Nom", "Handicap moteur", "Handicap auditif", "Boucle magnétique", "Jour", "Heure début", "Heure fin"]
+    sample = [{"Nom": "MJC", "Handicap moteur": "Oui", "Handicap auditif": "Non", "Boucle magnétique": "X",
+               "Jour": "Mercredi", "Heure début": "14:30", "Heure fin": "16:00"}] * 3
+    assert suggest_mapping(headers, sample) == {
+        "Nom": "name", "Handicap moteur": "accessibility", "Handicap auditif": "accessibility",
+        "Boucle magnétique": "accessibility", "Jour": "schedule", "Heure début": "schedule", "Heure fin": "schedule"}
+    # A « Jour » column of dates is an agenda's day, not a weekly slot.
+    dates = [{"Titre": "Concert", "Jour": f"{day:02d}/10/2025"} for day in (4, 11, 18)]
+    assert suggest_mapping(["Titre", "Jour"], dates) == {"Titre": "name"}
+    # Correcting one column of a spread field leaves the others.
+    assert corrected({"Jour": "schedule", "Horaire": "schedule"}, {"Horaire": "schedule"}, ["Jour", "Horaire"]) == \
+        {"Jour": "schedule", "Horaire": "schedule"}

@@ -123,3 +123,33 @@ def test_a_row_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_sto
     names = db_session.execute(text("SELECT v.name FROM venue v JOIN import_source s ON s.id = v.source_id "
                                     "WHERE s.name = 'lieux' ORDER BY name")).scalars().all()
     assert names == ["Salle A", "Salle B"]
+
+
+def test_a_slot_and_accessibility_spread_over_several_columns_are_read_together(app, db_session, tmp_path):
+    import datetime
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Atelier", "Lieu", "Commune", "Jour", "Heure début", "Heure fin", "Handicap moteur",
+                  "Handicap auditif", "Boucle magnétique"])
+    sheet.append(["Éveil musical", "MJC", "Montreuil", "Mercredi", datetime.time(14, 30), datetime.time(16), "Oui",
+                  "Non", "X"])
+    sheet.append(["Chorale", "MJC", "Montreuil", "Lundi et jeudi", datetime.time(19), datetime.time(21), "Oui",
+                  "Non", ""])
+    workbook.save(tmp_path / "ateliers.xlsx")
+    run = run_import(app, db_session, tmp_path / "ateliers.xlsx", source="colonnes", kind=ListingType.activity)
+    assert (run.created_count, run.error) == (2, None)
+    rows = db_session.execute(text(
+        "SELECT a.title, a.access_motor, a.access_hearing, a.has_hearing_loop, "
+        "       array_agg(s.weekday || ' ' || s.starts_at::text || '-' || s.ends_at::text ORDER BY s.weekday) AS slots "
+        "FROM activity a JOIN activity_slot s ON s.activity_id = a.id "
+        "WHERE a.source_id = (SELECT id FROM import_source WHERE name = 'colonnes') GROUP BY a.id")).mappings()
+    stored = {row["title"]: row for row in rows}
+    assert stored["Éveil musical"]["slots"] == ["2 14:30:00-16:00:00"]
+    assert stored["Chorale"]["slots"] == ["0 19:00:00-21:00:00", "3 19:00:00-21:00:00"]
+    # A hearing loop serves hearing-impaired people: its yes stands over « Handicap auditif : Non ».
+    flags = ("access_motor", "access_hearing", "has_hearing_loop")
+    assert [stored["Éveil musical"][flag] for flag in flags] == [True, True, True]
+    assert [stored["Chorale"][flag] for flag in flags] == [True, False, False]
