@@ -106,7 +106,8 @@ def reject_formula(value: object, field: str) -> None:
     (exports of Boussole data go back to partners). Phones, prices and dashes are left alone."""
     if not isinstance(value, str) or not value or value[0].isalnum():
         return
-    text = _CONTROL.sub("", value).lstrip(" \t\r\n")
+    text = _CONTROL.sub("", value)
+    text = text[len(text) - len(text.lstrip()):]  # every space, as cleaning will strip them (no-break, ideographic…)
     if not text or text[0] not in "=+-@":
         return
     rest = text[1:].strip()

@@ -62,6 +62,8 @@ def test_clean_text_too_long_is_an_error_naming_the_limit():
     "\r@SUM(1,2)",
     "+cmd|' /C notepad'!A0",
     "-A1*2",
+    "\u00a0=1+1",  # behind a no-break or ideographic space, which cleaning strips
+    "\u3000=1+2",
 ])
 def test_spreadsheet_formulas_are_refused(value):
     with pytest.raises(FieldError) as caught:
