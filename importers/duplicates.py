@@ -52,7 +52,7 @@ def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
                         AND o.id <> t.id AND o.source_id IS DISTINCT FROM t.source_id
                         AND o.merged_into_id IS NULL AND o.archived_at IS NULL
         ), pairs AS (
-            SELECT * FROM near WHERE name_similarity >= :similarity
+            SELECT * FROM near WHERE name_similarity::numeric >= :similarity  -- (a float4: 0.7 is 0.69999…)
             UNION ALL
             SELECT * FROM same_address
         )

@@ -136,3 +136,16 @@ def test_activities_at_a_merged_place_stay_with_the_survivor_when_their_source_i
     assert db_session.execute(venue_of).scalar_one() == survivor
     rows = json.loads(app.test_cli_runner().invoke(args=["import", "duplicates", "--json"]).output)
     assert rows == []
+
+
+def test_names_exactly_70_percent_alike_are_candidates(app, db_session, tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                     "x,Salle Pablo Neruda,3 rue Pablo Neruda,Bobigny,48.9080,2.4400\n", encoding="utf-8")
+    second.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                      "y,Salle P. Neruda,3 r. Neruda,Bobigny,48.9081,2.4401\n", encoding="utf-8")
+    run_import(app, db_session, first, source="seuil-a")
+    run_import(app, db_session, second, source="seuil-b")
+    similarity = db_session.execute(text("SELECT similarity('salle p. neruda', 'salle pablo neruda')::numeric")).scalar()
+    assert float(similarity) == 0.7  # « ≥ 70 % » includes 70 %
+    assert len(db_session.scalars(select(DuplicateCandidate)).all()) == 1
