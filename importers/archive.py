@@ -18,23 +18,27 @@ KEPT_BY_MERGED = ("AND NOT EXISTS (SELECT 1 FROM venue m WHERE m.merged_into_id 
 
 
 def archive_missing(session, run_id: int, source, missing_ids: list[int], now: datetime,
-                    grace_days: int, listing_type=None) -> int:
+                    grace_days: int, listing_type=None) -> tuple[int, list[str]]:
     """Flag the records of `missing_ids` (known to the source, absent from this full run) as
     missing, and archive those missing for longer than the grace period. `listing_type`: the
-    source's own, or venue for the places of an agenda's activities."""
+    source's own, or venue for the places of an agenda's activities. Returns how many were
+    archived, and the names of those this run newly flagged (for the partner to know now)."""
     if not missing_ids:
-        return 0
+        return 0, []
     listing_type = listing_type or source.listing_type
-    table = MODELS[listing_type].__tablename__
+    model = MODELS[listing_type]
+    table = model.__tablename__
+    label = "title" if hasattr(model, "title") else "name"
     kept = KEPT_BY_MERGED if table == "venue" else ""
     params = {"ids": sorted(missing_ids), "now": now, "cutoff": now - timedelta(days=grace_days)}
-    session.execute(text(f"UPDATE {table} SET missing_since = :now WHERE id = ANY(CAST(:ids AS integer[])) "
-                         "AND archived_at IS NULL AND missing_since IS NULL"), params)
+    flagged = session.execute(text(
+        f"UPDATE {table} SET missing_since = :now WHERE id = ANY(CAST(:ids AS integer[])) "
+        f"AND archived_at IS NULL AND missing_since IS NULL RETURNING {label}"), params).scalars().all()
     archived = session.execute(text(
         f"UPDATE {table} SET archived_at = :now WHERE id = ANY(CAST(:ids AS integer[])) "
         f"AND archived_at IS NULL AND missing_since <= :cutoff {kept} RETURNING id, external_id"), params).all()
     return _reported(session, run_id, source, archived, f"Absent du flux depuis plus de {grace_days} jours : archivé.",
-                     listing_type)
+                     listing_type), sorted(flagged)
 
 
 def archive_removed(session, run_id: int, source, removed_ids: list[int], now: datetime) -> int:

@@ -107,27 +107,41 @@ def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
     return {column: mapping[column] for column in records.columns if column in mapping}
 
 
-def lost_fields(session, source: ImportSource | None, profile: ImportProfile | None, records,
-                mapping: dict[str, str]) -> list[str]:
-    """Fields that a column the file no longer has fed (in the saved profile, or without one
-    in the source's earlier runs that stored rows) and that nothing feeds now: what is stored
-    for them is kept. A column still in the file that the partner left unmapped is their
-    choice, not a loss; so is a mapping they save with this run. A structured file's fields
-    are its own (an absent field is an empty one)."""
+def earlier_mappings(session, source: ImportSource | None, profile: ImportProfile | None, records) -> list[dict]:
+    """The mappings this file is compared with to tell a column gone: the saved profile's, or
+    without one those of the source's earlier runs that stored rows. A structured file's
+    fields are its own (an absent field is an empty one): none."""
     if records.premapped:
         return []
     if profile is not None:
-        earlier = [profile.mapping]
-    elif source is not None and source.id is not None:
-        earlier = session.scalars(select(ImportRun.mapping).where(
-            ImportRun.source_id == source.id, ImportRun.dry_run.is_(False), ImportRun.mapping.is_not(None),
-            ImportRun.status.in_((RunStatus.succeeded, RunStatus.partial)))).all()
-    else:
+        return [profile.mapping]
+    if source is None or source.id is None:
         return []
+    return list(session.scalars(select(ImportRun.mapping).where(
+        ImportRun.source_id == source.id, ImportRun.dry_run.is_(False), ImportRun.mapping.is_not(None),
+        ImportRun.status.in_((RunStatus.succeeded, RunStatus.partial)))).all())
+
+
+def lost_fields(earlier: list[dict], records, mapping: dict[str, str]) -> list[str]:
+    """Fields that a column the file no longer has fed in `earlier` mappings and that nothing
+    feeds now: what is stored for them is kept. A column still in the file that the partner
+    left unmapped is their choice, not a loss."""
     present, fed = set(records.columns), set(mapping.values())
     still_offered = {field_ for columns in earlier for column, field_ in columns.items() if column in present}
     return sorted({field_ for columns in earlier for column, field_ in columns.items()
                    if column not in present and field_ not in fed and field_ not in still_offered})
+
+
+def check_identity(earlier: list[dict], records, mapping: dict[str, str]) -> None:
+    """Without the id column earlier runs read, every record would be created a second time
+    (and the first ones archived later): refused, as a saved profile's lost id column is."""
+    lost = [column for columns in earlier for column, field_ in columns.items()
+            if field_ == "external_id" and column not in records.columns]
+    if lost and "external_id" not in mapping.values():
+        raise ImportAbort("mapping", (
+            f"La colonne d'identifiant « {lost[0]} » des imports précédents est absente du fichier : sans elle, "
+            "chaque fiche serait créée une seconde fois. Indiquez la colonne qui la remplace avec "
+            "--map \"COLONNE=external_id\"."))
 
 
 def unused_new_columns(profile: ImportProfile | None, records, mapping: dict[str, str]) -> list[tuple[str, str]]:

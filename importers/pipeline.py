@@ -29,6 +29,8 @@ from importers.models import ImportItem, ImportProfile, ImportRun, ImportSource,
 from importers.options import (
     ImportAbort,
     ImportOptions,
+    check_identity,
+    earlier_mappings,
     get_or_create_source,
     lost_fields,
     resolve_mapping,
@@ -107,6 +109,11 @@ def _place(values: dict) -> tuple[dict, str]:
     place = {key: values.get(key) for key in VENUE_FIELDS}
     place["name"] = values.get("venue_name") or values.get("address") or values.get("commune_name")
     return place, "lieu:" + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
+
+
+def _flagged_note(names: list[str], what: str, grace: int) -> str:
+    shown = ", ".join(f"« {name} »" for name in names[:10]) + (" …" if len(names) > 10 else "")
+    return f"{len(names)} {what} : {shown} ; archivage dans {grace} jours si le flux ne les redonne pas."
 
 
 class ImportPipeline:
@@ -199,8 +206,11 @@ class ImportPipeline:
                 source.listing_type = ListingType.activity  # a new source whose file is an agenda
             source.format = records.format
             mapping, profile = resolve_mapping(self.session, source, records, options)
-            lost = [] if options.save_profile and not options.dry_run else \
-                lost_fields(self.session, source, profile, records, mapping)
+            # A mapping saved with this run is the partner's complete choice: nothing is kept for it.
+            earlier = [] if options.save_profile and not options.dry_run else \
+                earlier_mappings(self.session, source, profile, records)
+            check_identity(earlier, records, mapping)
+            lost = lost_fields(earlier, records, mapping)
             gained = unused_new_columns(profile, records, mapping)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
             if missing and not records.removals_only:
@@ -312,12 +322,17 @@ class ImportPipeline:
                     "fichier ne sont pas marquées manquantes cette fois."]
         grace = int(self.config["IMPORT_ARCHIVE_GRACE_DAYS"])
         missing = [found[0] for external_id, found in writer.existing().items() if external_id not in listed]
-        state.archived_count += archive_missing(self.session, run_id, source, missing, now, grace)
+        archived, flagged = archive_missing(self.session, run_id, source, missing, now, grace)
+        state.archived_count += archived
+        notes = [_flagged_note(flagged, "fiche(s) absente(s) de ce flux complet", grace)] if flagged else []
         if source.listing_type is not ListingType.venue and not self._places_unknown:
             places = Writer(self.session, source.id, ListingType.venue, now).existing()
             gone = [found[0] for key, found in places.items() if key not in self._places_seen]
-            state.archived_count += archive_missing(self.session, run_id, source, gone, now, grace, ListingType.venue)
-        return []
+            archived, flagged = archive_missing(self.session, run_id, source, gone, now, grace, ListingType.venue)
+            state.archived_count += archived
+            if flagged:
+                notes.append(_flagged_note(flagged, "lieu(x) où plus aucune fiche n'a lieu", grace))
+        return notes
 
     def _admit(self, pending: PendingRow, column_of, options, seen) -> bool:
         """Keep the row (run-one keeps one); the second row with an id already seen fails."""

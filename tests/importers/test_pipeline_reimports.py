@@ -73,6 +73,19 @@ def test_a_column_gone_from_the_next_export_keeps_its_values_without_a_profile(a
     assert run_import(app, db_session, path, source="sans-profil").unchanged_count == 1
 
 
+def test_an_export_without_the_id_column_earlier_runs_read_is_refused_without_a_profile(app, db_session, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Réf.;nom;ville\nP1;Chorale;Pantin\nP2;Studio;Bondy\n", encoding="utf-8")
+    run_import(app, db_session, path, source="sans-ref")
+    before = fingerprint(db_session)
+    path.write_text("nom;ville\nChorale;Pantin\nStudio;Bondy\n", encoding="utf-8")
+    refused = run_import(app, db_session, path, source="sans-ref")
+    assert refused.status is RunStatus.failed
+    assert refused.error.startswith("La colonne d'identifiant « Réf. » des imports précédents est absente du "
+                                    "fichier : sans elle, chaque fiche serait créée une seconde fois.")
+    assert fingerprint(db_session) == before  # no second copy of every record
+
+
 def test_a_later_date_on_the_same_content_is_kept_so_an_older_export_never_overwrites(app, db_session, tmp_path):
     path = tmp_path / "registre.csv"
 
