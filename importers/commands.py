@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from importers.api import preview_mapping, run_import, start_background_import
 from importers.feeds import FetchError
-from importers.runs import run_path, run_report
+from importers.runs import STATUS_WORDS, local_time, run_path, run_report
 from importers.fields import FIELDS
 from importers.mapping import MappingError, parse_corrections
 from importers.models import ImportProfile, ImportRun, ImportSource
@@ -61,7 +61,7 @@ def _run(location, source, kind, profile, dry_run, limit, report, set_values, sa
         run = run_import(db.session, location, options, progress)
     data = run_report(db.session, run)
     click.echo(
-        f"{'[simulation] ' if dry_run else ''}{run.status.value} — {run.processed_rows} lignes : "
+        f"{'[simulation] ' if dry_run else ''}{STATUS_WORDS[run.status.value]} — {run.processed_rows} lignes : "
         f"{run.created_count} créées, {run.updated_count} mises à jour, {run.unchanged_count} inchangées, "
         f"{run.archived_count} archivées, {run.failed_count} en erreur."
     )
@@ -245,7 +245,7 @@ def sources():
     if not rows:
         click.echo("Aucune source.")
     for source, run in rows:
-        status = f"{run.status.value} le {run.started_at:%Y-%m-%d %H:%M}" if run else "jamais importée"
+        status = f"{STATUS_WORDS[run.status.value]} le {local_time(run.started_at)}" if run else "jamais importée"
         click.echo(f"{source.name}\t{source.listing_type.value}\t{source.format or '-'}\t{status}")
 
 
@@ -261,6 +261,7 @@ def configure_source(name, kind, feed_url, schedule, partial_feed):
     """Crée ou modifie une source (flux, planification)."""
     from importers.options import get_or_create_source
     from importers.schedule import ScheduleError, check_schedule
+    from importers.upsert import has_listings
 
     if feed_url is not None and not feed_url.startswith(("http://", "https://")):
         raise click.BadParameter("une URL http(s) est attendue.", param_hint="--feed-url")
@@ -271,7 +272,7 @@ def configure_source(name, kind, feed_url, schedule, partial_feed):
             raise click.BadParameter(str(exc), param_hint="--schedule") from exc
     source = get_or_create_source(db.session, name, ListingType(kind or "venue"))
     if kind and ListingType(kind) is not source.listing_type:
-        if db.session.scalar(select(func.count()).select_from(ImportRun).where(ImportRun.source_id == source.id)):
+        if has_listings(db.session, source.id):
             raise click.ClickException(
                 f"La source « {name} » a déjà importé des fiches de type « {source.listing_type.value} » : son "
                 "type ne change plus (ses fiches ne seraient plus mises à jour). Créez une autre source.")
@@ -302,7 +303,7 @@ def pull_due():
         run = run_import(db.session, source.feed_url, options)
         if run.error:
             click.echo(f"{source.name} : {run.error}", err=True)
-        click.echo(f"{source.name} : {run.status.value}, {run.created_count} créées, {run.updated_count} mises "
+        click.echo(f"{source.name} : {STATUS_WORDS[run.status.value]}, {run.created_count} créées, {run.updated_count} mises "
                    f"à jour, {run.unchanged_count} inchangées, {run.archived_count} archivées, "
                    f"{run.failed_count} en erreur. Rapport : {_page_url(run)}")
         failed = failed or run.status.value == "failed"

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from importers.api import run_import
 from importers.options import ImportOptions
+from importers.runs import STATUS_WORDS
 from portal.extensions import db
 from portal.listings.enums import ListingType
 
@@ -30,7 +31,7 @@ def load_demo(partners_dir: Path, echo=print) -> list:
             continue
         run = run_import(db.session, str(path), ImportOptions(source=source, listing_type=ListingType.venue,
                                                               constants=dict(constants)))
-        echo(f"{source} : {run.status.value}, {run.created_count} créés, {run.updated_count} mis à jour, "
+        echo(f"{source} : {STATUS_WORDS[run.status.value]}, {run.created_count} créés, {run.updated_count} mis à jour, "
              f"{run.unchanged_count} inchangés, {run.failed_count} en erreur.")
         runs.append(run)
     return runs

@@ -41,7 +41,7 @@ from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
 from importers.runs import record_run
 from importers.records import CanonicalRecord, RowError, is_generated_key, stable_key
-from importers.upsert import MODELS, Writer
+from importers.upsert import MODELS, Writer, has_listings
 from portal.core.collector import fewer_collections
 from portal.geo.lookup import CommuneIndex
 from portal.listings.enums import ListingType
@@ -196,6 +196,8 @@ class ImportPipeline:
                  options: ImportOptions, now) -> None:
         if not path.is_file():
             raise ImportAbort("missing_file", f"Fichier introuvable : {path.name}.")
+        if options.listing_type not in (None, source.listing_type) and not has_listings(self.session, source.id):
+            source.listing_type = options.listing_type  # only simulations or failed runs so far: not fixed yet
         if options.listing_type not in (None, source.listing_type):
             raise ImportAbort(
                 "kind", f"La source « {source.name} » importe des {KIND_NAMES[source.listing_type]}, pas des "

@@ -3,6 +3,7 @@ with errors or warnings, to act on."""
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, literal, or_, select
 
@@ -75,3 +76,14 @@ def run_report(session, run: ImportRun) -> dict:
         "started_at": _when(run.started_at), "finished_at": _when(run.finished_at),
         "items": items,
     }
+
+
+# A run's state in the partner's words (command-line summaries; the run page has its own, translated).
+STATUS_WORDS = {"queued": "en file d'attente", "running": "en cours", "succeeded": "réussi",
+                "partial": "partiel (des lignes en erreur)", "failed": "échoué"}
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def local_time(moment) -> str:
+    """A stored (UTC) time as a French clock shows it."""
+    return f"{moment.astimezone(PARIS):%d/%m/%Y %H:%M}"

@@ -46,6 +46,13 @@ VERIFY_REFRESH = timedelta(days=1)
 STORAGE_VERSION = 4
 
 
+def has_listings(session, source_id: int) -> bool:
+    """Whether a source has stored any listing (a dry run or a failed run stores none): until
+    then its listing type may still change."""
+    return any(session.scalar(select(model.id).where(model.source_id == source_id).limit(1)) is not None
+               for model in MODELS.values())
+
+
 def listing_slug(name: str) -> str:
     return slugify(name)[:120]
 

@@ -36,7 +36,7 @@ def test_a_scheduled_feed_is_pulled_when_due_and_not_again_before_its_time(app, 
     assert [s.name for s in due_sources(db_session)] == ["canal"]          # never ran
     result = runner.invoke(args=["import", "pull-due"])
     assert result.exit_code == 0, result.output
-    assert "canal : succeeded, 2 créées" in result.output
+    assert "canal : réussi, 2 créées" in result.output
     page = result.output.split("Rapport : ")[1].split()[0].removeprefix(app.config["PUBLIC_URL"].rstrip("/"))
     assert app.test_client().get(page).status_code == 200
     assert due_sources(db_session) == []

@@ -151,6 +151,10 @@ def test_dry_run_reports_but_stores_nothing(app, db_session, tmp_path):
     # The simulation's report is kept with its run, for its page and its download.
     page = app.test_client().get(run_path(run)).get_data(as_text=True)
     assert "simulation" in page and "Le champ « Nom / titre » est obligatoire." in page
+    # Its time is the one a French clock showed, not UTC.
+    from zoneinfo import ZoneInfo
+    finished = run.finished_at.astimezone(ZoneInfo("Europe/Paris"))
+    assert f"{finished:%d/%m/%Y %H:%M}" in page
     report = app.test_client().get(f"{run_path(run)}/rapport.json").get_json()
     assert report["dry_run"] is True
     assert [(item["row_number"], item["status"]) for item in report["items"] if item["errors"]] == [(3, "failed")]

@@ -237,3 +237,15 @@ def test_total_lines_are_passed_over_and_do_not_stop_a_full_feed_archiving(app, 
         "SELECT external_id FROM venue WHERE missing_since IS NOT NULL AND source_id = "
         "(SELECT id FROM import_source WHERE name = 'avec-totaux')")).scalars().all()
     assert missing == ["L3"]
+
+
+def test_a_simulation_in_the_wrong_type_does_not_fix_a_new_source_s_type(app, db_session, tmp_path):
+    path = tmp_path / "ateliers.csv"
+    path.write_text("id;titre;lieu;commune;horaires\nA1;Chorale;MJC;Pantin;lundi 18h-20h\n", encoding="utf-8")
+    run_import(app, db_session, path, source="essai-type", kind=ListingType.resource, dry_run=True)
+    run = run_import(app, db_session, path, source="essai-type", kind=ListingType.activity)
+    assert (run.status, run.created_count) == (RunStatus.succeeded, 1)
+    # Once it has stored listings, its type is fixed.
+    refused = run_import(app, db_session, path, source="essai-type", kind=ListingType.resource)
+    assert refused.status is RunStatus.failed
+    assert refused.error.startswith("La source « essai-type » importe des activités, pas des ressources")
