@@ -66,7 +66,8 @@ def row_digest(values_hash: str, values: dict, location) -> str:
 
 # Columns that only make sense together: when a moderator edited one, the import leaves both,
 # or it could write a season ending before the start a moderator set.
-PAIRED = (("age_min", "age_max"), ("season_start", "season_end"), ("price_min", "price_max"))
+PAIRED = (("age_min", "age_max"), ("season_start", "season_end"),
+          ("price_min", "price_max", "is_free", "price_period", "price_notes"))  # one price cell feeds them all
 
 
 # The columns a field of the listing format writes, where their names differ: a field kept as

@@ -153,3 +153,16 @@ def test_a_slot_and_accessibility_spread_over_several_columns_are_read_together(
     flags = ("access_motor", "access_hearing", "has_hearing_loop")
     assert [stored["Éveil musical"][flag] for flag in flags] == [True, True, True]
     assert [stored["Chorale"][flag] for flag in flags] == [True, False, False]
+
+
+def test_a_moderator_s_price_keeps_what_the_price_cell_feeds(app, db_session, tmp_path):
+    path = tmp_path / "ateliers.csv"
+    path.write_text("id;titre;lieu;commune;tarif\nT1;Théâtre ados;MJC;Pantin;120 €/an\n", encoding="utf-8")
+    run_import(app, db_session, path, source="tarifs-main", kind=ListingType.activity)
+    db_session.execute(text("UPDATE activity SET price_min = 35, price_max = 140, hand_edited_fields = '{price_min}' "
+                            "WHERE external_id = 'T1'"))
+    path.write_text("id;titre;lieu;commune;tarif\nT1;Théâtre ados;MJC;Pantin;Gratuit\n", encoding="utf-8")
+    run_import(app, db_session, path, source="tarifs-main", kind=ListingType.activity)
+    stored = db_session.execute(text("SELECT price_min, price_max, is_free, price_period FROM activity "
+                                     "WHERE external_id = 'T1'")).one()
+    assert tuple(stored) == (35, 140, None, "year")  # never « Gratuit » over the moderator's price
