@@ -263,7 +263,9 @@ SUMMARY_ROW = re.compile(r"^\s*(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?\s*(?::
 # Fields a total line never fills: a row giving one of them is a listing, however broken.
 NOT_IN_TOTALS = ("postal_code", "insee_code", "phone", "email", "website", "address", "commune_name", "latitude",
                  "longitude", "lat_lon")
-SUMMARY_INITIALS = "tTsSnN"
+SUMMARY_INITIALS = "tTsSnN0123456789"
+COUNT_LINE = re.compile(r"^\s*(?:soit\s+)?\d+\s+[^\W\d]+(?:\s+[^\W\d]+)?\s*(?:au total|en tout)?\s*\.?\s*$",
+                        re.IGNORECASE)
 NUMBER_CELL = re.compile(r"^\s*[-+]?[\d\s\u00a0\u202f]+(?:[.,]\d+)?\s*(?:€|%)?\s*$")
 
 
@@ -274,7 +276,13 @@ def is_summary_row(raw: dict, cells: dict | None = None) -> bool:
     if identifier not in (None, ""):  # « Total » in the first column, the id's, and no name
         return name in (None, "") and isinstance(identifier, str) and bool(SUMMARY_ROW.match(identifier))
     if name not in (None, ""):  # (most rows: one look at the name's first letter)
-        return isinstance(name, str) and name.lstrip()[:1] in SUMMARY_INITIALS and bool(SUMMARY_ROW.match(name))
+        if not isinstance(name, str) or name.lstrip()[:1] not in SUMMARY_INITIALS:
+            return False
+        if SUMMARY_ROW.match(name):
+            return True
+        # « 5 ateliers », « Soit 12 lieux » alone on its line under the table: a count, not a listing.
+        others = (raw if cells is None else cells).values()
+        return bool(COUNT_LINE.match(name)) and sum(value not in (None, "") for value in others) == 1
     if any(raw.get(field_) not in (None, "") for field_ in NOT_IN_TOTALS):
         return False
     cells = [value for value in (raw if cells is None else cells).values() if value not in (None, "")]

@@ -38,6 +38,11 @@ def test_a_spreadsheets_total_line_is_not_a_listing():
                      {"postal_code": "93000", "phone": "0148000000"}):
         assert not is_summary_row(ordinary), ordinary
     assert not is_summary_row({}, {"Nom": "", "Adresse": "1 rue X"})
+    # A count alone on its line under the table; a name with a number and anything else beside it is a listing.
+    assert is_summary_row({"name": "5 ateliers"}, {"Réf.": "", "Atelier": "5 ateliers", "Lieu": ""})
+    assert is_summary_row({"name": "Soit 12 lieux au total."}, {"Nom": "Soit 12 lieux au total."})
+    assert not is_summary_row({"name": "7 Lézards", "commune_name": "Paris"}, {"Nom": "7 Lézards", "Ville": "Paris"})
+    assert not is_summary_row({"name": "3 Baudets"}, {"Nom": "3 Baudets", "Type": "Salle de concert"})
 
 
 def test_a_description_keeps_its_paragraphs_and_line_breaks():
