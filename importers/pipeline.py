@@ -111,6 +111,18 @@ def _place(values: dict) -> tuple[dict, str]:
     return place, "lieu:" + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
 
 
+def _is_agenda(records) -> bool:
+    """A file of events or courses: an agenda's format, or a structured file (schema.org,
+    DATAtourisme) most of whose records have dates or weekly slots."""
+    if records.format in EVENT_FORMATS:
+        return True
+    if not records.premapped:
+        return False
+    sample = [row.values for row in records.sample(50) if not row.error]
+    dated = sum(1 for values in sample if values.get("timings") or values.get("schedule"))
+    return bool(sample) and dated * 2 > len(sample)
+
+
 def _flagged_note(names: list[str], what: str, grace: int) -> str:
     shown = ", ".join(f"« {name} »" for name in names[:10]) + (" …" if len(names) > 10 else "")
     return f"{len(names)} {what} : {shown} ; archivage dans {grace} jours si le flux ne les redonne pas."
@@ -204,7 +216,7 @@ class ImportPipeline:
                         f"{KIND_NAMES[options.listing_type]} : importez ce fichier sous une autre source, ou "
                         f"comme {KIND_NAMES[source.listing_type]} (--kind {source.listing_type.value}).")
         with open_records(path, max_bytes=int(self.config["IMPORT_MAX_BYTES"]), sheet=options.sheet) as records:
-            if source.format is None and options.listing_type is None and records.format in EVENT_FORMATS:
+            if source.format is None and options.listing_type is None and _is_agenda(records):
                 source.listing_type = ListingType.activity  # a new source whose file is an agenda
             source.format = records.format
             mapping, profile = resolve_mapping(self.session, source, records, options)

@@ -334,3 +334,13 @@ def test_an_event_listing_page_s_item_list_and_a_free_price_word(app, db_session
         "WHERE s.name = 'liste' ORDER BY a.title")).all()
     assert [(r.title, r.is_free, float(r.price_min)) for r in rows] == [("Atelier chant", True, 0.0),
                                                                        ("Bal folk", True, 0.0)]
+
+
+def test_a_new_source_of_schema_org_events_imports_activities_without_being_told(app, db_session):
+    run = run_import(app, db_session, FIXTURES / "schema_org.jsonld", source="so-neuf", kind=None)
+    assert run.status is RunStatus.succeeded, run.report_items
+    assert run.source.listing_type is ListingType.activity
+    assert "Théâtre pour adolescents" in [row["title"] for row in _activities(db_session, "so-neuf")]
+    # A graph of places stays a source of venues.
+    places = run_import(app, db_session, FIXTURES / "places_graph.jsonld", source="lieux-neuf", kind=None)
+    assert places.source.listing_type is ListingType.venue and places.created_count
