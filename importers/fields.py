@@ -31,6 +31,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "is_free": ("Gratuit", "Free"),
     "price_min": ("Prix minimum (€)", "Minimum price (€)"),
     "price_max": ("Prix maximum (€)", "Maximum price (€)"),
+    "price_period": ("Période du tarif", "Price period"),
     "price_notes": ("Précisions tarifaires", "Price details"),
     "schedule": ("Horaires hebdomadaires", "Weekly schedule"),
     "season_start": ("Début de saison", "Season start"),
@@ -55,7 +56,7 @@ MULTI_COLUMN_FIELDS = ("accessibility", "schedule")
 # Fields a listing type has nowhere to keep: a column mapped to one of them is named in the run's
 # message instead of being dropped without a word.
 UNUSED_BY = {
-    "venue": {"age_min", "age_max", "level", "price_min", "price_max", "price_notes", "schedule", "season_start", "season_end",
+    "venue": {"age_min", "age_max", "level", "price_min", "price_max", "price_period", "price_notes", "schedule", "season_start", "season_end",
               "timings", "status", "registration_url", "deadline", "area_m2", "equipment"},
     "activity": {"deadline", "area_m2", "equipment"},
     "resource": {"age_min", "age_max", "level", "price_notes", "schedule", "season_start", "season_end", "timings", "status"},

@@ -73,6 +73,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "price_min": ("prix", "tarif", "price", "cout", "prix min", "prix minimum", "tarif min", "tarif minimum",
                   "price min", "tarifs"),
     "price_max": ("prix max", "prix maximum", "tarif max", "tarif maximum", "price max"),
+    "price_period": ("periode tarif", "periode du tarif", "periodicite", "periodicite tarif", "periodicite du tarif",
+                     "unite tarif", "tarif par", "frequence paiement", "price period"),
     "price_notes": ("precisions tarifaires", "precisions tarif", "conditions tarifaires", "informations tarifaires",
                     "infos tarifs", "detail tarifs", "detail des tarifs", "details tarifs", "remarques tarifs",
                     "price details", "price notes"),

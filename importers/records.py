@@ -26,6 +26,7 @@ from importers.normalise import (
     Price,
     parse_decimal,
     parse_int,
+    parse_period,
     parse_point,
     parse_price,
     parse_schedule,
@@ -164,6 +165,7 @@ PARSERS = {
     "area_m2": lambda v: parse_decimal(v, "area_m2"),
     "equipment": lambda v: _text(v, "equipment", 2000),
     "price_notes": lambda v: _text(v, "price_notes", 500),
+    "price_period": parse_period,
     "season_start": lambda v: _date(v, "season_start"),
     "season_end": lambda v: _date(v, "season_end"),
 }
@@ -428,7 +430,7 @@ def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> N
         elif not amounts and any(price.free is False for price in given):
             record.values["is_free"] = False  # « Payant », no amount
     period = next((price.period for price in given if price.period), None)  # a PricePeriod value
-    if period:
+    if period and not record.values.get("price_period"):  # a period column of its own wins
         record.values["price_period"] = period
 
 

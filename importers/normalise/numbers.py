@@ -272,6 +272,28 @@ def parse_price(value: object, field: str) -> Price | None:
     return Price(Decimal(0) if free else low, high, period, False, noted)
 
 
+_PERIOD_ALONE = tuple((period, re.compile(rf"^(?:par |la |le |l'|/|a l')?\s*(?:{words})s?$"))
+                      for period, words in (*_PERIOD_WORDS, ("hour", r"h"), ("one_off", r"unique|ponctuel(?:le)?"),
+                                            ("year", r"annuel(?:le)?"), ("term", r"trimestriel(?:le)?"),
+                                            ("month", r"mensuel(?:le)?"), ("week", r"hebdomadaire")))
+PERIODS = ("session", "hour", "week", "month", "term", "season", "year", "one_off")
+
+
+def parse_period(value: object, field: str = "price_period") -> str | None:
+    """What one payment covers, in a column of its own: « par an », « Annuel », « la séance »,
+    « trimestriel », or a period of the published format (« term »)."""
+    if is_blank(value):
+        return None
+    text = _fold(str(value)).strip(" .")
+    if text in PERIODS:
+        return text
+    for period, pattern in _PERIOD_ALONE:
+        if pattern.match(text):
+            return period
+    raise FieldError(field, value, f"{quote(value)} n'est pas une période de tarif reconnue (ex. « par an », "
+                                   "« par trimestre », « la séance »).")
+
+
 def parse_bool(value: object, field: str) -> bool | None:
     """oui/non, yes/no, true/false, vrai/faux, 1/0, x (a ticked cell); the « Gratuit » column
     (« is_free ») also reads « Gratuit », « Entrée libre », « libre » (yes) and « Payant » (no)."""

@@ -37,8 +37,9 @@ MEDIA_HOSTS = re.compile(r"^https?://(?:[^/]+\.)?(?:youtube\.com|youtu\.be|vimeo
 # does not publish ("unpublished": refused by the agenda's moderators, or waiting for them).
 REMOVED = "_removed"
 # Conditions that are only a price, kept as the range alone: « 8 € », « 5,50 euros », « Gratuit ».
-BARE_PRICE = re.compile(r"(?i)(?:(?:prix|tarif|entrée)\s*:\s*)?(?:\d+(?:[.,]\d+)?\s*(?:€|euros?)?|gratuite?|entrée libre|"
-                        r"free)\.?")
+BARE_PRICE = re.compile(r"(?i)(?:(?:prix|tarif|entrée)\s*:\s*)?(?:\d+(?:[.,]\d+)?\s*(?:€|euros?)?"
+                        r"(?:\s*(?:/|par|la|le|l')\s*(?:séance|heure|h|mois|an|année|trimestre|semaine))?"
+                        r"|gratuite?|entrée libre|free)\.?")
 UNPUBLISHED_STATES = {-1, 0}  # OpenAgenda « state »: -1 refused, 0 to moderate, 1 ready, 2 published
 
 
@@ -258,7 +259,8 @@ def _prices(conditions: str | None) -> dict[str, object]:
         return notes
     if price.maximum is None or price.maximum == 0:
         return {"is_free": price.free, **notes}
-    return {"is_free": False, "price_min": price.minimum, "price_max": price.maximum, **notes}
+    period = {"price_period": price.period} if price.period else {}  # « 5 € la séance »
+    return {"is_free": False, "price_min": price.minimum, "price_max": price.maximum, **period, **notes}
 
 
 def _shortened(value: str, limit: int) -> str:

@@ -178,6 +178,7 @@ def test_a_correction_may_name_a_field_by_its_name_its_label_or_a_usual_header()
                                                      "Précisions tarifaires": "price_notes"}),
     (["Activité", "Tarifs", "Conditions tarifaires"], {"Activité": "name", "Tarifs": "price_min",
                                                         "Conditions tarifaires": "price_notes"}),
+    (["Atelier", "Tarif", "Périodicité"], {"Atelier": "name", "Tarif": "price_min", "Périodicité": "price_period"}),
 ])
 def test_usual_workshop_list_headers_and_their_head_word(headers, expected):
     assert suggest_mapping(headers, []) == expected

@@ -14,7 +14,7 @@ from tests.importers.helpers import run_import
 
 def _activities(session, source):
     return {row["title"]: row for row in session.execute(text("""
-        SELECT a.title, a.is_free, a.price_min, a.price_max, a.price_notes, a.age_min, a.age_max, a.email, a.source_modified_at,
+        SELECT a.title, a.is_free, a.price_min, a.price_max, a.price_notes, a.price_period::text, a.age_min, a.age_max, a.email, a.source_modified_at,
                a.access_motor, a.access_hearing,
                array(SELECT to_char(t.begins_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI') || ' → '
                             || coalesce(to_char(t.ends_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), '?')
@@ -93,6 +93,7 @@ def test_openagenda_conditions_give_free_or_a_price_range(app, db_session, tmp_p
         event(4, "Visite", "Sur réservation"),
         event(5, "Gala", "2 000 000 € la place"),
         event(6, "Chorale", "8 €"),
+        event(7, "Cours de chant", "5 € la séance"),
     ]}), encoding="utf-8")
     run = run_import(app, db_session, path, source="agenda-prix", kind=ListingType.activity)
     assert run.status is RunStatus.succeeded
@@ -108,7 +109,8 @@ def test_openagenda_conditions_give_free_or_a_price_range(app, db_session, tmp_p
     assert notes["Spectacle"] == "Tarif plein 12 euros / réduit 6,50 €"
     assert notes["Visite"] == "Sur réservation"
     assert notes["Gala"] == "2 000 000 € la place"
-    assert (notes["Concert"], notes["Chorale"]) == (None, None)
+    assert (notes["Concert"], notes["Chorale"], notes["Cours de chant"]) == (None, None, None)
+    assert rows["Cours de chant"]["price_period"] == "session"  # what one payment covers
 
 
 def test_the_openagenda_dataset_csv_keeps_fields_only_late_rows_fill(app, db_session, tmp_path):

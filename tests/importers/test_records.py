@@ -139,3 +139,16 @@ def test_the_source_date_is_read_in_words_and_after_a_lead():
     assert "source_modified_at" not in unreadable.values
     assert unreadable.warnings == ["« Mise à jour » ignoré : « Mis à jour hier » n'est pas une date (ex. 15/09/2025 "
                                    "ou 15 septembre 2025)."]
+
+
+def test_a_period_column_of_its_own_says_what_the_price_covers():
+    record = normalise({"name": "Chorale", "price_min": "180 €", "price_period": "Annuel"}, {}, ListingType.activity)
+    assert (record.values["price_min"], record.values["price_period"]) == (180, "year")
+    said_twice = normalise({"name": "Chorale", "price_min": "15 € la séance", "price_period": "par trimestre"}, {},
+                           ListingType.activity)
+    assert said_twice.values["price_period"] == "term"  # the partner's own column wins
+    unknown = normalise({"name": "Chorale", "price_min": "15 €", "price_period": "selon QF"},
+                        {"price_period": "Périodicité"}, ListingType.activity)
+    assert "price_period" not in unknown.values
+    assert unknown.warnings == ["« Périodicité » ignoré : « selon QF » n'est pas une période de tarif reconnue "
+                                "(ex. « par an », « par trimestre », « la séance »)."]
