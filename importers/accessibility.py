@@ -80,17 +80,17 @@ def _read(phrase: str):
     return VOCABULARY.read(phrase)
 
 
-def _answer(phrase: str, header: str | None) -> tuple[str, str | None, bool | None]:
+def _answer(phrase: str, header: str | None) -> tuple[str, bool | None]:
     """A bare yes/no under a header that names the feature ("Accès PMR" : "Oui"), or given
     with its header by a file with one column per need (« Handicap auditif : Non »), is read as
-    the header's answer: (header, header, answer); anything else as itself."""
+    the header's answer: (header, answer); anything else as itself: (phrase, None)."""
     named, _, word = phrase.rpartition(" : ")
     if named and word.strip().lower() in YES | NO and _read(named).keys:
-        return named, named, word.strip().lower() in YES
+        return named, word.strip().lower() in YES
     word = phrase.strip().lower()
     if header and (word in YES or word in NO) and _read(header).keys:
-        return header, header, word in YES
-    return phrase, None, None
+        return header, word in YES
+    return phrase, None
 
 
 def _readable(header: str) -> str:
@@ -104,7 +104,7 @@ def resolve_accessibility(listing_type: ListingType, phrases: list[str], header:
     known = COLUMNS[listing_type]
     notes = []
     for given in phrases:
-        phrase, named, answer = _answer(given, header)
+        phrase, answer = _answer(given, header)
         reading = _read(phrase)
         rest = set(reading.rest)
         if answer is None and rest & UNSURE:
@@ -121,6 +121,6 @@ def resolve_accessibility(listing_type: ListingType, phrases: list[str], header:
         if answer is None and (said_more or not reading.keys or unkept or not flag):
             notes.append(given.strip())
         elif answer is not None and (unkept or not flag):  # a « no » is only shown by the notes
-            notes.append(f"{_readable(named)} : {'oui' if flag else 'non'}")
+            notes.append(f"{_readable(phrase)} : {'oui' if flag else 'non'}")
     text = " ; ".join(dict.fromkeys(n for n in notes if n))[:MAX_NOTES] or None
     return Accessibility(columns, text)

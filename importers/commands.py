@@ -303,9 +303,9 @@ def pull_due():
         run = run_import(db.session, source.feed_url, options)
         if run.error:
             click.echo(f"{source.name} : {run.error}", err=True)
-        click.echo(f"{source.name} : {STATUS_WORDS[run.status.value]}, {run.created_count} créées, {run.updated_count} mises "
-                   f"à jour, {run.unchanged_count} inchangées, {run.archived_count} archivées, "
-                   f"{run.failed_count} en erreur. Rapport : {_page_url(run)}")
+        click.echo(f"{source.name} : {STATUS_WORDS[run.status.value]}, {run.created_count} créées, "
+                   f"{run.updated_count} mises à jour, {run.unchanged_count} inchangées, "
+                   f"{run.archived_count} archivées, {run.failed_count} en erreur. Rapport : {_page_url(run)}")
         failed = failed or run.status.value == "failed"
     if failed:
         raise SystemExit(1)

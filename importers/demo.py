@@ -31,8 +31,8 @@ def load_demo(partners_dir: Path, echo=print) -> list:
             continue
         run = run_import(db.session, str(path), ImportOptions(source=source, listing_type=ListingType.venue,
                                                               constants=dict(constants)))
-        echo(f"{source} : {STATUS_WORDS[run.status.value]}, {run.created_count} créés, {run.updated_count} mis à jour, "
-             f"{run.unchanged_count} inchangés, {run.failed_count} en erreur.")
+        echo(f"{source} : {STATUS_WORDS[run.status.value]}, {run.created_count} créés, "
+             f"{run.updated_count} mis à jour, {run.unchanged_count} inchangés, {run.failed_count} en erreur.")
         runs.append(run)
     return runs
 

@@ -56,8 +56,9 @@ MULTI_COLUMN_FIELDS = ("accessibility", "schedule")
 # Fields a listing type has nowhere to keep: a column mapped to one of them is named in the run's
 # message instead of being dropped without a word.
 UNUSED_BY = {
-    "venue": {"age_min", "age_max", "level", "price_min", "price_max", "price_period", "price_notes", "schedule", "season_start", "season_end",
-              "timings", "status", "registration_url", "deadline", "area_m2", "equipment"},
+    "venue": {"age_min", "age_max", "level", "price_min", "price_max", "price_period", "price_notes", "schedule",
+              "season_start", "season_end", "timings", "status", "registration_url", "deadline", "area_m2", "equipment"},
     "activity": {"deadline", "area_m2", "equipment"},
-    "resource": {"age_min", "age_max", "level", "price_notes", "schedule", "season_start", "season_end", "timings", "status"},
+    "resource": {"age_min", "age_max", "level", "price_notes", "schedule", "season_start", "season_end", "timings",
+                 "status"},
 }

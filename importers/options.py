@@ -98,12 +98,6 @@ def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
             field_ = suggested.get(column)
             if field_ and field_ not in mapping.values() and field_ in profile.mapping.values():
                 mapping[column] = field_
-    lost_id = [column for column, field_ in profile.mapping.items() if field_ == "external_id"]
-    if lost_id and "external_id" not in mapping.values():
-        raise ImportAbort("mapping", (
-            f"La colonne d'identifiant « {lost_id[0]} » du profil « {profile.name} » est absente du fichier : sans "
-            "elle, chaque fiche serait créée une seconde fois. Indiquez la colonne qui la remplace avec "
-            "--map \"COLONNE=external_id\"."))
     return {column: mapping[column] for column in records.columns if column in mapping}
 
 
@@ -132,16 +126,16 @@ def lost_fields(earlier: list[dict], records, mapping: dict[str, str]) -> list[s
                    if column not in present and field_ not in fed and field_ not in still_offered})
 
 
-def check_identity(earlier: list[dict], records, mapping: dict[str, str]) -> None:
-    """Without the id column earlier runs read, every record would be created a second time
-    (and the first ones archived later): refused, as a saved profile's lost id column is."""
+def check_identity(earlier: list[dict], records, mapping: dict[str, str], profile: ImportProfile | None) -> None:
+    """Without the id column the saved profile or earlier runs read, every record would be
+    created a second time (and the first ones archived later): refused."""
     lost = [column for columns in earlier for column, field_ in columns.items()
             if field_ == "external_id" and column not in records.columns]
     if lost and "external_id" not in mapping.values():
+        origin = f"du profil « {profile.name} »" if profile is not None else "des imports précédents"
         raise ImportAbort("mapping", (
-            f"La colonne d'identifiant « {lost[0]} » des imports précédents est absente du fichier : sans elle, "
-            "chaque fiche serait créée une seconde fois. Indiquez la colonne qui la remplace avec "
-            "--map \"COLONNE=external_id\"."))
+            f"La colonne d'identifiant « {lost[0]} » {origin} est absente du fichier : sans elle, chaque fiche "
+            "serait créée une seconde fois. Indiquez la colonne qui la remplace avec --map \"COLONNE=external_id\"."))
 
 
 def unused_new_columns(profile: ImportProfile | None, records, mapping: dict[str, str]) -> list[tuple[str, str]]:

@@ -220,11 +220,10 @@ class ImportPipeline:
                 source.listing_type = ListingType.activity  # a new source whose file is an agenda
             source.format = records.format
             mapping, profile = resolve_mapping(self.session, source, records, options)
+            earlier = earlier_mappings(self.session, source, profile, records)
+            check_identity(earlier, records, mapping, profile)
             # A mapping saved with this run is the partner's complete choice: nothing is kept for it.
-            earlier = [] if options.save_profile and not options.dry_run else \
-                earlier_mappings(self.session, source, profile, records)
-            check_identity(earlier, records, mapping)
-            lost = lost_fields(earlier, records, mapping)
+            lost = [] if options.save_profile and not options.dry_run else lost_fields(earlier, records, mapping)
             gained = unused_new_columns(profile, records, mapping)
             missing = [label for name, label in FIELD_LABELS_REQUIRED.items() if name not in mapping.values()]
             if missing and not records.removals_only:

@@ -4,8 +4,8 @@ phone" — plus stricter shape rules, because a count or a population must not p
 from __future__ import annotations
 
 import re
-from datetime import time
 from collections.abc import Callable
+from datetime import time
 
 from portal.geo.names import normalise_insee_code, normalise_postal_code
 
@@ -14,6 +14,7 @@ from importers.normalise.coordinates import FRANCE_BOXES, LAMBERT93_X, LAMBERT93
 from importers.normalise.dates import parse_datetime
 from importers.normalise.errors import FieldError
 from importers.normalise.numbers import parse_bool, parse_int
+from importers.normalise.schedule import DAY
 
 _CODE = re.compile(r"^(\d{4,5}|\d[AB]\d{3})(\.0+)?$", re.IGNORECASE)
 _DECIMAL = re.compile(r"^[-+]?\d{1,3}[.,](\d+)$")
@@ -125,8 +126,7 @@ def _date_like(value: object) -> float:
         return 0.0
 
 
-_WEEKDAY_OR_TIME = re.compile(r"\b(?:lun|mar|mer|jeu|ven|sam|dim)(?:di|credi|anche|\.)?s?\b|\b(?:[01]?\d|2[0-3])\s*(?:h|:)",
-                              re.IGNORECASE)
+_WEEKDAY_OR_TIME = re.compile(rf"\b{DAY}|\b(?:[01]?\d|2[0-3])\s*(?:h|:)", re.IGNORECASE)
 
 
 def _schedule_like(value: object) -> float:

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from importers.normalise.errors import FieldError, is_blank, quote
+from portal.listings.enums import PricePeriod
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"(€|eur(?:os?)?\b|euros?)", re.IGNORECASE)
@@ -272,11 +273,8 @@ def parse_price(value: object, field: str) -> Price | None:
     return Price(Decimal(0) if free else low, high, period, False, noted)
 
 
-_PERIOD_ALONE = tuple((period, re.compile(rf"^(?:par |la |le |l'|/|a l')?\s*(?:{words})s?$"))
-                      for period, words in (*_PERIOD_WORDS, ("hour", r"h"), ("one_off", r"unique|ponctuel(?:le)?"),
-                                            ("year", r"annuel(?:le)?"), ("term", r"trimestriel(?:le)?"),
-                                            ("month", r"mensuel(?:le)?"), ("week", r"hebdomadaire")))
-PERIODS = ("session", "hour", "week", "month", "term", "season", "year", "one_off")
+PERIODS = frozenset(period.value for period in PricePeriod)
+_ONE_OFF = re.compile(r"^(?:unique|ponctuel(?:le)?|une fois)$")
 
 
 def parse_period(value: object, field: str = "price_period") -> str | None:
@@ -287,9 +285,14 @@ def parse_period(value: object, field: str = "price_period") -> str | None:
     text = _fold(str(value)).strip(" .")
     if text in PERIODS:
         return text
-    for period, pattern in _PERIOD_ALONE:
-        if pattern.match(text):
-            return period
+    if _ONE_OFF.match(text):
+        return "one_off"
+    # The words a price cell says its period with, alone in their column (« séance » as « par séance »).
+    found = {period for period, pattern in _PERIODS if pattern.search(text) or pattern.search(f"par {text}")}
+    if text == "h":
+        found.add("hour")
+    if len(found) == 1:
+        return found.pop()
     raise FieldError(field, value, f"{quote(value)} n'est pas une période de tarif reconnue (ex. « par an », "
                                    "« par trimestre », « la séance »).")
 

@@ -23,14 +23,14 @@ _DAY_WORDS = {
 }
 WEEKDAY_BY_WORD = {word: day for day, words in _DAY_WORDS.items() for word in words}
 # Full names may be plural ("les mercredis"); abbreviations may not (so "mars" is not Tuesday).
-_DAY = (r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday"
+DAY = (r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday"
         r"|friday|saturday|sunday)s?|lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)\b\.?")
 _TIME = r"(\d{1,2})(?:\s*(?:h|:)\s*(\d{2})?)?"
 _STRICT_TIME = r"(?P<single_h>\d{1,2})\s*(?:h|:)\s*(?P<single_m>\d{2})?"
 _RANGE_SEPARATOR = r"\s*(?:-|–|—|\ba\b|\bjusqu'?a\b|\bto\b)\s*"
 _TOKENS = re.compile(
-    rf"(?P<day_range>(?P<from_day>{_DAY})\s*(?:-|–|\bau\b|\ba\b|\bto\b)\s*(?P<to_day>{_DAY}))"
-    rf"|(?P<day>{_DAY})"
+    rf"(?P<day_range>(?P<from_day>{DAY})\s*(?:-|–|\bau\b|\ba\b|\bto\b)\s*(?P<to_day>{DAY}))"
+    rf"|(?P<day>{DAY})"
     rf"|(?P<range>{_TIME}{_RANGE_SEPARATOR}{_TIME}(?=\W|$))"
     rf"|(?P<single>{_STRICT_TIME})"
     r"|(?P<midday>\bmidi\b)",
