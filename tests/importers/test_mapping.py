@@ -197,3 +197,9 @@ def test_a_field_spread_over_several_columns_takes_each_column_that_names_it():
     # Correcting one column of a spread field leaves the others.
     assert corrected({"Jour": "schedule", "Horaire": "schedule"}, {"Horaire": "schedule"}, ["Jour", "Horaire"]) == \
         {"Jour": "schedule", "Horaire": "schedule"}
+
+
+def test_a_day_column_of_any_weekday_is_a_slot_column():
+    sample = [{"Atelier": "Chorale", "Jour": day, "Horaire": "19h-21h"} for day in ("Vendredi", "samedi", "Dimanche")]
+    assert suggest_mapping(["Atelier", "Jour", "Horaire"], sample) == {
+        "Atelier": "name", "Jour": "schedule", "Horaire": "schedule"}
