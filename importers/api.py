@@ -84,7 +84,7 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
                                 "label": FIELDS[field][0] if field in FIELDS else None, "examples": examples})
             return {
                 "format": records.format, "encoding": records.encoding, "delimiter": records.delimiter,
-                "sheet": records.sheet, "other_sheets": records.other_sheets,
+                "sheet": records.sheet, "other_sheets": records.other_sheets, "notes": records.notes,
                 "premapped": records.premapped, "profile": profile.name if profile else None, "corrected": bool(options.corrections),
                 "columns": columns, "mapping": mapping,
                 "missing_required": [FIELDS[name][0] for name in REQUIRED if name not in mapping.values()],

@@ -161,6 +161,7 @@ def _mapping_lines(preview: dict) -> list[str]:
     if preview["other_sheets"]:
         lines.append("Autres feuilles avec des données (non lues, voir --sheet) : "
                      + ", ".join(f"« {name} »" for name in preview["other_sheets"]) + ".")
+    lines += preview["notes"]
     if preview["premapped"]:
         lines.append("Format structuré : ses champs sont reconnus directement.")
     elif preview["profile"]:

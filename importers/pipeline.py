@@ -60,8 +60,9 @@ log = logging.getLogger(__name__)
 def _file_notes(records, mapping: dict[str, str], listing_type: ListingType, profile,
                 gained: list[tuple[str, str]]) -> list[str]:
     """What the run says of the file itself: the sheets it did not read, the columns it had no
-    use for, the columns gained since the saved profile."""
-    notes = []
+    use for, the columns gained since the saved profile; what reading it found (lines in
+    another encoding)."""
+    notes = list(records.notes)
     if records.other_sheets:
         others = ", ".join(f"« {name} »" for name in records.other_sheets)
         notes.append(f"Seule la feuille « {records.sheet} » est lue ; le classeur a d'autres feuilles avec "

@@ -17,6 +17,7 @@ from typing import Protocol
 from importers.fields import FIELDS
 
 from . import detect, openagenda
+from .encoding import detect_encoding
 from .base import MAX_CELL_CHARS, BrokenRecord, ImportFileError, Row, safe_map
 from .jsonish import JsonTable
 from .tabular import CsvTable, SheetTable
@@ -41,7 +42,7 @@ class Records:
     """
 
     def __init__(self, table: _Table, *, format: str, premapped: bool = False,
-                 encoding: str | None = None, delimiter: str | None = None):
+                 encoding: str | None = None, delimiter: str | None = None, notes: list[str] | None = None):
         self._table = table
         self.format = format
         self.columns = list(table.columns)
@@ -56,6 +57,7 @@ class Records:
         self.other_sheets: list[str] = list(getattr(table, "other_sheets", []))
         self.encoding = encoding
         self.delimiter = delimiter
+        self.notes = notes or []  # what the run should tell of the file as read (lines in another encoding)
         self._iterators: list[Iterator[Row]] = []
 
     def sample(self, n: int = 50) -> list[Row]:
@@ -130,14 +132,15 @@ def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: st
         return Records(SheetTable(path, sheet), format=fmt)
     if container == "xls":
         return Records(SheetTable(path, sheet), format="xls")
-    encoding = detect.detect_encoding(path, head)
+    decoding = detect_encoding(path, head)
+    encoding, notes = decoding.name, [note] if (note := decoding.note()) else []
     sample = detect.first_text(path, encoding)
     if detect.check_text(sample, ext) == "json":
         table = JsonTable(path, encoding)
-        return Records(table, format=table.format, premapped=table.premapped, encoding=encoding)
+        return Records(table, format=table.format, premapped=table.premapped, encoding=encoding, notes=notes)
     delimiter = detect.detect_delimiter(sample)
     table = CsvTable(path, encoding, delimiter)
     if openagenda.ods_columns(table.columns):
         return Records(MappedTable(table, openagenda.map_ods), format="openagenda", premapped=True,
-                       encoding=encoding, delimiter=delimiter)
-    return Records(table, format="csv", encoding=encoding, delimiter=delimiter)
+                       encoding=encoding, delimiter=delimiter, notes=notes)
+    return Records(table, format="csv", encoding=encoding, delimiter=delimiter, notes=notes)

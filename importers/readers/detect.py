@@ -1,5 +1,5 @@
-"""Sniffing before reading: size, what the bytes really are, their text encoding, the CSV
-delimiter, and whether a zip is safe to hand to calamine.
+"""Sniffing before reading: size, what the bytes really are, the CSV delimiter, and whether a
+zip is safe to hand to calamine (the text encoding is found by ``encoding``).
 
 Everything here runs on a bounded sample or streams the file in chunks, so a large or hostile
 file is rejected before any reader allocates memory for it. Content wins over the extension:
@@ -8,7 +8,6 @@ cannot read gets its own clear message.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -16,18 +15,12 @@ import re
 import zipfile
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from .base import ImportFileError
 
 HEAD_BYTES = 64 * 1024
-CHUNK_BYTES = 256 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 DELIMITERS = ",;|\t"
-# The legacy encodings a French partner's tools produce (Excel on Windows, old Mac, DOS).
-LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "mac_roman", "cp850"]
-C1_CONTROLS = re.compile("[\x80-\x9f]")
 BAD_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab"}
@@ -156,98 +149,6 @@ def check_zip(path: Path, ext: str) -> str:
     if "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names):
         return "xlsx"
     raise wrong_content(ext, "une archive ZIP qui ne contient pas de classeur XLSX ou ODS")
-
-
-def detect_encoding(path: Path, head: bytes) -> str:
-    """The text encoding that decodes the WHOLE file, checked by streaming it in chunks.
-
-    UTF-8 (with or without BOM) first, then legacy Western encodings ranked by
-    charset-normalizer; a decoding that only succeeds by producing control characters is
-    garbage, not text.
-    """
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        if _decode_error_at(path, "utf-16") is None:
-            return "utf-16"
-        raise _encoding_error()
-    utf8 = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    bad_offset = _decode_error_at(path, utf8)
-    if bad_offset is None:
-        return utf8
-    if b"\x00" in head:
-        raise ImportFileError("binary", "Le fichier contient des données binaires, pas du texte.")
-    candidates, sample = _legacy_candidates(path, head, bad_offset)
-    decoding = [encoding for encoding in candidates if _decode_error_at(path, encoding, reject_c1=True) is None]
-    if not decoding:
-        raise _encoding_error()
-    # Several Western code pages decode any byte: the one that reads as French wins (ties keep
-    # charset-normalizer's order). cp850 reads cp1252's « ’ – € Œ » as « Æ û Ç î ».
-    return max(decoding, key=lambda encoding: (_french_score(sample.decode(encoding, "replace")),
-                                               -decoding.index(encoding)))
-
-
-def _encoding_error() -> ImportFileError:
-    return ImportFileError(
-        "encoding",
-        "L'encodage des caractères du fichier n'a pas pu être reconnu. "
-        "Enregistrez-le en UTF-8 (« CSV UTF-8 » dans Excel) puis renvoyez-le.",
-    )
-
-
-def _legacy_candidates(path: Path, head: bytes, bad_offset: int) -> tuple[list[str], bytes]:
-    """Encodings charset-normalizer finds plausible on the start of the file and around the
-    first byte that is not UTF-8 (accents may only appear deep in the file), then cp1252; and
-    that sample."""
-    with open(path, "rb") as handle:
-        handle.seek(max(0, bad_offset - 1024))
-        around = handle.read(HEAD_BYTES // 2)
-    sample = head[: HEAD_BYTES // 2] + b"\n" + around
-    ranked = [match.encoding for match in from_bytes(sample, cp_isolation=LEGACY_ENCODINGS)]
-    return ranked + ([] if "cp1252" in ranked else ["cp1252"]), sample
-
-
-FRENCH_LOWER = set("àâäçéèêëîïôöùûüÿœæ")
-FRENCH_UPPER = set("ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
-FRENCH_PUNCTUATION = set("’‘“”«»–—…€°·\xa0")
-
-
-def _french_score(text: str) -> int:
-    """How French the non-ASCII characters of a decoded text look. For: accented letters inside
-    words, French punctuation. Against: any other character (« Ú », « ‚ », box drawing), an
-    accented letter standing alone (« 12 Ç », « 0 û cours »; « à » excepted) and a capital in
-    the middle of a word (« LÆatelier »): what a wrong code page makes of quotes and dashes."""
-    score = 0
-    for position, char in enumerate(text):
-        if char.isascii():
-            continue
-        before, after = text[position - 1:position], text[position + 1:position + 2]
-        if not char.isalpha():
-            score += 1 if char in FRENCH_PUNCTUATION else -2
-        elif char not in FRENCH_LOWER and char not in FRENCH_UPPER:
-            score -= 2
-        elif not (before.isalpha() or after.isalpha()) and char != "à":
-            score -= 2
-        elif char.isupper() and before.isalpha() and after.islower():
-            score -= 2
-        else:
-            score += 2 if char in FRENCH_LOWER else 1
-    return score
-
-
-def _decode_error_at(path: Path, encoding: str, *, reject_c1: bool = False) -> int | None:
-    """None when the whole file decodes (streamed in chunks), else the offset of the failure."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    offset = 0
-    with open(path, "rb") as handle:
-        try:
-            while chunk := handle.read(CHUNK_BYTES):
-                text = decoder.decode(chunk)
-                if reject_c1 and C1_CONTROLS.search(text):
-                    return offset
-                offset += len(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as error:
-            return offset + max(error.start, 0)
-    return None
 
 
 def first_text(path: Path, encoding: str) -> str:

@@ -249,3 +249,24 @@ def test_a_simulation_in_the_wrong_type_does_not_fix_a_new_source_s_type(app, db
     refused = run_import(app, db_session, path, source="essai-type", kind=ListingType.resource)
     assert refused.status is RunStatus.failed
     assert refused.error.startswith("La source « essai-type » importe des activités, pas des ressources")
+
+
+def test_rows_pasted_in_an_old_encoding_update_their_records_without_garbling_the_others(app, db_session,
+                                                                                          tmp_path):
+    """The next export is UTF-8 but for one row saved by an old Excel: every name stays as it
+    was (none becomes « JaurÃ¨s »), the pasted row is read in Windows-1252, and the run says
+    which line to check. The same in the reading worker of large files."""
+    header = "id;nom;commune\n"
+    first = tmp_path / "salles.csv"
+    first.write_text(header + "1;Salle Jaurès;Bobigny\n2;Théâtre de l'Œuvre;Pantin\n", encoding="utf-8")
+    assert run_import(app, db_session, first, source="salles-mixte").created_count == 2
+    later = tmp_path / "salles-2.csv"
+    later.write_bytes((header + "1;Salle Jaurès;Bobigny\n").encode("utf-8")
+                      + "2;Théâtre de l'Œuvre – Fête;Pantin\n".encode("cp1252"))
+    for settings in ({"IMPORT_WORKER_MIN_BYTES": -1}, {"IMPORT_WORKER_MIN_BYTES": 0}):
+        run = run_import(app, db_session, later, source="salles-mixte", config=settings)
+        assert "1 ligne(s) ne sont pas en UTF-8 comme le reste du fichier (3)" in run.error
+        names = db_session.execute(text(
+            "SELECT v.name FROM venue v JOIN import_source s ON s.id = v.source_id "
+            "WHERE s.name = 'salles-mixte' ORDER BY v.external_id")).scalars().all()
+        assert names == ["Salle Jaurès", "Théâtre de l'Œuvre – Fête"]

@@ -235,3 +235,39 @@ def test_excel_sep_hint_line(write):
     with open_records(path) as records:
         assert (records.delimiter, records.columns) == (";", ["nom", "ville"])
         assert [(row.number, row.values) for row in records] == [(3, {"nom": "A", "ville": "Bondy"})]
+
+
+def test_a_utf8_file_with_rows_pasted_from_an_old_excel_keeps_every_accent(write):
+    """A UTF-8 export with two rows saved in Windows-1252: read line by line, each line in its own
+    encoding, never the whole file as cp1252 (« JaurÃ¨s »); the foreign lines are named."""
+    utf8 = "nom;adresse\nThéâtre Gérard Philipe;59 boulevard Jules-Guesde\nSalle Jaurès;1 rue Jean-Jaurès\n"
+    pasted = "Fête de l’école;Place de l’Église\nChœur Œcuménique;12 rue Émile-Zola\n".encode("cp1252")
+    path = write("mixte.csv", utf8.encode("utf-8") + pasted + "Atelier mosaïque;2 rue Voltaire\n".encode("utf-8"))
+    with open_records(path) as records:
+        assert records.encoding == "utf-8+cp1252"
+        assert [row.values["nom"] for row in records] == [
+            "Théâtre Gérard Philipe", "Salle Jaurès", "Fête de l’école", "Chœur Œcuménique", "Atelier mosaïque"]
+        assert records.notes == [
+            "2 ligne(s) ne sont pas en UTF-8 comme le reste du fichier (4, 5) : elles ont été lues en "
+            "Windows-1252, l'encodage d'un ancien Excel. Vérifiez leurs accents, et enregistrez le fichier "
+            "entier en « CSV UTF-8 » la prochaine fois."]
+
+
+def test_a_whole_cp1252_file_is_not_taken_for_a_mixed_one(write):
+    """A cp1252 line may be valid UTF-8 by chance (« É » then a no-break space is « ɠ »): a line
+    that reads better in cp1252 than in UTF-8 is not a UTF-8 line."""
+    path = write("ancien.csv", "nom;ville\nCAFÉ\xa0CONCERT;Bondy\nThéâtre;Épinay\n", encoding="cp1252")
+    with open_records(path) as records:
+        assert records.encoding == "cp1252" and records.notes == []
+        assert [row.values["nom"] for row in records] == ["CAFÉ\xa0CONCERT", "Théâtre"]
+
+
+def test_a_mixed_file_is_read_by_line_across_read_chunks(write):
+    """The lines of a large mixed file are decoded whole even when a chunk ends inside one."""
+    rows = "".join(f"Atelier n°{n} à Pantin;Église {n}\n" for n in range(30_000)).encode("utf-8")
+    path = write("gros.csv", b"nom;lieu\n" + rows + "Fête;Théâtre\n".encode("cp1252"))
+    with open_records(path) as records:
+        read = list(records)
+    assert len(read) == 30_001 and read[17_123].values == {"nom": "Atelier n°17123 à Pantin", "lieu": "Église 17123"}
+    assert read[-1].values == {"nom": "Fête", "lieu": "Théâtre"}
+    assert "(30002)" in records.notes[0]
