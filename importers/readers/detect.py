@@ -15,7 +15,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .base import ImportFileError
+from .base import HEADER_SEARCH, ImportFileError
 
 HEAD_BYTES = 64 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
@@ -213,14 +213,23 @@ def _rows(sample: str, delimiter: str, limit: int = 30) -> list[list[str]]:
     return rows
 
 
+def _from_header(rows: list[list[str]]) -> list[list[str]]:
+    """The rows from the first that this delimiter splits: title lines above a header
+    (« Liste des salles ») have none of its delimiters."""
+    for position, row in enumerate(rows[:HEADER_SEARCH]):
+        if len(row) > 1:
+            return rows[position:]
+    return rows
+
+
 def _width(sample: str, delimiter: str) -> int:
-    rows = _rows(sample, delimiter, 1)
+    rows = _from_header(_rows(sample, delimiter, HEADER_SEARCH))
     return len(rows[0]) if rows else 0
 
 
 def _consistency(sample: str, delimiter: str) -> float:
     """Share of sampled rows with as many fields as the header (0 when the header has one)."""
-    rows = _rows(sample, delimiter)
+    rows = _from_header(_rows(sample, delimiter, 30 + HEADER_SEARCH))
     if not rows or len(rows[0]) < 2:
         return 0.0
     if len(rows) == 1:

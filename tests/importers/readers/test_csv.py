@@ -271,3 +271,12 @@ def test_a_mixed_file_is_read_by_line_across_read_chunks(write):
     assert len(read) == 30_001 and read[17_123].values == {"nom": "Atelier n°17123 à Pantin", "lieu": "Église 17123"}
     assert read[-1].values == {"nom": "Fête", "lieu": "Théâtre"}
     assert "(30002)" in records.notes[0]
+
+
+@pytest.mark.parametrize("title", ["Liste des salles de répétition", "Export du 12/09/2025\nSource : mairie"])
+def test_title_lines_without_separators_above_a_semicolon_header(write, title):
+    path = write("salles.csv", f"{title}\nNom;Adresse;Ville\nLa Cave;1 rue de Paris;Bondy\n"
+                               "Studio 2, étage;3 rue X;Pantin\n")
+    with open_records(path) as records:
+        assert (records.delimiter, records.columns) == (";", ["Nom", "Adresse", "Ville"])
+        assert [row.values["Nom"] for row in records] == ["La Cave", "Studio 2, étage"]
