@@ -12,7 +12,7 @@ from sqlalchemy import select
 from importers.feeds import FetchError, fetch_to_file
 from importers.fields import FIELDS, REQUIRED
 from importers.models import ImportRun, ImportSource, RunStatus
-from importers.options import ImportOptions, get_or_create_source, resolve_mapping
+from importers.options import ImportOptions, get_or_create_source, resolve_mapping, run_constants
 from importers.pipeline import ImportPipeline
 from importers.readers import open_records
 from importers.runs import record_run
@@ -68,6 +68,7 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
         source = session.scalar(select(ImportSource).where(ImportSource.name == options.source))
         with open_records(path, max_bytes=int(config["IMPORT_MAX_BYTES"]), sheet=options.sheet) as records:
             mapping, profile = resolve_mapping(session, source, records, options)
+            constants = run_constants(profile, options)
             sample = [row.values for row in records.sample(PREVIEW_ROWS) if not row.error]
             columns = []
             for column in records.columns:
@@ -86,7 +87,7 @@ def preview_mapping(session, location: str, options: ImportOptions) -> dict:
                 "format": records.format, "encoding": records.encoding, "delimiter": records.delimiter,
                 "sheet": records.sheet, "other_sheets": records.other_sheets, "notes": records.notes,
                 "premapped": records.premapped, "profile": profile.name if profile else None, "corrected": bool(options.corrections),
-                "columns": columns, "mapping": mapping,
+                "columns": columns, "mapping": mapping, "constants": constants,
                 "missing_required": [FIELDS[name][0] for name in REQUIRED if name not in mapping.values()],
             }
     finally:

@@ -162,6 +162,9 @@ def _mapping_lines(preview: dict) -> list[str]:
         lines.append("Autres feuilles avec des données (non lues, voir --sheet) : "
                      + ", ".join(f"« {name} »" for name in preview["other_sheets"]) + ".")
     lines += preview["notes"]
+    if preview["constants"]:
+        lines.append("Valeurs fixes : " + ", ".join(f"{FIELDS[name][0] if name in FIELDS else name} = « {value} »"
+                                                    for name, value in preview["constants"].items()) + ".")
     if preview["premapped"]:
         lines.append("Format structuré : ses champs sont reconnus directement.")
     elif preview["profile"]:

@@ -34,6 +34,7 @@ from importers.options import (
     get_or_create_source,
     lost_fields,
     resolve_mapping,
+    run_constants,
     unused_new_columns,
 )
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
@@ -234,15 +235,16 @@ class ImportPipeline:
                     + f". Colonnes du fichier : {', '.join(records.columns[:30])}.",
                 )
             state.mapping = mapping
+            constants = run_constants(profile, options)
             if options.save_profile and not options.dry_run:
-                self._save_profile(source, options.save_profile, mapping, records)
+                self._save_profile(source, options.save_profile, mapping, records, constants)
             column_of = {target: column for column, target in mapping.items()}
             self._place_columns = {column_of.get(name, name)
                                    for name in ("venue_name", *VENUE_FIELDS, "latitude", "longitude", "lat_lon")}
             # A structured file's columns are those of its first records: a field that only later
             # records fill (the OpenAgenda dataset's CSV export is streamed) is read all the same.
             used = {name: name for name in FIELDS} if records.premapped else mapping
-            preparer = RowPreparer(used, options.constants, source.listing_type)
+            preparer = RowPreparer(used, constants, source.listing_type)
             threshold = int(self.config["IMPORT_WORKER_MIN_BYTES"])
             # (A daemonic process, such as a multiprocessing pool's, may not start one.)
             in_worker = 0 <= threshold <= path.stat().st_size and not multiprocessing.current_process().daemon
@@ -470,13 +472,14 @@ class ImportPipeline:
             elif any(row.record.values.get(name) for name in ("venue_name", "address", "point")):
                 self._places_seen.add(_place(row.record.values)[1])
 
-    def _save_profile(self, source, name, mapping, records) -> None:
+    def _save_profile(self, source, name, mapping, records, constants) -> None:
         profile = self.session.scalar(select(ImportProfile).where(ImportProfile.source_id == source.id,
                                                                   ImportProfile.name == name))
         if profile is None:
             profile = ImportProfile(source_id=source.id, name=name, mapping=mapping)
             self.session.add(profile)
         profile.mapping = mapping
-        profile.options = {"encoding": records.encoding, "delimiter": records.delimiter, "columns": records.columns}
+        profile.options = {"encoding": records.encoding, "delimiter": records.delimiter, "columns": records.columns,
+                           "constants": constants}
         self.session.flush()
         source.default_profile_id = profile.id

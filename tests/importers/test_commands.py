@@ -138,3 +138,29 @@ def test_a_source_keeps_its_listing_type_whatever_the_next_run_says(app, db_sess
     assert "La source « mjc » importe des activités, pas des lieux" in wrong.output
     assert fingerprint(db_session) == before
     assert db_session.execute(text("SELECT count(*) FROM venue WHERE name = 'Atelier danse'")).scalar_one() == 0
+
+
+def test_fixed_values_are_saved_with_the_profile_and_used_by_the_next_runs(app, db_session, tmp_path):
+    """« --set kind=… --save-profile » then a plain run (as a scheduled pull makes): the rooms stay
+    rehearsal rooms, not the resources' default « conseil »; a run's own --set still wins."""
+    path = tmp_path / "salles.csv"
+    path.write_text("id;nom;commune\nS1;La Cave à son;Bondy\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    base = ["import", "run", str(path), "--source", "salles-fixes", "--kind", "resource"]
+    result = runner.invoke(args=[*base, "--set", "kind=salle de répétition", "--save-profile", "salles"])
+    assert result.exit_code == 0, result.output
+
+    def kind():
+        return db_session.execute(text("SELECT kind::text FROM resource r JOIN import_source s ON s.id = r.source_id "
+                                       "WHERE s.name = 'salles-fixes'")).scalar_one()
+
+    assert kind() == "rehearsal_room"
+    path.write_text("id;nom;commune\nS1;La Cave à son (2 studios);Bondy\n", encoding="utf-8")
+    result = runner.invoke(args=base)
+    assert result.exit_code == 0 and "1 mises à jour" in result.output, result.output
+    assert kind() == "rehearsal_room"
+    result = runner.invoke(args=["import", "mapping", str(path), "--source", "salles-fixes"])
+    assert "Valeurs fixes : Type = « salle de répétition »." in result.output
+    path.write_text("id;nom;commune\nS1;La Cave à son (3 studios);Bondy\n", encoding="utf-8")
+    assert runner.invoke(args=[*base, "--set", "kind=prêt de matériel"]).exit_code == 0
+    assert kind() == "equipment_loan"
