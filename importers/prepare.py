@@ -16,7 +16,16 @@ from itertools import islice
 
 from importers.readers import ImportFileError, Records
 from importers.readers.openagenda import REMOVED
-from importers.records import CanonicalRecord, RowError, content_hash, is_summary_row, map_row, normalise, stable_key
+from importers.records import (
+    CanonicalRecord,
+    RowError,
+    content_hash,
+    identifier_of,
+    is_summary_row,
+    map_row,
+    normalise,
+    stable_key,
+)
 from importers.upsert import listing_slug
 from portal.listings.enums import ListingType
 
@@ -55,8 +64,9 @@ class RowPreparer:
         self.column_of = {target: column for column, target in self.mapping.items()}
 
     def __call__(self, row) -> PendingRow:
-        if row.error:
-            return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, row.error)]))
+        if row.error:  # its id, when it can be read, tells which record is not updated
+            external_id = identifier_of(row.values.get(self.column_of.get("external_id", "")))
+            return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, row.error)]), external_id)
         if row.values.get(REMOVED):
             external_id = row.values.get("external_id")
             return PendingRow(row.number, CanonicalRecord({REMOVED: row.values[REMOVED]}),

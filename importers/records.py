@@ -94,6 +94,14 @@ def _identifier(value) -> str | None:
     return text
 
 
+def identifier_of(value) -> str | None:
+    """The id a row that cannot be read otherwise still gives, if it gives a usable one."""
+    try:
+        return _identifier(value) if value not in (None, "") else None
+    except FieldError:
+        return None
+
+
 def _date(value, name: str):
     """A day: as written, or a spreadsheet serial number ("45915" is 15/09/2025), never a
     count of seconds since 1970."""

@@ -34,7 +34,7 @@ class Row:
     French error when it cannot be read (the rest of the file still is)."""
 
     number: int
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)  # an error row's: those it could read
     error: str | None = None
     links: dict[str, str] | None = None  # column → the link of its cell, when it shows a text
 
@@ -44,10 +44,11 @@ def too_long_cell(column: str) -> str:
 
 
 def check_cells(number: int, values: dict[str, object]) -> Row:
-    """Build a Row, turning it into an error row when one text cell is over the limit."""
+    """Build a Row, turning it into an error row when one text cell is over the limit; the
+    row's other cells are kept, so that its id still tells which record it is."""
     for column, value in values.items():
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            return Row(number, {}, too_long_cell(column))
+            return Row(number, {name: cell for name, cell in values.items() if name != column}, too_long_cell(column))
     return Row(number, values)
 
 

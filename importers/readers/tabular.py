@@ -31,6 +31,7 @@ from .links import sheet_links
 # long cells are reported per row instead (see base.MAX_CELL_CHARS), so lift the module limit.
 csv.field_size_limit(2**31 - 1)
 
+RAGGED_SHARE = 5  # one row in five without its last cells: the file's habit
 NO_DATA = "Le fichier ne contient qu'un en-tête, aucune ligne de données."
 
 
@@ -62,6 +63,10 @@ class CsvTable:
         header_line = [start for start, cells, _ in head if cells is header_cells][0]
         if not any(start > header_line for start, _, _ in head):
             raise ImportFileError("empty", NO_DATA)
+        # Rows without their last cells (not even empty ones) are the file's habit when many of
+        # the first rows are so (hand-written files); else a short row is a broken line.
+        sampled = readable[self._skip + 1:]
+        self._ragged = sum(len(cells) < len(self.columns) for cells in sampled) * RAGGED_SHARE >= len(sampled)
 
     def _lines(self) -> Iterator[tuple[int, list[str] | None, str | None]]:
         """(line number, cells, None) for each non-blank line, or (line number, None, error)."""
@@ -104,8 +109,11 @@ class CsvTable:
         extra: dict[str, str] = {}
         if len(cells) != width:
             if len(cells) > self._width and "".join(cells[self._width:]).strip():
-                return Row(number, {}, f"La ligne contient {len(cells)} cellules alors que l'en-tête "
-                                       f"n'a que {self._width} colonnes (un séparateur ou un guillemet en trop ?).")
+                return Row(number, dict(zip(header, cells)), f"La ligne contient {len(cells)} cellules alors que "
+                           f"l'en-tête n'a que {self._width} colonnes (un séparateur ou un guillemet en trop ?).")
+            if not self._ragged and any(self._header[len(cells):width]):
+                return Row(number, dict(zip(header, cells)), f"La ligne n'a que {len(cells)} cellule(s) alors que "
+                           f"l'en-tête a {width} colonnes (une ligne coupée par un retour à la ligne ?).")
             # Cells under the header's unnamed end that the first rows left empty: kept, unmapped.
             extra = {f"colonne {index}": cell for index, cell in enumerate(cells[width:self._width], start=width + 1)
                      if cell.strip()}
@@ -196,8 +204,8 @@ class SheetTable:
             for number, cells in cells_by_row:
                 extra = cells[width:]
                 if not _blank(extra):
-                    yield Row(number, {}, f"La ligne contient des valeurs au-delà des {width} "
-                                          "colonnes de l'en-tête.")
+                    yield Row(number, dict(zip(self.columns, map(_native, cells))),
+                              f"La ligne contient des valeurs au-delà des {width} colonnes de l'en-tête.")
                     continue
                 if repeats_header([_text(cell) for cell in cells], self._header):
                     continue

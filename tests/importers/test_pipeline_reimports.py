@@ -185,16 +185,28 @@ def test_a_venue_others_were_merged_into_stays_while_they_are_listed(app, db_ses
     assert _venue(db_session, "flux-fusion", "F1")["archived_at"] is None  # « autre » still lists it
 
 
-def test_an_unreadable_row_does_not_make_its_record_missing(app, db_session, tmp_path):
+def test_an_unreadable_row_keeps_its_record_and_others_absent_are_still_flagged(app, db_session, tmp_path):
+    """A row with a cell too many, or cut by a line break, is reported; its id still says which
+    record it is: that record keeps its values and is not missing, while a record really gone
+    from the full feed is flagged. Only a row whose id cannot be read holds the flagging back."""
+    header = "id,nom,commune,description\n"
     path = tmp_path / "flux.csv"
-    path.write_text("id,nom,commune,description\nF1,Chorale,Pantin,ok\nF2,Danse,Bondy,ok\n", encoding="utf-8")
+    path.write_text(header + "".join(f"F{n},Atelier {n},Pantin,ok\n" for n in range(1, 9)), encoding="utf-8")
     run_import(app, db_session, path, source="flux-illisible")
-    path.write_text("id,nom,commune,description\nF1,Chorale,Pantin,ok\nF2,Danse,Bondy,hip hop, break\n",
+    path.write_text(header + "".join(f"F{n},Atelier {n},Pantin,ok\n" for n in range(1, 6))
+                    + "F6,Atelier 6,Pantin,hip hop, break\nF7,Atelier 7\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="flux-illisible")
+    assert run.status is RunStatus.partial and run.failed_count == 2
+    assert "sans identifiant lisible" not in run.error and "« Atelier 8 »" in run.error
+    assert [_venue(db_session, "flux-illisible", f"F{n}")["missing_since"] is None for n in (6, 7, 8)] == [
+        True, True, False]
+    assert _venue(db_session, "flux-illisible", "F6", "description")["description"] == "<p>ok</p>"
+    huge_id = "x" * 100_001
+    path.write_text(header + "".join(f"F{n},Atelier {n},Pantin,ok\n" for n in range(1, 6)) + f"{huge_id},A,B,c\n",
                     encoding="utf-8")
     run = run_import(app, db_session, path, source="flux-illisible")
-    assert run.status is RunStatus.partial and run.failed_count == 1
-    assert "sans identifiant lisible" in run.error
-    assert _venue(db_session, "flux-illisible", "F2")["missing_since"] is None
+    assert "1 ligne(s) en erreur sans identifiant lisible" in run.error
+    assert _venue(db_session, "flux-illisible", "F6")["missing_since"] is None
 
 
 def test_run_one_without_the_record_and_a_run_where_every_row_fails_are_failed_runs(app, db_session, tmp_path):

@@ -133,7 +133,7 @@ def test_header_names_cleaned_and_made_distinct(write):
         assert values(records) == [{"nom": "A", "colonne 2": "x", "nom_2": "B", "Ville": "Bondy"}]
 
 
-def test_short_rows_are_padded_blank_rows_skipped(write):
+def test_short_rows_are_padded_in_a_file_where_they_are_the_habit_blank_rows_skipped(write):
     path = write("court.csv", "a,b,c\n1\n,,\n\n2,3,4\n")
     with open_records(path) as records:
         rows = list(records)
@@ -144,7 +144,7 @@ def test_row_with_too_many_cells_is_an_error_row_not_an_abort(write):
     path = write("trop.csv", "nom;ville\nA;Bondy;en trop\nB;Bobigny\n")
     with open_records(path) as records:
         rows = list(records)
-    assert rows[0].number == 2 and rows[0].values == {}
+    assert rows[0].number == 2 and rows[0].values == {"nom": "A", "ville": "Bondy"}  # its id still tells its record
     assert rows[0].error == ("La ligne contient 3 cellules alors que l'en-tête n'a que 2 colonnes "
                              "(un séparateur ou un guillemet en trop ?).")
     assert rows[1] == Row(3, {"nom": "B", "ville": "Bobigny"})
@@ -191,7 +191,7 @@ def test_million_character_cell_is_an_error_row(write):
     path = write("enorme.csv", f"nom,description\nA,{huge}\nB,courte\n")
     with open_records(path) as records:
         rows = list(records)
-    assert rows[0] == Row(2, {}, "La cellule « description » dépasse 100 000 caractères.")
+    assert rows[0] == Row(2, {"nom": "A"}, "La cellule « description » dépasse 100 000 caractères.")
     assert rows[1] == Row(3, {"nom": "B", "description": "courte"})
 
 
@@ -280,3 +280,19 @@ def test_title_lines_without_separators_above_a_semicolon_header(write, title):
     with open_records(path) as records:
         assert (records.delimiter, records.columns) == (";", ["Nom", "Adresse", "Ville"])
         assert [row.values["Nom"] for row in records] == ["La Cave", "Studio 2, étage"]
+
+
+def test_a_short_row_among_complete_ones_is_a_broken_line_not_a_row_of_blanks(write):
+    """A line cut by an unquoted line break: its two halves are short rows, reported, not read as
+    rows whose last cells were emptied (which would erase stored values)."""
+    complete = "".join(f"{n};Atelier {n};Bondy;93010\n" for n in range(1, 11))
+    path = write("coupe.csv", "id;nom;commune;insee\n" + complete + "11;Atelier\nonze;Bondy;93010\n"
+                              "12;Atelier 12;Bondy;93010\n")
+    with open_records(path) as records:
+        rows = list(records)
+    broken = [row for row in rows if row.error]
+    assert [(row.number, row.values) for row in broken] == [
+        (12, {"id": "11", "nom": "Atelier"}), (13, {"id": "onze", "nom": "Bondy", "commune": "93010"})]
+    assert broken[0].error == ("La ligne n'a que 2 cellule(s) alors que l'en-tête a 4 colonnes (une ligne coupée "
+                               "par un retour à la ligne ?).")
+    assert rows[-1] == Row(14, {"id": "12", "nom": "Atelier 12", "commune": "Bondy", "insee": "93010"})

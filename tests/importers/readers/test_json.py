@@ -89,7 +89,7 @@ def test_single_geojson_feature(write):
 def test_json_long_value_and_non_object_items_are_row_errors(write):
     path = write("mixte.json", json.dumps([{"nom": "A", "description": "x" * 100_001}, 42, {"nom": "C"}]))
     _, rows = read(path)
-    assert rows[0] == Row(1, {}, "La cellule « description » dépasse 100 000 caractères.")
+    assert rows[0] == Row(1, {"nom": "A"}, "La cellule « description » dépasse 100 000 caractères.")
     assert rows[1] == Row(2, {}, "L'enregistrement n° 2 n'est pas un objet JSON.")
     assert rows[2] == Row(3, {"nom": "C"})
 

@@ -125,7 +125,7 @@ def test_ods_long_cell_is_a_row_error(tmp_path):
     path = write_ods(tmp_path / "long.ods", [["nom", "description"], ["A", "x" * 100_001], ["B", "ok"]])
     with open_records(path) as records:
         rows = list(records)
-    assert rows == [Row(2, {}, "La cellule « description » dépasse 100 000 caractères."),
+    assert rows == [Row(2, {"nom": "A"}, "La cellule « description » dépasse 100 000 caractères."),
                     Row(3, {"nom": "B", "description": "ok"})]
 
 
