@@ -296,6 +296,9 @@ class ImportPipeline:
             if summaries:
                 notes.append(f"Ligne(s) de total du tableur passée(s) : {', '.join(map(str, summaries[:10]))}"
                              f"{' …' if len(summaries) > 10 else ''} (ce ne sont pas des fiches).")
+            if writer.older:
+                notes.append(f"{len(writer.older)} fiche(s) de ce fichier sont datées d'avant leur version "
+                             "enregistrée : elles sont ignorées (voir les lignes signalées).")
             if unpublished:
                 notes.append(f"{unpublished} événement(s) non publié(s) par l'agenda (refusés ou en attente de "
                              "modération) : ils ne sont pas importés.")

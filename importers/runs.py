@@ -87,3 +87,8 @@ PARIS = ZoneInfo("Europe/Paris")
 def local_time(moment) -> str:
     """A stored (UTC) time as a French clock shows it."""
     return f"{moment.astimezone(PARIS):%d/%m/%Y %H:%M}"
+
+
+def local_date(moment) -> str:
+    """A stored (UTC) time's day in France."""
+    return f"{moment.astimezone(PARIS):%d/%m/%Y}"

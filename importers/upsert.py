@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from importers.accessibility import empty_columns
 from importers.bulk import copy_insert
 from importers.records import content_hash
+from importers.runs import local_date
 from portal.activities.models import Activity, ActivitySlot, ActivityTiming, activity_discipline, activity_tag
 from portal.geo.names import slugify
 from portal.listings.enums import (
@@ -167,6 +168,7 @@ class Writer:
         self.tag_ids: dict[str, int] = {}
         self.organization_ids: dict[str, int] = {}  # slug → id, for the source
         self._existing: dict[str, tuple] | None = None
+        self.older: set[str] = set()  # records passed over for being older than what is stored
 
     def forget_rolled_back(self) -> None:
         """After a rolled-back savepoint: what it wrote is gone, so are the ids and the stored
@@ -214,6 +216,11 @@ class Writer:
             older = old_modified and new_modified and new_modified < old_modified
             if old_hash == digest or older:
                 row.status = "unchanged"
+                if older and old_hash != digest and row.external_id not in self.older:
+                    self.older.add(row.external_id)
+                    row.record.warnings.append(
+                        f"Version datée du {local_date(new_modified)}, plus ancienne que celle enregistrée (du "
+                        f"{local_date(old_modified)}) : elle est ignorée.")
                 to_touch.append(listing_id)
                 restored = {"archived_at": None, "missing_since": None} if archived_at or missing_since else {}
                 newer = not older and new_modified and (old_modified is None or new_modified > old_modified)

@@ -99,6 +99,9 @@ def test_a_later_date_on_the_same_content_is_kept_so_an_older_export_never_overw
     assert stored.astimezone(ZoneInfo("Europe/Paris")).date().isoformat() == "2025-06-01"
     older = export("2025-03-01", "https://ancien.example")
     assert (older.unchanged_count, older.updated_count) == (1, 0)
+    assert "1 fiche(s) de ce fichier sont datées d'avant leur version enregistrée" in older.error
+    assert older.report_items[0]["warnings"][-1:] == [
+        "Version datée du 01/03/2025, plus ancienne que celle enregistrée (du 01/06/2025) : elle est ignorée."]
     assert _venue(db_session, "registre", "V3")["website"] == "https://studio.example"
 
 
