@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, text
 
 from importers.models import ImportItem, ItemStatus
+from importers.records import made_up_key
 from importers.upsert import MODELS
 from search.queue import enqueue
 
@@ -36,8 +37,9 @@ def archive_missing(session, run_id: int, source, missing_ids: list[int], now: d
         f"AND archived_at IS NULL AND missing_since IS NULL RETURNING {label}"), params).scalars().all()
     archived = session.execute(text(
         f"UPDATE {table} SET archived_at = :now WHERE id = ANY(CAST(:ids AS integer[])) "
-        f"AND archived_at IS NULL AND missing_since <= :cutoff {kept} RETURNING id, external_id"), params).all()
-    return _reported(session, run_id, source, archived, f"Absent du flux depuis plus de {grace_days} jours : archivé.",
+        f"AND archived_at IS NULL AND missing_since <= :cutoff {kept} RETURNING id, external_id, {label}"),
+        params).all()
+    return _reported(session, run_id, source, archived, f"absent du flux depuis plus de {grace_days} jours, archivé.",
                      listing_type), sorted(flagged)
 
 
@@ -45,20 +47,23 @@ def archive_removed(session, run_id: int, source, removed_ids: list[int], now: d
     """Archive the records of `removed_ids`, which the source says it deleted."""
     if not removed_ids:
         return 0
-    table = MODELS[source.listing_type].__tablename__
+    model = MODELS[source.listing_type]
+    label = "title" if hasattr(model, "title") else "name"
     archived = session.execute(text(
-        f"UPDATE {table} SET archived_at = :now, missing_since = coalesce(missing_since, :now) "
-        "WHERE id = ANY(CAST(:ids AS integer[])) AND archived_at IS NULL RETURNING id, external_id"),
+        f"UPDATE {model.__tablename__} SET archived_at = :now, missing_since = coalesce(missing_since, :now) "
+        f"WHERE id = ANY(CAST(:ids AS integer[])) AND archived_at IS NULL RETURNING id, external_id, {label}"),
         {"ids": sorted(removed_ids), "now": now}).all()
-    return _reported(session, run_id, source, archived, "Supprimé par la source : archivé.")
+    return _reported(session, run_id, source, archived, "supprimé par la source, archivé.")
 
 
 def _reported(session, run_id: int, source, archived: list, message: str, listing_type=None) -> int:
+    """One item per archived record: in no row of the file (row 0), named, with the source's
+    id when it has one (not a key the import made up for it)."""
     if archived:
         session.execute(insert(ImportItem), [
-            {"run_id": run_id, "row_number": 0, "external_id": external_id, "status": ItemStatus.archived,
-             "listing_id": listing_id, "errors": [], "warnings": [message]}
-            for listing_id, external_id in archived
+            {"run_id": run_id, "row_number": 0, "external_id": None if made_up_key(external_id) else external_id,
+             "status": ItemStatus.archived, "listing_id": listing_id, "errors": [], "warnings": [f"« {name} » : {message}"]}
+            for listing_id, external_id, name in archived
         ])
-        enqueue(session, listing_type or source.listing_type, [listing_id for listing_id, _ in archived])
+        enqueue(session, listing_type or source.listing_type, [listing_id for listing_id, _, _ in archived])
     return len(archived)

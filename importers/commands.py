@@ -18,6 +18,7 @@ from importers.mapping import MappingError, parse_corrections
 from importers.models import ImportProfile, ImportRun, ImportSource
 from importers.options import ImportAbort, ImportOptions
 from importers.readers import ImportFileError
+from portal.core.cli import Refused
 from portal.extensions import db
 from portal.listings.enums import ListingType
 
@@ -26,7 +27,7 @@ def _constants(values: tuple[str, ...]) -> dict[str, str]:
     constants = {}
     for value in values:
         if "=" not in value:
-            raise click.BadParameter(f"« {value} » : la forme attendue est champ=valeur.", param_hint="--set")
+            raise Refused(f"« {value} » : la forme attendue est champ=valeur.", "--set")
         key, _, val = value.partition("=")
         constants[key.strip()] = val.strip()
     return constants
@@ -41,7 +42,7 @@ def _corrections(values: tuple[str, ...]) -> dict[str, str | None]:
     try:
         return parse_corrections(values)
     except MappingError as error:
-        raise click.BadParameter(error.message, param_hint="--map") from None
+        raise Refused(error.message, "--map") from None
 
 
 def _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, sheet=None, only=None):
@@ -126,7 +127,7 @@ def _queue(location, source, kind, profile, dry_run, limit, report, set_values, 
     if not location.startswith(("http://", "https://")):
         path = Path(location)
         if not path.is_file():
-            raise click.ClickException(f"Fichier introuvable : {path.name}.")
+            raise Refused(f"Fichier introuvable : {path.name}.")
         location = str(path.resolve())  # the worker has its own working directory
     options = _options(source, kind, profile, dry_run, limit, set_values, save_profile, map_values, sheet)
     run = start_background_import(db.session, location, options)
@@ -204,9 +205,9 @@ def mapping_command(location, source, profile, map_values, sheet, as_json):
     try:
         preview = preview_mapping(db.session, location, options)
     except (ImportFileError, ImportAbort) as error:
-        raise click.ClickException(error.message) from None
+        raise Refused(error.message) from None
     except FetchError as error:
-        raise click.ClickException(str(error)) from None
+        raise Refused(str(error)) from None
     finally:
         db.session.rollback()
     if as_json:
@@ -268,16 +269,16 @@ def configure_source(name, kind, feed_url, schedule, partial_feed):
     from importers.upsert import has_listings
 
     if feed_url is not None and not feed_url.startswith(("http://", "https://")):
-        raise click.BadParameter("une URL http(s) est attendue.", param_hint="--feed-url")
+        raise Refused("une URL http(s) est attendue.", "--feed-url")
     if schedule is not None:
         try:
             check_schedule(schedule)
         except ScheduleError as exc:
-            raise click.BadParameter(str(exc), param_hint="--schedule") from exc
+            raise Refused(str(exc), "--schedule") from exc
     source = get_or_create_source(db.session, name, ListingType(kind or "venue"))
     if kind and ListingType(kind) is not source.listing_type:
         if has_listings(db.session, source.id):
-            raise click.ClickException(
+            raise Refused(
                 f"La source « {name} » a déjà importé des fiches de type « {source.listing_type.value} » : son "
                 "type ne change plus (ses fiches ne seraient plus mises à jour). Créez une autre source.")
         source.listing_type = ListingType(kind)
@@ -351,7 +352,7 @@ def _decide(candidate_id: int, keep_id: int | None) -> None:
         candidate = decide(db.session, candidate_id, keep_id)
     except ReviewError as error:
         db.session.rollback()
-        raise click.ClickException(str(error)) from None
+        raise Refused(str(error)) from None
     db.session.commit()
     if keep_id is None:
         click.echo(f"Doublon possible n° {candidate_id} écarté : il ne sera plus proposé.")

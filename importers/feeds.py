@@ -19,6 +19,22 @@ class FetchError(Exception):
     pass
 
 
+def network_problem(error: requests.RequestException, timeout: float) -> str:
+    """Why a server could not be reached, in the partner's words rather than the library's."""
+    if isinstance(error, requests.Timeout):
+        return f"aucune réponse en {timeout:g} s"
+    if isinstance(error, requests.exceptions.SSLError):
+        return "certificat HTTPS refusé"
+    if isinstance(error, requests.ConnectionError):
+        return "serveur introuvable ou connexion refusée"
+    if isinstance(error, requests.TooManyRedirects):
+        return "trop de redirections"
+    if isinstance(error, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                          requests.exceptions.InvalidSchema)):
+        return "adresse invalide"
+    return "erreur réseau"
+
+
 def _download(url: str, max_bytes: int, timeout: float) -> bytes:
     try:
         with requests.get(url, stream=True, timeout=timeout) as response:
@@ -32,7 +48,7 @@ def _download(url: str, max_bytes: int, timeout: float) -> bytes:
                 chunks.append(chunk)
             return b"".join(chunks)
     except requests.RequestException as exc:
-        raise FetchError(f"Flux injoignable : {url} ({exc.__class__.__name__}).") from exc
+        raise FetchError(f"Flux injoignable : {url} ({network_problem(exc, timeout)}).") from exc
 
 
 def _with_query(url: str, replace: dict[str, object]) -> str:
@@ -109,6 +125,11 @@ def _gather(url: str, first: dict, max_bytes: int, timeout: float, size: int) ->
 def fetch_to_file(url: str, max_bytes: int, timeout: float) -> Path:
     """Download a partner feed (all its pages) to a temporary file, refusing more than max_bytes."""
     content = _download(url, max_bytes, timeout)
+    start = content[:2000].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in start):
+        raise FetchError(f"Le flux {url} a répondu une page web (HTML), pas des données : l'adresse mène sans "
+                         "doute à une page de présentation, de connexion ou d'erreur. Donnez l'adresse du fichier "
+                         "lui-même (CSV, XLSX, JSON) ou de l'API.")
     if content.lstrip()[:1] == b"{":
         try:
             first = json.loads(content)

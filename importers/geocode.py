@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import requests
 
+from importers.feeds import network_problem
+
 MIN_SCORE = 0.5
 BATCH_SIZE = 1000
 PRECISION_BY_TYPE = {"housenumber": "address", "street": "street", "locality": "street",
@@ -70,7 +72,7 @@ class BanGeocoder:
         try:
             response = self.http.post(self.endpoint, files=files, data=data, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise GeocoderUnavailable(f"géocodeur injoignable ({exc.__class__.__name__})") from exc
+            raise GeocoderUnavailable(f"géocodeur injoignable : {network_problem(exc, self.timeout)}") from exc
         if response.status_code != 200:
             raise GeocoderUnavailable(f"le géocodeur a répondu {response.status_code}")
         return self._parse(response.content.decode("utf-8-sig", errors="replace"))

@@ -41,7 +41,7 @@ from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_b
 from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
 from importers.runs import record_run
-from importers.records import CanonicalRecord, RowError, is_generated_key, stable_key
+from importers.records import PLACE_KEY, CanonicalRecord, RowError, is_generated_key, stable_key
 from importers.upsert import MODELS, Writer, has_listings
 from portal.core.collector import fewer_collections
 from portal.geo.lookup import CommuneIndex
@@ -110,7 +110,7 @@ def _place(values: dict) -> tuple[dict, str]:
     """The place an activity or resource row is at (a venue of its source), and its key."""
     place = {key: values.get(key) for key in VENUE_FIELDS}
     place["name"] = values.get("venue_name") or values.get("address") or values.get("commune_name")
-    return place, "lieu:" + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
+    return place, PLACE_KEY + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
 
 
 def _is_agenda(records) -> bool:

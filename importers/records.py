@@ -491,3 +491,11 @@ def stable_key(values: dict, distinct: bool = False) -> str:
 
 def is_generated_key(external_id: str | None) -> bool:
     return bool(external_id) and external_id.startswith("key:")
+
+
+PLACE_KEY = "lieu:"  # the key of the place an agenda's events are at (it has no id of its own)
+
+
+def made_up_key(external_id: str | None) -> bool:
+    """A key the import made for a record without an id, not one the partner would know."""
+    return bool(external_id) and external_id.startswith(("key:", PLACE_KEY))

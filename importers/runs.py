@@ -55,10 +55,10 @@ def run_progress(run: ImportRun) -> dict:
 
 def remarked_items(session, run: ImportRun, limit: int | None = None) -> tuple[list[dict], int]:
     """The run's rows with errors or warnings in file order (the first `limit`), and how many
-    there are in all."""
+    there are in all. Records archived by the run are in no row of the file: their row is None."""
     where = (ImportItem.run_id == run.id, _with_remarks())
     query = select(ImportItem).where(*where).order_by(ImportItem.row_number).limit(limit)
-    items = [{"row_number": i.row_number, "external_id": i.external_id, "status": i.status.value,
+    items = [{"row_number": i.row_number or None, "external_id": i.external_id, "status": i.status.value,
               "errors": i.errors, "warnings": i.warnings} for i in session.scalars(query)]
     total = len(items) if limit is None or len(items) < limit else \
         session.scalar(select(func.count()).select_from(ImportItem).where(*where))

@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.core.cli import Refused
 from portal.extensions import db
 from portal.geo.loader import GeoDataError, load_reference_geography
 
@@ -25,7 +26,7 @@ def load(data_dir: Path | None):
         report = load_reference_geography(db.session, directory)
     except GeoDataError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        raise Refused(str(exc)) from exc
     changed = ", ".join(f"{table} {count}" for table, count in report.changed.items())
     click.echo(
         f"{report.regions} régions, {report.departements} départements, {report.communes} communes "

@@ -164,3 +164,24 @@ def test_fixed_values_are_saved_with_the_profile_and_used_by_the_next_runs(app, 
     path.write_text("id;nom;commune\nS1;La Cave à son (3 studios);Bondy\n", encoding="utf-8")
     assert runner.invoke(args=[*base, "--set", "kind=prêt de matériel"]).exit_code == 0
     assert kind() == "equipment_loan"
+
+
+def test_refusals_are_worded_in_french_with_the_option_at_fault(app, db_session, tmp_path):
+    path = tmp_path / "lieux.csv"
+    path.write_text("nom;commune\nLa Cave;Bondy\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", "run", str(path), "--source", "mots", "--set", "kind"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "Erreur : --set : « kind » : la forme attendue est champ=valeur."
+    result = runner.invoke(args=["import", "mapping", str(tmp_path / "absent.csv")])
+    assert (result.exit_code, result.output.strip()) == (1, "Erreur : Fichier introuvable : absent.csv.")
+
+
+def test_an_unreachable_feed_says_why_in_words(app, db_session):
+    from tests.support.services import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/lieux.csv"
+    result = app.test_cli_runner().invoke(args=["import", "run", url, "--source", "loin"])
+    assert result.exit_code == 1
+    assert f"Flux injoignable : {url} (serveur introuvable ou connexion refusée)." in result.output
+    assert "ConnectionError" not in result.output

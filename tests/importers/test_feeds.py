@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from importers.models import ImportSource
 from importers.schedule import due_sources
+from tests.importers.helpers import fingerprint
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -57,6 +58,18 @@ def test_an_unreachable_or_missing_feed_is_a_failed_run_with_a_french_error(app,
     result = runner.invoke(args=["import", "run", f"{partner_site}/lieux.csv", "--source", "petit"],
                            env={})
     assert result.exit_code == 0
+
+
+def test_a_feed_answering_a_web_page_is_told_apart_from_a_bad_file(app, db_session, partner_site, tmp_path):
+    """A partner gives their portal's page instead of its export link: the run says the address
+    answered a web page, not that the partner sent a file with a wrong extension."""
+    (tmp_path / "export.csv").write_text("<!DOCTYPE html>\n<html lang=fr><title>Connexion</title></html>\n",
+                                         encoding="utf-8")
+    before = fingerprint(db_session)
+    result = app.test_cli_runner().invoke(args=["import", "run", f"{partner_site}/export.csv", "--source", "portail"])
+    assert result.exit_code == 1
+    assert f"Le flux {partner_site}/export.csv a répondu une page web (HTML), pas des données" in result.output
+    assert "extension" not in result.output and fingerprint(db_session) == before
 
 
 def test_bad_schedule_and_url_are_refused(app, db_session):

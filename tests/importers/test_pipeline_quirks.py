@@ -77,7 +77,7 @@ def test_a_down_geocoder_falls_back_to_centroids_and_says_so(app, db_session, tm
     run = run_import(app, db_session, path, source="geo-down",
                      config={"BAN_URL": f"http://127.0.0.1:{free_port()}", "BAN_TIMEOUT": 2})
     assert run.status is RunStatus.succeeded and run.created_count == 1
-    assert "Géocodage indisponible" in run.error
+    assert "Géocodage indisponible (géocodeur injoignable : serveur introuvable ou connexion refusée)" in run.error
 
 
 def test_provenance_newer_date_updates_hand_edits_survive_and_missing_rows_are_archived(app, db_session, tmp_path):

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from importers.duplicates import decide
 from importers.models import RunStatus
+from importers.runs import run_report
 from portal.listings.enums import ListingType
 from tests.importers.helpers import fingerprint, run_import
 
@@ -139,9 +140,14 @@ def test_a_place_no_event_is_at_any_more_is_archived_like_a_missing_record(app, 
     assert [tuple(row) for row in db_session.execute(places)] == [("Salle Jean Vilar", True, False),
                                                                ("Salle Jean-Vilar", False, False)]
     db_session.execute(text("UPDATE venue SET missing_since = :t WHERE name = 'Salle Jean Vilar'"), {"t": LONG_AGO})
-    assert export("Salle Jean-Vilar").archived_count == 1
+    run = export("Salle Jean-Vilar")
+    assert run.archived_count == 1
     assert [tuple(row) for row in db_session.execute(places)] == [("Salle Jean Vilar", True, True),
                                                                ("Salle Jean-Vilar", False, False)]
+    # The report names the place, in no row of the file, with no key the import made up for it.
+    assert [(item["row_number"], item["external_id"], item["warnings"]) for item in run_report(db_session, run)["items"]
+            if item["status"] == "archived"] == [
+        (None, None, ["« Salle Jean Vilar » : absent du flux depuis plus de 14 jours, archivé."])]
 
 
 def test_a_failed_event_keeps_its_place_and_others_places_are_still_flagged(app, db_session, tmp_path):

@@ -301,7 +301,7 @@ def test_events_the_source_deleted_are_archived_at_once_even_by_a_partial_feed(a
     assert archived() == {"1": False, "2": True, "3": False}
     assert db_session.execute(text("SELECT external_id, warnings FROM import_item WHERE run_id = :run "
                                    "AND status = 'archived'"), {"run": run.id}).all() == [
-        ("2", ["Supprimé par la source : archivé."])]
+        ("2", ["« Jam » : supprimé par la source, archivé."])]
     # Deletions only: the run succeeds and touches nothing else, even for a full feed.
     db_session.scalar(select(ImportSource).where(ImportSource.name == "oa-changes")).is_full_feed = True
     db_session.commit()
