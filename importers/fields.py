@@ -50,8 +50,9 @@ REQUIRED = ("name",)
 
 # Fields a partner may spread over several columns, read together: one yes/no column per
 # accessibility need (« Handicap moteur », « Boucle magnétique »), a weekly slot as « Jour » +
-# « Horaire » or « Jour » + « Heure début » + « Heure fin ».
-MULTI_COLUMN_FIELDS = ("accessibility", "schedule")
+# « Horaire » or « Jour » + « Heure début » + « Heure fin », disciplines as a domain and its
+# sub-domains (« Domaine » + « Sous-domaines »), an address as « N° voie » + « Type voie » + « Nom voie ».
+MULTI_COLUMN_FIELDS = ("accessibility", "schedule", "disciplines", "address")
 
 # Fields a listing type has nowhere to keep: a column mapped to one of them is named in the run's
 # message instead of being dropped without a word.

@@ -37,7 +37,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
              "type equipement ou lieu", "type structure"),
     "disciplines": ("discipline", "disciplines", "domaine", "domaines", "discipline artistique",
                     "disciplines artistiques", "domaine artistique", "pratique artistique", "pratiques artistiques",
-                    "esthetique", "esthetiques"),
+                    "esthetique", "esthetiques", "sous domaine", "sous domaines"),
     "tags": ("tags", "mots cles", "mot cle", "keywords", "keywords fr", "etiquettes", "thematiques"),
     "organization": ("organisme", "organisation", "organization", "structure", "association", "porteur",
                      "gestionnaire", "organisateur", "operateur", "proprietaire", "structure porteuse"),
@@ -45,7 +45,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                    "venue", "venue name", "etablissement d accueil"),
     "address": ("adresse", "address", "adresse postale", "rue", "voie", "adresse 1", "adresse ligne 1",
                 "location address", "street", "street address", "numero et voie", "adresse complete",
-                "adresse lieu"),
+                "adresse lieu", "numero voie", "n voie", "num voie", "no voie", "type voie", "nom voie",
+                "libelle voie", "indice repetition"),
     "postal_code": ("cp", "code postal", "postal code", "postcode", "zip", "zipcode", "zip code",
                     "location postalcode", "code post"),
     "commune_name": ("commune", "ville", "city", "town", "localite", "nom commune", "libelle commune",
@@ -67,12 +68,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
               "contact telephone", "telephone contact", "telephone fixe"),
     "age_min": ("age min", "age minimum", "age minimal", "a partir", "age from", "age mini"),
     "age_max": ("age max", "age maximum", "age maximal", "jusqu a", "age to", "age maxi"),
-    "audiences": ("public", "publics", "audience", "audiences", "public cible", "public vise", "tranche age"),
+    "audiences": ("public", "publics", "audience", "audiences", "public cible", "public vise", "tranche age", "age",
+                  "ages", "age s", "ages concernes", "public concerne", "pour qui"),
     "level": ("niveau", "level", "niveau requis"),
     "is_free": ("gratuit", "gratuite", "free", "entree libre", "acces gratuit"),
     "price_min": ("prix", "tarif", "price", "cout", "prix min", "prix minimum", "tarif min", "tarif minimum",
-                  "price min", "tarifs"),
-    "price_max": ("prix max", "prix maximum", "tarif max", "tarif maximum", "price max"),
+                  "price min", "tarifs", "tarif reduit", "prix reduit", "tarif adherent", "tarif habitant",
+                  "tarif commune", "tarif minimal"),
+    "price_max": ("prix max", "prix maximum", "tarif max", "tarif maximum", "price max", "tarif plein", "plein tarif",
+                  "prix plein", "tarif normal", "tarif non adherent", "tarif exterieur", "tarif hors commune",
+                  "tarif maximal"),
     "price_period": ("periode tarif", "periode du tarif", "periodicite", "periodicite tarif", "periodicite du tarif",
                      "unite tarif", "tarif par", "frequence paiement", "price period"),
     "price_notes": ("precisions tarifaires", "precisions tarif", "conditions tarifaires", "informations tarifaires",
@@ -126,6 +131,12 @@ MULTI_COLUMN_SCORE = 0.9  # a header that names a multi-column field outright
 # whatever it names (a venue, an association), unless a header of its own says exactly that.
 NAME_HEADS = {"nom", "titre", "intitule", "libelle", "denomination", "appellation"}
 NAME_HEAD_SCORE = 0.85
+# « Code salle », « N° de l'atelier », « Identifiant du lieu »: a header that starts by numbering
+# a listing is its id.
+ID_HEADS = {"code", "id", "identifiant", "ref", "reference", "numero", "num", "n", "no"}
+ID_SUBJECTS = {"salle", "lieu", "atelier", "activite", "structure", "equipement", "etablissement", "bibliotheque",
+               "cinema", "association", "ressource", "cours", "stage", "evenement", "fiche", "groupe", "ensemble",
+               "site", "local", "studio", "ecole", "conservatoire", "theatre", "musee", "spectacle", "manifestation"}
 
 
 def fold_header(header: object) -> str:
@@ -180,6 +191,9 @@ def header_scores(header: object) -> dict[str, float]:
     if words[0] in NAME_HEADS and not exact_only and scores.get("name", 0.0) < 1.0 \
             and not any(score == 1.0 for score in scores.values()):
         scores["name"] = NAME_HEAD_SCORE  # « Nom du lieu de pratique », « Nom de l'association »
+    if len(words) > 1 and words[0] in ID_HEADS and ID_SUBJECTS.intersection(words[1:]) and not exact_only \
+            and not any(score == 1.0 for score in scores.values()):
+        scores["external_id"] = NAME_HEAD_SCORE
     return scores
 
 
@@ -208,8 +222,10 @@ def _score(field: str, header: float, content: dict[str, float], counted: int) -
     return max(from_header, from_content)
 
 
-def suggest_mapping(columns: list[str], sample: list[dict]) -> dict[str, str]:
-    """{column header: canonical field} for the columns Boussole can use, best evidence first."""
+def suggest_mapping(columns: list[str], sample: list[dict], listing_type: str | None = None) -> dict[str, str]:
+    """{column header: canonical field} for the columns Boussole can use, best evidence first.
+    For a venue or a resource (`listing_type`), the place's name is the listing's own when no
+    other column names it (« Nom de la salle » in a list of rehearsal rooms)."""
     candidates: list[tuple[float, int, str, str]] = []
     for position, column in enumerate(columns):
         headers = header_scores(column)
@@ -231,6 +247,8 @@ def suggest_mapping(columns: list[str], sample: list[dict]) -> dict[str, str]:
             continue
         mapping[column] = field
         used_fields.add(field)
+    if listing_type in ("venue", "resource") and "name" not in used_fields and "venue_name" in used_fields:
+        mapping = {column: "name" if field == "venue_name" else field for column, field in mapping.items()}
     return {column: mapping[column] for column in columns if column in mapping}
 
 

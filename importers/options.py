@@ -76,7 +76,7 @@ def resolve_mapping(session, source: ImportSource | None, records,
         if profile is not None:
             mapping = _from_profile(profile, records)
         else:
-            mapping = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
+            mapping = _suggested(records, source, options.listing_type)
     if not options.corrections:
         return mapping, profile
     try:
@@ -90,6 +90,12 @@ def _known_columns(profile: ImportProfile) -> set[str]:
     return set((profile.options or {}).get("columns") or profile.mapping)
 
 
+def _suggested(records, source: ImportSource | None, listing_type: ListingType | None) -> dict[str, str]:
+    """The automatic mapping of this file, for the listings the run makes."""
+    kind = listing_type or (source.listing_type if source is not None else ListingType.venue)
+    return suggest_mapping(records.columns, [row.values for row in records.sample(50)], kind.value)
+
+
 def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
     """A saved profile on this file: its columns the file still has, and for the file's new
     columns (a column renamed since) the suggestion, for the fields the profile no longer
@@ -98,7 +104,7 @@ def _from_profile(profile: ImportProfile, records) -> dict[str, str]:
     known = _known_columns(profile)
     new = [column for column in records.columns if column not in known]
     if new and set(profile.mapping.values()) - set(mapping.values()):
-        suggested = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
+        suggested = _suggested(records, profile.source, None)
         for column in new:
             field_ = suggested.get(column)
             if field_ and field_ not in mapping.values() and field_ in profile.mapping.values():
@@ -152,6 +158,6 @@ def unused_new_columns(profile: ImportProfile | None, records, mapping: dict[str
     new = [column for column in records.columns if column not in known and column not in mapping]
     if not new:
         return []
-    suggested = suggest_mapping(records.columns, [row.values for row in records.sample(50)])
+    suggested = _suggested(records, profile.source, None)
     fed = set(mapping.values())
     return [(column, suggested[column]) for column in new if suggested.get(column) and suggested[column] not in fed]

@@ -22,6 +22,7 @@ from importers.normalise import (
     clean_url,
     from_serial,
     parse_bool,
+    header_period,
     parse_datetime,
     Price,
     parse_decimal,
@@ -220,7 +221,18 @@ def _slot_columns(pairs: list[tuple[str, object]]) -> str:
     return " ".join(parts)
 
 
-JOINED = {"accessibility": _accessibility_columns, "schedule": _slot_columns}
+def _address_columns(pairs: list[tuple[str, object]]) -> str:
+    """« 12 » + « rue » + « de la Paix » → « 12 rue de la Paix »; an address given twice, once."""
+    parts: list[str] = []
+    for _, value in pairs:
+        part = str(value).strip()
+        if part and part not in parts and not (" " in part and part in " ".join(parts)):
+            parts.append(part)
+    return " ".join(parts)
+
+
+JOINED = {"accessibility": _accessibility_columns, "schedule": _slot_columns, "address": _address_columns,
+          "disciplines": lambda pairs: [value for _, value in pairs]}
 TIME_ONLY = re.compile(r"(?:[01]?\d|2[0-3])\s*(?:h|:)\s*(?:[0-5]\d)?(?::00)?", re.IGNORECASE)
 
 
@@ -344,7 +356,13 @@ def normalise(raw: dict, column_of: dict[str, str],
                 record.values[name] = _as_list(value, split=name != "disciplines")
         except FieldError as exc:
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
+    _range_in_one_column(record, raw)
     _apply_prices(record, prices)
+    if prices and not record.values.get("price_period") and (record.values.get("price_max") or
+                                                              record.values.get("price_min")):
+        periods = {header_period(column_of.get(name)) for name in prices} - {None}
+        if len(periods) == 1:  # « Tarif annuel » says what its amounts pay for
+            record.values["price_period"] = periods.pop()
     if price_words and not record.values.get("price_notes"):  # the partner's own details first
         record.values["price_notes"] = price_words
     _split_postal_town(record)
@@ -374,6 +392,21 @@ def normalise(raw: dict, column_of: dict[str, str],
         _problem(record, error.field, column_of.get(error.field, error.field), error.value, error.message)
     _publics(record, listing_type, column_of)
     return record
+
+
+def _range_in_one_column(record: CanonicalRecord, raw: dict) -> None:
+    """An age range in the only age column (« 12-15 ans » mapped to the minimum age) gives both
+    ages, not its first alone."""
+    for given, other in (("age_min", "age_max"), ("age_max", "age_min")):
+        if record.values.get(given) is None or raw.get(other) not in (None, "") or not isinstance(raw[given], str):
+            continue
+        try:
+            age = parse_int(raw[given], other)
+        except FieldError:
+            continue  # « dès 8 ans » is a minimum only
+        low, high = (record.values[given], age) if given == "age_min" else (age, record.values[given])
+        if age is not None and low < high:
+            record.values[other] = age
 
 
 # « 93000 Bobigny », « Bobigny (93000) », « 93000 - Bobigny »: a postal code and a town in one cell.

@@ -6,7 +6,15 @@ from importers.normalise.contact import clean_email, clean_phone, clean_url
 from importers.normalise.coordinates import in_france, parse_coordinates, parse_point
 from importers.normalise.dates import from_serial, parse_datetime, parse_timings
 from importers.normalise.errors import FieldError
-from importers.normalise.numbers import Price, parse_bool, parse_decimal, parse_int, parse_period, parse_price
+from importers.normalise.numbers import (
+    Price,
+    header_period,
+    parse_bool,
+    parse_decimal,
+    parse_int,
+    parse_period,
+    parse_price,
+)
 from importers.normalise.schedule import parse_schedule
 from importers.normalise.text import check_length, clean_text, plain_text, reject_formula, sanitise_html
 
@@ -27,6 +35,7 @@ __all__ = [
     "parse_datetime",
     "parse_decimal",
     "parse_period",
+    "header_period",
     "parse_price",
     "Price",
     "parse_int",

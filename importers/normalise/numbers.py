@@ -297,6 +297,13 @@ def parse_period(value: object, field: str = "price_period") -> str | None:
                                    "« par trimestre », « la séance »).")
 
 
+def header_period(header: object) -> str | None:
+    """The period a price column's header states (« Tarif annuel », « Prix à la séance »)."""
+    text = _fold(str(header or ""))
+    found = {period for period, pattern in _PERIODS if pattern.search(text)}
+    return found.pop() if len(found) == 1 else None
+
+
 def parse_bool(value: object, field: str) -> bool | None:
     """oui/non, yes/no, true/false, vrai/faux, 1/0, x (a ticked cell); the « Gratuit » column
     (« is_free ») also reads « Gratuit », « Entrée libre », « libre » (yes) and « Payant » (no)."""

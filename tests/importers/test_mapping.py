@@ -6,6 +6,7 @@ import io
 import pytest
 
 from importers.mapping import corrected, describe_mapping, fold_header, suggest_mapping
+from importers.records import map_row
 
 
 def read_sample(path, delimiter, rows=200):
@@ -203,3 +204,31 @@ def test_a_day_column_of_any_weekday_is_a_slot_column():
     sample = [{"Atelier": "Chorale", "Jour": day, "Horaire": "19h-21h"} for day in ("Vendredi", "samedi", "Dimanche")]
     assert suggest_mapping(["Atelier", "Jour", "Horaire"], sample) == {
         "Atelier": "name", "Jour": "schedule", "Horaire": "schedule"}
+
+
+def test_a_list_of_rooms_named_by_their_room_column_and_numbered_by_their_code():
+    """« Nom de la salle » names the place an activity is at; in a list of rooms (venues or
+    resources) with no other name column, it is the listing's own name."""
+    columns = ["Code salle", "Nom de la salle", "Adresse", "Commune"]
+    assert suggest_mapping(columns, []) == {"Code salle": "external_id", "Nom de la salle": "venue_name",
+                                            "Adresse": "address", "Commune": "commune_name"}
+    for kind in ("venue", "resource"):
+        assert suggest_mapping(columns, [], kind)["Nom de la salle"] == "name"
+    assert suggest_mapping(columns, [], "activity")["Nom de la salle"] == "venue_name"
+    assert suggest_mapping(["Atelier", "Nom de la salle"], [], "resource") == {"Atelier": "name",
+                                                                              "Nom de la salle": "venue_name"}
+
+
+def test_an_address_split_into_number_street_type_and_name_is_one_address():
+    """« N° voie » is a house number, not an id: with « Type voie » and « Nom voie » it makes the
+    address, as the national address files split it."""
+    columns = ["Code lieu", "N° voie", "Type voie", "Nom voie", "Code postal", "Commune"]
+    assert suggest_mapping(columns, []) == {"Code lieu": "external_id", "N° voie": "address", "Type voie": "address",
+                                            "Nom voie": "address", "Code postal": "postal_code",
+                                            "Commune": "commune_name"}
+    mapping = {"Nom": "name", "Adresse": "address", "Adresse postale": "address"}
+    assert map_row({"Nom": "Salle", "Adresse": "1 rue X", "Adresse postale": "1 rue X"}, mapping, {}) == {
+        "name": "Salle", "address": "1 rue X"}  # the same address twice is said once
+    assert map_row({"N° voie": 12, "Type voie": "rue", "Nom voie": "de la Paix"},
+                   {"N° voie": "address", "Type voie": "address", "Nom voie": "address"}, {}) == {
+        "address": "12 rue de la Paix"}

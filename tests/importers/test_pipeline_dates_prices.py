@@ -161,3 +161,39 @@ def test_prices_ages_and_dates_in_the_words_of_a_workshop_list(app, db_session, 
     warnings = next(item["warnings"] for item in run.report_items if item["row_number"] == 7)
     assert any("« bientôt » n'est pas un prix reconnu" in warning for warning in warnings)
     assert any("« à définir »" in warning for warning in warnings)
+
+
+def test_a_workshop_list_s_own_headers_give_ids_ages_prices_periods_and_every_discipline(app, db_session, tmp_path):
+    """« N° atelier » is the id; « Âge(s) » a range; « Tarif réduit » and « Tarif plein » the lowest
+    and highest prices, paid yearly as their headers say; « Domaine » and « Sous-domaines » both
+    give disciplines."""
+    path = tmp_path / "ateliers.csv"
+    path.write_text("N° atelier;Atelier;Âge(s);Tarif réduit (par an);Tarif plein (par an);Domaine;Sous-domaines;Commune\n"
+                    "A-12;Chorale ados;12-15 ans;90;180;Musique;Chant choral, Musiques actuelles;Bondy\n",
+                    encoding="utf-8")
+    run = run_import(app, db_session, path, source="ateliers-entetes", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    assert run.mapping == {"N° atelier": "external_id", "Atelier": "name", "Âge(s)": "audiences",
+                           "Tarif réduit (par an)": "price_min", "Tarif plein (par an)": "price_max",
+                           "Domaine": "disciplines", "Sous-domaines": "disciplines", "Commune": "commune_name"}
+    row = _activities(db_session, "ateliers-entetes")["Chorale ados"]
+    assert (row["age_min"], row["age_max"], row["price_min"], row["price_max"], row["price_period"]) == (
+        12, 15, 90, 180, "year")
+    external_id, disciplines = db_session.execute(text(
+        "SELECT a.external_id, array(SELECT d.slug FROM activity_discipline ad JOIN discipline d "
+        "ON d.id = ad.discipline_id WHERE ad.activity_id = a.id ORDER BY d.slug) FROM activity a "
+        "JOIN import_source s ON s.id = a.source_id WHERE s.name = 'ateliers-entetes'")).one()
+    assert external_id == "A-12" and disciplines == ["chant-chorale", "musique", "musiques-actuelles"]
+    assert run_import(app, db_session, path, source="ateliers-entetes", kind=ListingType.activity).unchanged_count == 1
+
+
+def test_an_age_range_in_the_one_age_column_mapped_by_hand_gives_both_ages(app, db_session, tmp_path):
+    path = tmp_path / "ages.csv"
+    path.write_text("Nom;Âge;Commune\nÉveil musical;4 à 6 ans;Bondy\nDanse;dès 8 ans;Bondy\nPiano;10;Bondy\n",
+                    encoding="utf-8")
+    run = run_import(app, db_session, path, source="ages-main", kind=ListingType.activity,
+                     corrections={"Âge": "age_min"})
+    assert run.status is RunStatus.succeeded, run.report_items
+    found = _activities(db_session, "ages-main")
+    assert [(found[name]["age_min"], found[name]["age_max"]) for name in ("Éveil musical", "Danse", "Piano")] == [
+        (4, 6), (8, None), (10, None)]
