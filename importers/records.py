@@ -344,8 +344,11 @@ def normalise(raw: dict, column_of: dict[str, str],
                     raise FieldError(name, value, f"Code INSEE invalide : « {value} ».")
             elif name == "schedule":
                 record.values[name] = parse_schedule(value)
-                if record.values[name] and isinstance(value, str) and NOT_WEEKLY.search(value):
-                    record.warnings.append(f"« {column} » : « {value[:80]} » n'est pas chaque semaine ; les créneaux "
+                rhythm = value[:80] if isinstance(value, str) and NOT_WEEKLY.search(value) else next(
+                    (slot["rhythm"] for slot in value if isinstance(slot, dict) and slot.get("rhythm")), None) \
+                    if isinstance(value, list) else None
+                if record.values[name] and rhythm:
+                    record.warnings.append(f"« {column} » : « {rhythm} » n'est pas chaque semaine ; les créneaux "
                                            "sont enregistrés comme hebdomadaires, précisez le rythme dans la "
                                            "description.")
             elif name == "timings":

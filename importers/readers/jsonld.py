@@ -12,6 +12,7 @@ import re
 
 from .base import ImportFileError, safe_map
 from .ldutil import compact, first, local, node, prop, text, texts, types, when
+from .recurrence import frequency, is_weekly, occurrences, rhythm_words
 
 FREE_PRICE = re.compile(r"^(?:gratuit|gratuite|free|entrée libre|entree libre|libre)\b", re.IGNORECASE)
 DATATOURISME_KEYS = {"isLocatedAt", "hasDescription", "takesPlaceAt", "hasContact", "lastUpdate", "hasTheme"}
@@ -208,11 +209,15 @@ def _age(range_: object) -> tuple[object, object]:
     return (int(found[1]) if found[1] else None, int(found[2]) if found[2] else None)
 
 
+# UN/CEFACT unit codes schema.org uses for what a price pays for.
+UNIT_CODES = {"ANN": "year", "MON": "month", "WEE": "week", "HUR": "hour"}
+
+
 def _offers(item: dict) -> dict[str, object]:
     """Prices across every offer and price specification (a free child rate beside a 12 € adult
     one; DATAtourisme's price lines): from the lowest to the highest; free when all are 0."""
     offers = [offer for offer in _as_list(prop(item, "offers")) if isinstance(offer, dict)]
-    lows, highs = [], []
+    lows, highs, periods = [], [], set()
     for offer in offers:
         price = _price(offer, "price")
         lows.append(_given(_price(offer, "lowPrice"), price))
@@ -221,6 +226,7 @@ def _offers(item: dict) -> dict[str, object]:
             if isinstance(spec, dict):
                 lows.append(_given(_price(spec, "minPrice"), _price(spec, "price")))
                 highs.append(_given(_price(spec, "maxPrice"), _price(spec, "price"), lows[-1]))
+                periods.add(UNIT_CODES.get(text(prop(spec, "unitCode")) or "") or text(prop(spec, "unitText")))
     price_min, price_max = _extreme(lows, min), _extreme(highs, max)
     free = first(prop(item, "isAccessibleForFree"))
     if isinstance(free, str) and free.strip().lower() in ("true", "false"):
@@ -231,6 +237,8 @@ def _offers(item: dict) -> dict[str, object]:
         "is_free": free,
         "price_min": price_min,
         "price_max": None if price_max == price_min else price_max,  # one price: no range
+        # UnitPriceSpecification's unit (« ANN », « par an »), when all prices say the same one.
+        "price_period": periods.pop() if len(periods - {None}) == 1 and len(periods) == 1 else None,
         "registration_url": next((text(prop(offer, "url")) for offer in offers if text(prop(offer, "url"))), None),
     }
 
@@ -336,12 +344,22 @@ def _schedules(item: dict) -> tuple[list[dict], list[dict]]:
         for schedule in _as_list(prop(item, key)):
             if not isinstance(schedule, dict):
                 continue
-            if prop(schedule, "byDay"):
-                for day in _as_list(prop(schedule, "byDay")):
+            days = [re.split(r"[/:#]", text(day))[-1] for day in _as_list(prop(schedule, "byDay")) if text(day)]
+            rhythm = frequency(text(prop(schedule, "repeatFrequency")))
+            if not is_weekly(rhythm) and (days or prop(schedule, "byMonthDay")):
+                dated = occurrences(rhythm, days, _numbers(prop(schedule, "byMonthWeek")),
+                                    _numbers(prop(schedule, "byMonthDay")), text(prop(schedule, "startDate")),
+                                    text(prop(schedule, "endDate")), first(prop(schedule, "repeatCount")),
+                                    text(prop(schedule, "startTime")), text(prop(schedule, "endTime")))
+                if dated is not None:
+                    timings += dated
+                    continue
+            if days:
+                for day in days:
                     weekly.append(compact({
-                        "day": text(day).rsplit("/", 1)[-1] if text(day) else None,
-                        "start": text(prop(schedule, "startTime")), "end": text(prop(schedule, "endTime")),
+                        "day": day, "start": text(prop(schedule, "startTime")), "end": text(prop(schedule, "endTime")),
                         "from": text(prop(schedule, "startDate")), "until": text(prop(schedule, "endDate")),
+                        "rhythm": None if is_weekly(rhythm) else rhythm_words(rhythm),
                     }))
             else:
                 sub_timings, _ = _schedules(schedule)
@@ -352,6 +370,17 @@ def _schedules(item: dict) -> tuple[list[dict], list[dict]]:
             timings += sub_timings
             weekly += sub_weekly
     return timings, weekly
+
+
+def _numbers(value: object) -> list[int]:
+    """byMonthDay, byMonthWeek: integers, given as numbers or texts."""
+    found = []
+    for item in _as_list(value):
+        try:
+            found.append(int(str(first(item)).strip()))
+        except ValueError:
+            continue
+    return found
 
 
 def _end(item: dict) -> str | None:

@@ -344,3 +344,54 @@ def test_a_new_source_of_schema_org_events_imports_activities_without_being_told
     # A graph of places stays a source of venues.
     places = run_import(app, db_session, FIXTURES / "places_graph.jsonld", source="lieux-neuf", kind=None)
     assert places.source.listing_type is ListingType.venue and places.created_count
+
+
+def test_schema_org_schedules_that_are_not_weekly_are_dated_not_promised_every_week(app, db_session, tmp_path):
+    """« The first Tuesday of each month », every other Saturday: their dates, not a weekly slot;
+    a monthly rhythm without a first date cannot be dated: its slot is kept, with a warning."""
+    def course(name, schedule):
+        return {"@context": "https://schema.org", "@type": "Course", "@id": f"https://mjc.example/{name}",
+                "name": name, "location": PLACE,
+                "hasCourseInstance": {"@type": "CourseInstance", "courseSchedule": {"@type": "Schedule", **schedule}}}
+
+    path = tmp_path / "rythmes.jsonld"
+    path.write_text(json.dumps([
+        course("Scène ouverte", {"byDay": "https://schema.org/Tuesday", "byMonthWeek": 1, "repeatFrequency": "P1M",
+                                 "startDate": "2026-09-01", "endDate": "2026-12-31", "startTime": "20:00",
+                                 "endTime": "23:00"}),
+        course("Bal folk", {"byDay": "Saturday", "repeatFrequency": "P2W", "startDate": "2026-10-03",
+                            "repeatCount": 3, "startTime": "15:00"}),
+        course("Chorale", {"byDay": "https://schema.org/Wednesday", "repeatFrequency": "P1W", "startTime": "18:00",
+                           "endTime": "20:00"}),
+        course("Atelier mensuel", {"byDay": "Friday", "repeatFrequency": "monthly", "startTime": "10:00",
+                                   "endTime": "12:00"}),
+    ]), encoding="utf-8")
+    run = run_import(app, db_session, path, source="so-rythmes", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    rows = {row["title"]: row for row in _activities(db_session, "so-rythmes")}
+    assert (rows["Scène ouverte"]["slots"], rows["Scène ouverte"]["timings"]) == ([], [
+        "2026-09-01 20:00 → 2026-09-01 23:00", "2026-10-06 20:00 → 2026-10-06 23:00",
+        "2026-11-03 20:00 → 2026-11-03 23:00", "2026-12-01 20:00 → 2026-12-01 23:00"])
+    assert rows["Bal folk"]["timings"] == ["2026-10-03 15:00 → ?", "2026-10-17 15:00 → ?", "2026-10-31 15:00 → ?"]
+    assert (rows["Chorale"]["slots"], rows["Chorale"]["timings"]) == (["18:00-20:00/2"], [])
+    assert rows["Atelier mensuel"]["slots"] == ["10:00-12:00/4"]
+    warnings = [w for item in run.report_items for w in item["warnings"]]
+    assert any("« chaque mois » n'est pas chaque semaine" in w for w in warnings)
+
+
+def test_schema_org_unit_prices_keep_what_they_pay_for(app, db_session, tmp_path):
+    def course(name, spec):
+        return {"@context": "https://schema.org", "@type": "Course", "@id": f"https://mjc.example/{name}",
+                "name": name, "location": PLACE,
+                "offers": {"@type": "Offer", "priceSpecification": {"@type": "UnitPriceSpecification", **spec}}}
+
+    path = tmp_path / "tarifs.jsonld"
+    path.write_text(json.dumps([course("Piano", {"price": 450, "priceCurrency": "EUR", "unitCode": "ANN"}),
+                                course("Studio", {"price": "12", "unitText": "la séance"}),
+                                course("Chant", {"price": 90})]), encoding="utf-8")
+    run = run_import(app, db_session, path, source="so-tarifs", kind=ListingType.activity)
+    assert run.status is RunStatus.succeeded, run.report_items
+    periods = dict(db_session.execute(text(
+        "SELECT a.title, a.price_period::text FROM activity a JOIN import_source s ON s.id = a.source_id "
+        "WHERE s.name = 'so-tarifs'")).all())
+    assert periods == {"Piano": "year", "Studio": "session", "Chant": None}
