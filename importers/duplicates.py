@@ -1,7 +1,8 @@
 """Possible duplicates across sources, for a human to merge or dismiss.
 
 Two venues are candidates when their normalised names are ≥ 70 % similar and they lie
-within 100 m, or when they share the same address in the same commune. Merging keeps both
+within 100 m, or when they share the same address in the same commune, however abbreviated
+(« 12, av. J. Jaurès » is « 12 avenue J Jaures »; see migration 0009). Merging keeps both
 rows (and so both provenances: a re-import still finds its own row) and redirects the
 merged one to the survivor.
 """
@@ -48,7 +49,10 @@ def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
                    ST_Distance(t.location, o.location) AS distance_m, 'address' AS reason
             FROM touched t
             JOIN venue o ON o.commune_code = t.commune_code
-                        AND lower(unaccent(o.address)) = lower(unaccent(t.address))
+                        -- the house numbers first (cheap), then the whole addresses as spelled out
+                        AND substring(o.address from '^\\s*(\\d+)')
+                            IS NOT DISTINCT FROM substring(t.address from '^\\s*(\\d+)')
+                        AND address_key(o.address) = address_key(t.address)
                         AND o.id <> t.id AND o.source_id IS DISTINCT FROM t.source_id
                         AND o.merged_into_id IS NULL AND o.archived_at IS NULL
         ), pairs AS (

@@ -149,3 +149,23 @@ def test_names_exactly_70_percent_alike_are_candidates(app, db_session, tmp_path
     similarity = db_session.execute(text("SELECT similarity('salle p. neruda', 'salle pablo neruda')::numeric")).scalar()
     assert float(similarity) == 0.7  # « ≥ 70 % » includes 70 %
     assert len(db_session.scalars(select(DuplicateCandidate)).all()) == 1
+
+
+def test_the_same_address_however_abbreviated_makes_a_candidate_far_apart_names_and_points(app, db_session,
+                                                                                            tmp_path):
+    """Two sources name one hall differently and geocode it 300 m apart, but give one address in
+    two spellings: a candidate « address ». Another number in the same street is not."""
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                     "x,Espace Paul Éluard,\"12, av. du Président Salvador-Allende\",Stains,48.9500,2.3800\n"
+                     "w,Atelier du 14,14 avenue du President Salvador Allende,Stains,48.9400,2.3700\n",
+                     encoding="utf-8")
+    second.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                      "y,Salle municipale de spectacle,12 Avenue Président Salvador Allende,Stains,48.9527,2.3800\n",
+                      encoding="utf-8")
+    run_import(app, db_session, first, source="adresse-a")
+    run_import(app, db_session, second, source="adresse-b")
+    pairs = db_session.execute(text(
+        "SELECT a.external_id, b.external_id, c.reason FROM duplicate_candidate c JOIN venue a ON a.id = c.first_id "
+        "JOIN venue b ON b.id = c.second_id")).all()
+    assert [(set(pair[:2]), pair[2]) for pair in pairs] == [({"x", "y"}, "address")]
