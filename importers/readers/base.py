@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from importers.mapping import header_scores
+
 # A cell longer than this is almost always a broken export (an unclosed quote swallowing the
 # rest of the file, a pasted binary blob); the row is reported instead of loaded.
 MAX_CELL_CHARS = 100_000
@@ -97,6 +99,34 @@ def header_position(first_lines: list[list]) -> int:
         if width >= 2 and not (width == 2 and following > width and _title_like(cells)):
             return position
     return 0
+
+
+def grouped_header(first_lines: list[list], position: int) -> list[str] | None:
+    """A header on two lines: group names over merged cells (« Identité ;; Contact ;; ») above
+    the column names. Returns the column names, each with its group after it (« Téléphone
+    (Contact) »: a French header's head word first), or None for a one-line header. The lower
+    line must read as column names (most of them known headers), not as a first data row."""
+    if position + 1 >= len(first_lines):
+        return None
+    groups = [str(cell).strip() if cell is not None else "" for cell in first_lines[position]]
+    names = [str(cell).strip() if cell is not None else "" for cell in first_lines[position + 1]]
+    named = [name for name in names if name]
+    if len(named) < 3 or not 2 <= sum(map(bool, groups)) <= len(named) // 2:
+        return None
+    if any(group and (index >= len(names) or not names[index]) for index, group in enumerate(groups)):
+        return None  # a group over no column
+    # Each group spans its column and the next at least (their cells were merged).
+    spans = all(index + 1 < len(names) and names[index + 1] and not (groups[index + 1:index + 2] or [""])[0]
+                for index, group in enumerate(groups) if group)
+    if not spans or any(len(name) > TITLE_CHARS or name.replace(" ", "").isdigit() for name in named):
+        return None
+    if sum(1 for name in named if header_scores(name)) * 2 < len(named):
+        return None
+    combined, group = [], ""
+    for index, name in enumerate(names):
+        group = groups[index] if index < len(groups) and groups[index] else group
+        combined.append(f"{name} ({group})" if name and group and group != name else name)
+    return combined
 
 
 def _title_like(cells: list) -> bool:

@@ -21,6 +21,7 @@ from .base import (
     check_cells,
     distinct_names,
     filled,
+    grouped_header,
     header_position,
     repeats_header,
     used_width,
@@ -55,9 +56,14 @@ class CsvTable:
             raise ImportFileError("empty", "Le fichier ne contient aucune donnée.")
         self._skip = header_position(readable)  # readable lines above the header (a title)
         header_cells = readable[self._skip]
+        grouped = grouped_header(readable, self._skip)
+        if grouped is not None:  # group names above the column names: both make the header
+            self._skip += 1
+            header_cells = readable[self._skip]
         self._header = [cell.strip() for cell in header_cells]
         self._width = len(header_cells)
-        self.columns = distinct_names(header_cells, min(self._width, used_width(readable[self._skip + 1:])))
+        self.columns = distinct_names(grouped or header_cells,
+                                      min(self._width, used_width(readable[self._skip + 1:])))
         if not self.columns:
             raise ImportFileError("unreadable", "L'en-tête du fichier CSV est illisible.")
         header_line = [start for start, cells, _ in head if cells is header_cells][0]
@@ -171,11 +177,14 @@ class SheetTable:
         if found is None:
             raise ImportFileError("empty", "Le classeur ne contient aucune donnée.")
         self.sheet_name, self._skip, head = found
+        grouped = grouped_header([cells for _, cells in head], self._skip)
+        self._skip += grouped is not None  # group names above the column names: both make the header
         if len(head) <= self._skip + 1:
             raise ImportFileError("empty", NO_DATA)
         header_cells = [_text(cell) for cell in head[self._skip][1]]
         self._header = [cell.strip() for cell in header_cells]
-        self.columns = distinct_names(header_cells, used_width([cells for _, cells in head[self._skip + 1:]]))
+        self.columns = distinct_names(grouped or header_cells,
+                                      used_width([cells for _, cells in head[self._skip + 1:]]))
         self._links = sheet_links(path, self.sheet_name)  # (row, column) → link, XLSX only
 
     @staticmethod

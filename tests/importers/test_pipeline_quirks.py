@@ -297,3 +297,29 @@ def test_a_spreadsheet_s_linked_texts_give_the_website_and_the_email(app, db_ses
         "(SELECT id FROM import_source WHERE name = 'liens')")).all())
     assert stored == {"MJC Bréguet": "https://mjc-pantin.example/ateliers accueil@mjc-pantin.example",
                       "Studio": "https://studio.example studio@example.org"}
+
+
+def test_a_workbook_with_a_two_line_header_of_merged_group_cells_imports_with_the_automatic_mapping(
+        app, db_session, tmp_path):
+    """« Structure » merged over three columns and « Contact » over two, above the column names:
+    the structure's name is the venue's name, the contact's columns its phone and e-mail."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Structure", None, None, "Contact", None])
+    sheet.append(["Nom", "Adresse", "Commune", "Téléphone", "Courriel"])
+    sheet.append(["MJC Bréguet", "1 rue Bréguet", "Bondy", "01 48 47 00 00", "mjc@example.org"])
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("D1:E1")
+    path = tmp_path / "structures.xlsx"
+    workbook.save(path)
+    run = run_import(app, db_session, path, source="deux-lignes")
+    assert (run.status, run.created_count) == (RunStatus.succeeded, 1), run.report_items
+    assert run.mapping == {"Nom (Structure)": "name", "Adresse (Structure)": "address",
+                           "Commune (Structure)": "commune_name", "Téléphone (Contact)": "phone",
+                           "Courriel (Contact)": "email"}
+    venue = db_session.execute(text(
+        "SELECT v.name, v.phone, v.email FROM venue v JOIN import_source s ON s.id = v.source_id "
+        "WHERE s.name = 'deux-lignes'")).one()
+    assert tuple(venue) == ("MJC Bréguet", "01 48 47 00 00", "mjc@example.org")

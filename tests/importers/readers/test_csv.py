@@ -296,3 +296,25 @@ def test_a_short_row_among_complete_ones_is_a_broken_line_not_a_row_of_blanks(wr
     assert broken[0].error == ("La ligne n'a que 2 cellule(s) alors que l'en-tête a 4 colonnes (une ligne coupée "
                                "par un retour à la ligne ?).")
     assert rows[-1] == Row(14, {"id": "12", "nom": "Atelier 12", "commune": "Bondy", "insee": "93010"})
+
+
+def test_a_header_on_two_lines_gives_each_column_its_group(write):
+    """Group names over merged cells above the column names (as Excel exports them): the lower
+    line is the header, each name with its group, so « Nom » of the structure and « Nom » of the
+    contact person stay apart."""
+    path = write("groupes.csv", "Structure;;;Référent;;\nNom;Commune;Code postal;Nom;Téléphone;Courriel\n"
+                                "MJC Bréguet;Bondy;93140;Mme Diallo;01 48 47 00 00;mjc@example.org\n")
+    with open_records(path) as records:
+        assert records.columns == ["Nom (Structure)", "Commune (Structure)", "Code postal (Structure)",
+                                   "Nom (Référent)", "Téléphone (Référent)", "Courriel (Référent)"]
+        assert [row.number for row in records] == [3]
+
+
+@pytest.mark.parametrize("content", [
+    "Nom;;;Ville;;\nChorale;a;b;Bondy;c;d\nFanfare;a;b;Pantin;c;d\n",  # unnamed columns, not groups
+    "Nom;Commune;;\nAtelier danse;Bondy;;à vérifier\n",
+])
+def test_a_one_line_header_with_unnamed_columns_is_not_taken_for_groups(write, content):
+    with open_records(write("simple.csv", content)) as records:
+        assert records.columns[0] == "Nom"
+        assert list(records)[0].number == 2
