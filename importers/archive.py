@@ -29,7 +29,7 @@ def archive_missing(session, run_id: int, source, missing_ids: list[int], now: d
     listing_type = listing_type or source.listing_type
     model = MODELS[listing_type]
     table = model.__tablename__
-    label = "title" if hasattr(model, "title") else "name"
+    label = _label(model)
     kept = KEPT_BY_MERGED if table == "venue" else ""
     params = {"ids": sorted(missing_ids), "now": now, "cutoff": now - timedelta(days=grace_days)}
     flagged = session.execute(text(
@@ -48,12 +48,17 @@ def archive_removed(session, run_id: int, source, removed_ids: list[int], now: d
     if not removed_ids:
         return 0
     model = MODELS[source.listing_type]
-    label = "title" if hasattr(model, "title") else "name"
+    label = _label(model)
     archived = session.execute(text(
         f"UPDATE {model.__tablename__} SET archived_at = :now, missing_since = coalesce(missing_since, :now) "
         f"WHERE id = ANY(CAST(:ids AS integer[])) AND archived_at IS NULL RETURNING id, external_id, {label}"),
         {"ids": sorted(removed_ids), "now": now}).all()
     return _reported(session, run_id, source, archived, "supprimé par la source, archivé.")
+
+
+def _label(model) -> str:
+    """The column that names a listing: an activity's or resource's title, a venue's name."""
+    return "title" if hasattr(model, "title") else "name"
 
 
 def _reported(session, run_id: int, source, archived: list, message: str, listing_type=None) -> int:

@@ -47,7 +47,7 @@ def get_or_create_source(session, name: str, listing_type: ListingType) -> Impor
 
 def run_constants(profile: ImportProfile | None, options: ImportOptions) -> dict[str, object]:
     """The fixed values (--set) saved with the profile, the run's own on top."""
-    return {**(profile.options.get("constants", {}) if profile is not None else {}), **options.constants}
+    return {**((profile.options or {}).get("constants", {}) if profile is not None else {}), **options.constants}
 
 
 def resolve_mapping(session, source: ImportSource | None, records,

@@ -21,8 +21,8 @@ from importers.normalise import (
     clean_text,
     clean_url,
     from_serial,
-    parse_bool,
     header_period,
+    parse_bool,
     parse_datetime,
     Price,
     parse_decimal,
@@ -344,9 +344,7 @@ def normalise(raw: dict, column_of: dict[str, str],
                     raise FieldError(name, value, f"Code INSEE invalide : « {value} ».")
             elif name == "schedule":
                 record.values[name] = parse_schedule(value)
-                rhythm = value[:80] if isinstance(value, str) and NOT_WEEKLY.search(value) else next(
-                    (slot["rhythm"] for slot in value if isinstance(slot, dict) and slot.get("rhythm")), None) \
-                    if isinstance(value, list) else None
+                rhythm = _rhythm(value)
                 if record.values[name] and rhythm:
                     record.warnings.append(f"« {column} » : « {rhythm} » n'est pas chaque semaine ; les créneaux "
                                            "sont enregistrés comme hebdomadaires, précisez le rythme dans la "
@@ -360,12 +358,7 @@ def normalise(raw: dict, column_of: dict[str, str],
         except FieldError as exc:
             _problem(record, exc.field or name, column_of.get(exc.field or name, column), exc.value, exc.message)
     _range_in_one_column(record, raw)
-    _apply_prices(record, prices)
-    if prices and not record.values.get("price_period") and (record.values.get("price_max") or
-                                                              record.values.get("price_min")):
-        periods = {header_period(column_of.get(name)) for name in prices} - {None}
-        if len(periods) == 1:  # « Tarif annuel » says what its amounts pay for
-            record.values["price_period"] = periods.pop()
+    _apply_prices(record, prices, column_of)
     if price_words and not record.values.get("price_notes"):  # the partner's own details first
         record.values["price_notes"] = price_words
     _split_postal_town(record)
@@ -395,6 +388,16 @@ def normalise(raw: dict, column_of: dict[str, str],
         _problem(record, error.field, column_of.get(error.field, error.field), error.value, error.message)
     _publics(record, listing_type, column_of)
     return record
+
+
+def _rhythm(schedule: object) -> str | None:
+    """The rhythm other than every week a schedule states: in its text (« un jeudi sur deux »),
+    or on the slots of a structured source that could not date it (« chaque mois »)."""
+    if isinstance(schedule, str):
+        return schedule[:80] if NOT_WEEKLY.search(schedule) else None
+    if isinstance(schedule, list):
+        return next((slot["rhythm"] for slot in schedule if isinstance(slot, dict) and slot.get("rhythm")), None)
+    return None
 
 
 def _range_in_one_column(record: CanonicalRecord, raw: dict) -> None:
@@ -450,11 +453,12 @@ def _local_times(record: CanonicalRecord) -> None:
     record.values["timings"] = [(moved(begin), moved(end)) for begin, end in record.values["timings"]]
 
 
-def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> None:
+def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None], column_of: dict[str, str]) -> None:
     """Price cells as partners write them (« 120 €/an », « de 30 à 150 € », « Gratuit »): a
     single price column gives the lowest and highest amounts; a minimum and a maximum column,
     each its own. Free when every amount is 0 (« Gratuit » is 0); not free when a cell says
-    « Payant » without an amount; the period when stated."""
+    « Payant » without an amount; the period when stated, in the cells or else in the price
+    columns' headers (« Tarif annuel »)."""
     if not prices:
         return
     given = [price for price in prices.values() if price is not None]
@@ -474,6 +478,9 @@ def _apply_prices(record: CanonicalRecord, prices: dict[str, Price | None]) -> N
         elif not amounts and any(price.free is False for price in given):
             record.values["is_free"] = False  # « Payant », no amount
     period = next((price.period for price in given if price.period), None)  # a PricePeriod value
+    if period is None and (record.values.get("price_min") or record.values.get("price_max")):
+        headers = {header_period(column_of.get(name)) for name in prices} - {None}
+        period = headers.pop() if len(headers) == 1 else None
     if period and not record.values.get("price_period"):  # a period column of its own wins
         record.values["price_period"] = period
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .base import ImportFileError
+from .detect import HEAD_BYTES
 
-HEAD_BYTES = 64 * 1024
 CHUNK_BYTES = 256 * 1024
 LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "mac_roman", "cp850"]
 LEGACY_NAMES = {"cp1252": "Windows-1252", "iso8859_15": "ISO-8859-15", "mac_roman": "Mac Roman",

@@ -238,7 +238,7 @@ def _offers(item: dict) -> dict[str, object]:
         "price_min": price_min,
         "price_max": None if price_max == price_min else price_max,  # one price: no range
         # UnitPriceSpecification's unit (« ANN », « par an »), when all prices say the same one.
-        "price_period": periods.pop() if len(periods - {None}) == 1 and len(periods) == 1 else None,
+        "price_period": periods.pop() if len(periods) == 1 and None not in periods else None,
         "registration_url": next((text(prop(offer, "url")) for offer in offers if text(prop(offer, "url"))), None),
     }
 
