@@ -62,7 +62,9 @@ def sanitise_html(value: object) -> str | None:
     if not _TAG.search(text):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         text = "".join(
-            "<p>" + "<br>".join(html.escape(line.strip(), quote=False) for line in p.split("\n")) + "</p>"
+            # (Entities written in the text, « &amp; », are its characters: escaped once.)
+            "<p>" + "<br>".join(html.escape(html.unescape(line.strip()), quote=False) for line in p.split("\n"))
+            + "</p>"
             for p in paragraphs
         )
     cleaned = _CLEANER.clean(text).strip()

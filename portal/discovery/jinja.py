@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask_babel import format_date, get_locale
+from markupsafe import Markup
 
+from importers.normalise.text import plain_text, sanitise_html
 from portal.discovery import labels, presenters
 
 
@@ -32,5 +34,13 @@ def _weekday_label(value) -> str:
         return str(value)
 
 
+def rich_text(value) -> Markup:
+    """A description as HTML: its paragraphs, emphasis, lists and links, cleaned again on the
+    way out (whatever wrote it), nothing executable."""
+    return Markup(sanitise_html(value) or "")
+
+
 def init_filters(app) -> None:
     app.jinja_env.filters["weekday_label"] = _weekday_label
+    app.jinja_env.filters["rich_text"] = rich_text
+    app.jinja_env.filters["plain_text"] = lambda value: plain_text(value) or ""

@@ -6,6 +6,8 @@ import json
 
 from markupsafe import Markup
 
+from importers.normalise.text import plain_text
+
 from portal.listings.enums import ActivityKind
 
 EVENT_KINDS = {ActivityKind.amateur_event, ActivityKind.open_practice}
@@ -39,7 +41,7 @@ def _offer(listing) -> dict | None:
 def venue_jsonld(venue, url: str, point) -> dict:
     data = {"@context": "https://schema.org", **_place(venue, point), "url": url}
     if venue.description:
-        data["description"] = venue.description[:500]
+        data["description"] = (plain_text(venue.description) or "")[:500]
     if venue.phone:
         data["telephone"] = venue.phone
     return data
@@ -49,7 +51,7 @@ def activity_jsonld(activity, url: str, point, timings) -> dict:
     kind = "Event" if activity.kind in EVENT_KINDS and timings else "Course"
     data = {"@context": "https://schema.org", "@type": kind, "name": activity.title, "url": url}
     if activity.description:
-        data["description"] = activity.description[:500]
+        data["description"] = (plain_text(activity.description) or "")[:500]
     place = _place(activity.venue, point)
     offer = _offer(activity)
     if kind == "Event":
@@ -77,7 +79,7 @@ def activity_jsonld(activity, url: str, point, timings) -> dict:
 def resource_jsonld(resource, url: str, point) -> dict:
     data = {"@context": "https://schema.org", "@type": "Service", "name": resource.title, "url": url}
     if resource.description:
-        data["description"] = resource.description[:500]
+        data["description"] = (plain_text(resource.description) or "")[:500]
     if resource.organization is not None:
         data["provider"] = {"@type": "Organization", "name": resource.organization.name}
     place = _place(resource.venue, point)

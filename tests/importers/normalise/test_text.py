@@ -92,3 +92,8 @@ def test_markdown_becomes_html_and_html_is_left_for_the_sanitiser():
     assert "javascript" not in rendered.split("[x]")[0] and "href=\"javascript" not in rendered
     assert markdown_html("<p>Déjà en <b>HTML</b></p>") == "<p>Déjà en <b>HTML</b></p>"
     assert markdown_html("  ") is None
+
+
+def test_entities_written_in_plain_text_are_escaped_once():
+    assert sanitise_html("Bal trad &amp; chansons d&#039;hier") == "<p>Bal trad &amp; chansons d'hier</p>"
+    assert plain_text(sanitise_html("Théâtre &amp; danse")) == "Théâtre & danse"

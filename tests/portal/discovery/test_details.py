@@ -124,3 +124,22 @@ def test_activity_page_shows_its_own_accessibility_and_what_the_partner_wrote(cl
     bare = make_activity(title="Chorale", accessibility_notes="Accès par la cour")
     html = client.get(f"/activites/{bare.id}-{bare.slug}").get_data(as_text=True)
     assert "Accès par la cour" in html and "Pas d’information d’accessibilité" not in html
+
+
+def test_description_shows_its_paragraphs_and_links_as_html_never_its_tags_or_scripts(client, db_session):
+    venue = make_venue(name="Salle Agora", commune_code="93048", location=point(2.44, 48.86),
+                       description='<p>Accueil en résidence &amp; ateliers</p><p><a href="https://agora.example">'
+                                   'Le site</a></p><script>alert(1)</script><img src=x onerror="alert(2)">')
+    html = client.get(f"/lieux/{venue.id}-{venue.slug}").get_data(as_text=True)
+    assert "<p>Accueil en résidence &amp; ateliers</p>" in html        # a paragraph, not « &lt;p&gt; »
+    assert '<a href="https://agora.example" rel="noopener">Le site</a>' in html
+    assert "&lt;p&gt;" not in html and "alert(" not in html and "onerror" not in html
+    assert '<meta name="description" content="Accueil en résidence &amp; ateliers Le site">' in html
+    assert _jsonld(html)["description"] == "Accueil en résidence & ateliers Le site"
+
+
+def test_plain_text_description_keeps_its_line_breaks_as_paragraphs(client, db_session):
+    venue = make_venue(name="Salle Lumière", commune_code="93048", location=point(2.44, 48.86),
+                       description="Théâtre & danse pour tous.\n\nLe mercredi < 18 h.")
+    html = client.get(f"/lieux/{venue.id}-{venue.slug}").get_data(as_text=True)
+    assert "<p>Théâtre &amp; danse pour tous.</p><p>Le mercredi &lt; 18 h.</p>" in html
