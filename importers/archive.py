@@ -43,17 +43,27 @@ def archive_missing(session, run_id: int, source, missing_ids: list[int], now: d
                      listing_type), sorted(flagged)
 
 
-def archive_removed(session, run_id: int, source, removed_ids: list[int], now: datetime) -> int:
-    """Archive the records of `removed_ids`, which the source says it deleted."""
-    if not removed_ids:
+# Why a source withdrew a record (openagenda.REMOVED values), as its archived item says it.
+WITHDRAWN = {"deleted": "supprimé par la source, archivé.",
+             "unpublished": "retiré de la publication par l'agenda (refusé ou en attente de modération), archivé."}
+
+
+def archive_removed(session, run_id: int, source, withdrawn: list[tuple[int, str]], now: datetime) -> int:
+    """Archive the records of `withdrawn` ((id, reason) pairs), which the source says it deleted
+    or no longer publishes."""
+    if not withdrawn:
         return 0
     model = MODELS[source.listing_type]
     label = _label(model)
+    reasons = dict(withdrawn)
     archived = session.execute(text(
         f"UPDATE {model.__tablename__} SET archived_at = :now, missing_since = coalesce(missing_since, :now) "
         f"WHERE id = ANY(CAST(:ids AS integer[])) AND archived_at IS NULL RETURNING id, external_id, {label}"),
-        {"ids": sorted(removed_ids), "now": now}).all()
-    return _reported(session, run_id, source, archived, "supprimé par la source, archivé.")
+        {"ids": sorted(reasons), "now": now}).all()
+    count = 0
+    for reason, message in WITHDRAWN.items():
+        count += _reported(session, run_id, source, [row for row in archived if reasons[row[0]] == reason], message)
+    return count
 
 
 def _label(model) -> str:

@@ -259,7 +259,7 @@ class ImportPipeline:
                 writer = Writer(self.session, source.id, source.listing_type, now, frozenset(lost))
                 writer.existing()  # read while the worker starts on the file
                 seen: dict[str, int] = {}  # external id → the row that first gave it
-                removed: set[str] = set()
+                removed: dict[str, str] = {}  # external id → why the source withdrew it
                 unpublished = 0  # events an agenda does not publish (refused, or to moderate)
                 summaries: list[int] = []  # the numbers of a spreadsheet's total lines
                 for prepared in batches:  # each is written as it comes: the first ones are small
@@ -267,7 +267,7 @@ class ImportPipeline:
                     for pending in prepared:
                         if REMOVED in pending.record.values:
                             if pending.external_id and options.only_external_id in (None, pending.external_id):
-                                removed.add(pending.external_id)
+                                removed[pending.external_id] = pending.record.values[REMOVED]
                                 unpublished += pending.record.values[REMOVED] == "unpublished"
                             continue
                         if options.limit is not None and state.processed_rows >= options.limit:
@@ -289,9 +289,9 @@ class ImportPipeline:
                 raise ImportAbort("not_found", f"Aucun enregistrement d'identifiant « {options.only_external_id} » "
                                                "dans le fichier.")
             self._publish_progress(run_id, state)
-            deleted = [found[0] for external_id, found in writer.existing().items()
-                       if external_id in removed and external_id not in seen]
-            state.archived_count = archive_removed(self.session, run_id, source, deleted, now)
+            withdrawn = [(found[0], removed[external_id]) for external_id, found in writer.existing().items()
+                         if external_id in removed and external_id not in seen]
+            state.archived_count = archive_removed(self.session, run_id, source, withdrawn, now)
             notes = _file_notes(records, mapping, source.listing_type, profile, gained)
             if summaries:
                 notes.append(f"Ligne(s) de total du tableur passée(s) : {', '.join(map(str, summaries[:10]))}"
@@ -315,7 +315,7 @@ class ImportPipeline:
                     notes.append(f"Ce fichier est {records.incomplete} : les fiches qui n'y sont pas ne sont pas "
                                  "marquées manquantes.")
                 else:
-                    notes += self._archive_absent(run_id, state, source, writer, set(seen) | removed, now)
+                    notes += self._archive_absent(run_id, state, source, writer, set(seen) | set(removed), now)
             if state.processed_rows and state.failed_count == state.processed_rows:
                 state.status = RunStatus.failed
                 notes.insert(0, "Aucune ligne n'a pu être importée : voir les erreurs ligne par ligne.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from importers.readers import ImportFileError, Records
+from importers.readers.base import NATURE, NOTES
 from importers.readers.openagenda import REMOVED
 from importers.records import (
     CanonicalRecord,
@@ -71,14 +72,34 @@ class RowPreparer:
             external_id = row.values.get("external_id")
             return PendingRow(row.number, CanonicalRecord({REMOVED: row.values[REMOVED]}),
                               str(external_id) if external_id else None)
+        misplaced = self._misplaced(row.values)
+        if misplaced:
+            return PendingRow(row.number, CanonicalRecord({}, [RowError(None, None, misplaced)]),
+                              identifier_of(row.values.get("external_id")))
         mapped = map_row(row.values, self.mapping, self.constants, row.links)
         if is_summary_row(mapped, row.values):
             return PendingRow(row.number, CanonicalRecord({}, summary=True))
         record = normalise(mapped, self.column_of, self.listing_type)
+        record.warnings += row.values.get(NOTES) or []
         external_id = record.values.get("external_id") or stable_key(
             record.values, distinct=self.listing_type is not ListingType.venue)
         return PendingRow(row.number, record, external_id, content_hash(record.values),
                           listing_slug(record.values.get("name") or ""))
+
+
+    def _misplaced(self, values: dict) -> str | None:
+        """Why a structured record cannot be stored in this source: an event among places, a
+        place among activities (a source holds one listing type; a file may mix them)."""
+        nature = values.get(NATURE)
+        name = str(values.get("name") or "Cet enregistrement")[:120]
+        if nature == "activity" and self.listing_type is ListingType.venue:
+            return (f"« {name} » est un événement ou un cours, pas un lieu : il n'est pas importé dans cette "
+                    "source de lieux. Importez les événements du fichier sous une source d'activités "
+                    "(--kind activity).")
+        if nature == "place" and self.listing_type is ListingType.activity:
+            return (f"« {name} » est un lieu, pas une activité : il n'est pas importé dans cette source "
+                    "d'activités. Importez les lieux du fichier sous une source de lieux (--kind venue).")
+        return None
 
 
 def prepared_batches(records: Records, preparer: RowPreparer, size: int,

@@ -11,6 +11,19 @@ from importers.mapping import header_scores
 # A cell longer than this is almost always a broken export (an unclosed quote swallowing the
 # rest of the file, a pasted binary blob); the row is reported instead of loaded.
 MAX_CELL_CHARS = 100_000
+# Key a structured record (JSON-LD) carries to say what it is, whatever the source imports:
+# "place" or "activity" (an event, a course, a group).
+NATURE = "_nature"
+# Key of the French remarks a structured reader makes on a record (a second place it could not
+# keep): they become the row's warnings.
+NOTES = "_notes"
+
+
+def other_places_note(names: list[str]) -> str:
+    """The remark on places a record gives beyond the one a listing can be at."""
+    shown = ", ".join(f"« {name} »" for name in names[:5]) + (" …" if len(names) > 5 else "")
+    return (f"{len(names)} autre(s) lieu(x) donné(s) ({shown}) : une fiche n'a qu'un lieu, seul le premier est "
+            "importé ; publiez une fiche par lieu.")
 
 
 class ImportFileError(Exception):

@@ -28,8 +28,8 @@ JSON_MESSAGES = {
     "Extra data": "du contenu suit la fin du document JSON",
     "Invalid \\escape": "une séquence d'échappement « \\ » est invalide",
 }
-NOT_RECORDS = ("Le fichier JSON ne contient pas d'enregistrements : une liste d'objets est attendue "
-               "(ou un objet avec une clé « results », « records », « data » ou « events »).")
+NOT_RECORDS = ("Le fichier JSON ne contient pas d'enregistrements : une liste d'objets est attendue, seule ou "
+               "sous une clé « results », « records », « data », « items » ou « events ».")
 
 
 def load(path: Path, encoding: str) -> object:
@@ -167,6 +167,19 @@ def _page_of(data: object, count: int) -> str | None:
     return None
 
 
+def _wrapped(data: dict) -> list | None:
+    """The records an API response wraps: a list under a usual key, or one level down
+    ({"data": {"items": [...]}}, as GraphQL answers), or the one record of {"data": {...}}."""
+    lists = [data[key] for key in WRAPPERS if isinstance(data.get(key), list)]
+    inner = [value for key in WRAPPERS if isinstance(value := data.get(key), dict)]
+    lists += [value[name] for value in inner for name in WRAPPERS if isinstance(value.get(name), list)]
+    if lists:
+        return lists[0]
+    # A record, not a wrapper: it has values of its own.
+    return next(([value] for value in inner if any(isinstance(item, (str, int, float)) for item in value.values())),
+                None)
+
+
 class JsonTable:
     """Records of a JSON document with the format it was recognised as."""
 
@@ -194,7 +207,7 @@ class JsonTable:
                 return fmt, True, items
             if isinstance(data.get("event"), dict):
                 data = {"events": [data["event"]]}
-            items = next((data[key] for key in WRAPPERS if isinstance(data.get(key), list)), None)
+            items = _wrapped(data)
             if items is None:
                 raise ImportFileError("bad_structure", NOT_RECORDS)
         elif isinstance(data, list):
@@ -211,7 +224,9 @@ class JsonTable:
             fmt, mapped = jsonld.records(dicts)
             return fmt, True, mapped
         if openagenda.looks_like_v2(dicts):
-            self.removals_only = all(openagenda.is_removed(item) for item in dicts)
+            # (An event its agenda no longer publishes is withdrawn like a deleted one.)
+            self.removals_only = all(openagenda.is_removed(item) or openagenda.is_unpublished(item)
+                                     for item in dicts)
             if any(openagenda.is_removed(item) for item in dicts):
                 self.incomplete = "un flux de changements (il signale des suppressions)"
             return "openagenda", True, [self._v2(i) if isinstance(i, dict) else i for i in items]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .base import ImportFileError, safe_map
-from .ldutil import compact, first, local, node, prop, text, texts, types, when
+from .base import NATURE, NOTES, ImportFileError, other_places_note, safe_map
+from .ldutil import compact, first, local, node, prop, term, text, texts, types, when
 from .recurrence import frequency, is_weekly, occurrences, rhythm_words
 
 FREE_PRICE = re.compile(r"^(?:gratuit|gratuite|free|entrée libre|entree libre|libre)\b", re.IGNORECASE)
@@ -92,8 +92,9 @@ def records(data: object) -> tuple[str, list[dict[str, object]]]:
     if is_datatourisme(nodes):
         # A flattened graph lists the city, the theme… as nodes of their own: only points of
         # interest, or nodes nothing refers to, are records.
-        chosen = [item for item in nodes if prop(item, "label", "name")
-                  and (_id(item) not in referenced or prop(item, "isLocatedAt", "takesPlaceAt"))]
+        # A point of interest without a label is still one: its row says the name is missing.
+        chosen = [item for item in nodes if prop(item, "isLocatedAt", "takesPlaceAt")
+                  or (prop(item, "label", "name") and _id(item) not in referenced)]
         mapper, fmt = map_datatourisme, "datatourisme"
     else:
         chosen = [
@@ -133,16 +134,29 @@ def _has_event_or_course(nodes: list[dict]) -> bool:
                for item in nodes for kind in types(item))
 
 
-def _resolve(value: object, index: dict[str, dict], depth: int) -> object:
-    """Replace {"@id": x} references by the node x of the graph (bounded depth: graphs may loop)."""
-    if depth > 6:
+# References followed from one top node: a chain deep enough for Course → instance → place →
+# address → city, and a budget against graphs whose nodes refer to each other many times over.
+MAX_REFERENCE_DEPTH = 6
+REFERENCE_BUDGET = 500
+MAX_NESTING = 40  # no listing nests deeper; a hostile file may
+
+
+def _resolve(value: object, index: dict[str, dict], depth: int, budget: list[int] | None = None,
+             nesting: int = 0) -> object:
+    """Replace {"@id": x} references by the node x of the graph, at any depth of nesting (lists
+    in lists included); `depth` counts the references followed, as graphs may loop."""
+    budget = [REFERENCE_BUDGET] if budget is None else budget
+    if nesting > MAX_NESTING:
         return value
     if isinstance(value, list):
-        return [_resolve(item, index, depth + 1) for item in value]
+        return [_resolve(item, index, depth, budget, nesting + 1) for item in value]
     if isinstance(value, dict):
-        if set(value) == {"@id"} and isinstance(value["@id"], str) and value["@id"] in index:
-            return {**_resolve(index[value["@id"]], index, depth + 1), "_ref": True}
-        return {key: _resolve(item, index, depth + 1) for key, item in value.items()}
+        reference = value.get("@id")
+        if (set(value) == {"@id"} and isinstance(reference, str) and reference in index
+                and depth < MAX_REFERENCE_DEPTH and budget[0] > 0):
+            budget[0] -= 1
+            return {**_resolve(index[reference], index, depth + 1, budget, nesting + 1), "_ref": True}
+        return {key: _resolve(item, index, depth, budget, nesting + 1) for key, item in value.items()}
     return value
 
 
@@ -178,6 +192,19 @@ def _kind(item: dict, weekly: bool = False) -> str | None:
     if any(kind.endswith("Event") or kind in EVENT_TYPES for kind in kinds):
         return "regular_class" if weekly else "amateur_event"
     return None
+
+
+ACTIVITY_TYPES = {"Course", "CourseInstance", "EventSeries", "Festival", "TheaterGroup", "DanceGroup", "MusicGroup",
+                  "PerformingGroup"}
+
+
+def _nature(item: dict) -> str | None:
+    """"activity" for an event, a course or a group; "place" for a place; None for a node that
+    is neither (an organisation)."""
+    kinds = types(item)
+    if any(kind.endswith("Event") or kind in EVENT_TYPES or kind in ACTIVITY_TYPES for kind in kinds):
+        return "activity"
+    return None if _is_organisation_only(item) else "place"
 
 
 def _address_fields(address: object) -> dict[str, object]:
@@ -313,7 +340,9 @@ def map_datatourisme(item: dict) -> dict[str, object]:
         if isinstance(period, dict) and prop(period, "startDate")
     ]
     themes = prop(item, "hasTheme")
+    event = bool(places) or any(kind.endswith("Event") for kind in types(item))
     return compact({
+        NATURE: "activity" if event else "place",
         "external_id": text(item.get("@id")) or text(prop(item, "identifier")),
         "name": text(prop(item, "label")),
         "description": text(prop(description, "description")) or text(prop(description, "shortDescription")),
@@ -344,7 +373,7 @@ def _schedules(item: dict) -> tuple[list[dict], list[dict]]:
         for schedule in _as_list(prop(item, key)):
             if not isinstance(schedule, dict):
                 continue
-            days = [re.split(r"[/:#]", text(day))[-1] for day in _as_list(prop(schedule, "byDay")) if text(day)]
+            days = [term(day) for day in _as_list(prop(schedule, "byDay")) if term(day)]
             rhythm = frequency(text(prop(schedule, "repeatFrequency")))
             if not is_weekly(rhythm) and (days or prop(schedule, "byMonthDay")):
                 dated = occurrences(rhythm, days, _numbers(prop(schedule, "byMonthWeek")),
@@ -397,15 +426,32 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value] if value is not None else []
 
 
-def _physical(value: object) -> dict | None:
-    """The place among a node's locations (schema.org allows a VirtualLocation beside it)."""
-    places = [item for item in _as_list(value) if isinstance(item, dict)]
-    return next((item for item in places if "VirtualLocation" not in types(item)), None)
+def _online_link(item: dict) -> str | None:
+    """The address of an online event (a VirtualLocation's url): how to join it."""
+    return next((text(prop(place, "url")) for place in _as_list(prop(item, "location"))
+                 if isinstance(place, dict) and "VirtualLocation" in types(place) and text(prop(place, "url"))), None)
+
+
+def _places(item: dict) -> list[dict]:
+    """Every physical place of a node: its locations, then its course instances' (schema.org
+    allows several), each once."""
+    instances = [sub for sub in _as_list(prop(item, "hasCourseInstance")) if isinstance(sub, dict)]
+    found: dict[str, dict] = {}
+    for holder in [item, *instances]:
+        for place in _as_list(prop(holder, "location")):
+            if isinstance(place, dict) and "VirtualLocation" not in types(place):
+                key = _id(place) or repr((text(prop(place, "name")), _address_fields(prop(place, "address"))))
+                found.setdefault(key, place)
+    return list(found.values())
+
+
+def _place_name(place: dict) -> str:
+    return text(prop(place, "name")) or _address_fields(prop(place, "address")).get("address") or "?"
 
 
 def map_schema_org(item: dict) -> dict[str, object]:
-    instance = node(prop(item, "hasCourseInstance")) or {}
-    location = _physical(prop(item, "location")) or _physical(prop(instance, "location"))
+    places = _places(item)
+    location = places[0] if places else None
     if location is None and isinstance(first(prop(item, "location")), str):
         location = {"address": first(prop(item, "location"))}
     place = location or item
@@ -415,13 +461,14 @@ def map_schema_org(item: dict) -> dict[str, object]:
     timings, weekly = _schedules(item)
     organizer = node(prop(item, "organizer", "provider")) or {}
     return compact({
+        NATURE: _nature(item),
         "external_id": text(item.get("@id")) or text(prop(item, "identifier")) or text(prop(item, "url")),
         "name": text(prop(item, "name")),
         "description": text(prop(item, "description")),
         "venue_name": venue_name,
         **_address_fields(prop(place, "address") or prop(item, "address")),
         **_geo_fields(place if prop(place, "geo", "latitude") else item),
-        "website": text(prop(item, "url")),
+        "website": text(prop(item, "url")) or _online_link(item),
         "email": text(prop(item, "email")) or text(prop(place, "email")),
         "phone": text(prop(item, "telephone")) or text(prop(place, "telephone")),
         "timings": timings,
@@ -437,6 +484,7 @@ def map_schema_org(item: dict) -> dict[str, object]:
         "audiences": [t for a in _as_list(prop(item, "audience")) if isinstance(a, dict)
                       for t in texts(prop(a, "audienceType"))] or None,
         "accessibility": (_features(item) + (_features(place) if place is not item else [])) or None,
-        "status": EVENT_STATUS.get((text(prop(item, "eventStatus")) or "").rsplit("/", 1)[-1]),
+        "status": EVENT_STATUS.get(term(prop(item, "eventStatus")) or ""),
         **_offers(item),
+        NOTES: [other_places_note([_place_name(place) for place in places[1:]])] if len(places) > 1 else None,
     })

@@ -60,6 +60,17 @@ def text(value: object) -> str | None:
     return str(picked).strip() or None
 
 
+def term(value: object) -> str | None:
+    """The local name of an enumeration value, however it is written: « EventCancelled »,
+    « schema:EventCancelled », « https://schema.org/EventCancelled » or {"@id": …}."""
+    picked = first(value) if isinstance(value, list) else value
+    if isinstance(picked, dict):
+        picked = picked.get("@id") if isinstance(picked.get("@id"), str) else first(picked)
+    if picked is None or isinstance(picked, (dict, list)):
+        return None
+    return re.split(r"[/:#]", str(picked).strip())[-1] or None
+
+
 def texts(value: object) -> list[str]:
     """Every text of a multi-valued property (lists, language maps of lists, « a, b » strings)."""
     if is_lang_map(value):  # French first; another language when French is empty

@@ -16,6 +16,7 @@ from importers.normalise.numbers import parse_price
 from importers.normalise.text import markdown_html
 from portal.listings.enums import ListingType
 
+from .base import NOTES, other_places_note
 from .ldutil import compact, first, text, texts
 
 ODS_MARKERS = {"firstdate_begin", "location_coordinates", "location_name", "timings", "location_city"}
@@ -95,8 +96,17 @@ def ods_columns(columns) -> bool:
     return "title_fr" in columns and bool(ODS_MARKERS & set(columns))
 
 
+def _location(value: object) -> tuple[dict, list[str]]:
+    """An event's place, and the remark on the others when a list gives several."""
+    places = [item for item in (value if isinstance(value, list) else [value]) if isinstance(item, dict)]
+    if not places:
+        return {}, []
+    others = [text(item.get("name")) or text(item.get("address")) or "?" for item in places[1:]]
+    return places[0], [other_places_note(others)] if others else []
+
+
 def map_v2(event: dict) -> dict[str, object]:
-    location = event.get("location") if isinstance(event.get("location"), dict) else {}
+    location, notes = _location(event.get("location"))
     registration = _registration(event.get("registration"))
     age = event.get("age") if isinstance(event.get("age"), dict) else {}
     links = event.get("links") if isinstance(event.get("links"), list) else []
@@ -131,6 +141,7 @@ def map_v2(event: dict) -> dict[str, object]:
         "status": _status(event.get("status")),
         "accessibility": _accessibility(event.get("accessibility")),
         **_prices(text(event.get("conditions"))),
+        NOTES: notes,
     })
 
 
@@ -194,6 +205,8 @@ def _maybe_json(value: object) -> object:
 
 
 def _timings(value: object) -> list[dict[str, object]]:
+    if isinstance(value, dict):  # one timing, not in a list
+        value = [value]
     if not isinstance(value, list):
         return []
     return [
