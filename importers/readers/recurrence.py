@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import DAILY, FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, YEARLY, rrule
 
+from importers.normalise.dates import NIGHT_ENDS
+
 DAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR, "saturday": SA, "sunday": SU}
 DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 WORDS = {"daily": (DAILY, 1), "weekly": (WEEKLY, 1), "biweekly": (WEEKLY, 2), "monthly": (MONTHLY, 1),
@@ -67,12 +69,15 @@ def occurrences(rhythm: tuple[int, int], days: list[str], month_weeks: list[int]
     bounds = {"count": min(limit, MAX_OCCURRENCES)} if limit and not last_day else {"until": until}
     rule = rrule(rhythm[0], interval=rhythm[1], dtstart=dtstart, **bounds,
                  byweekday=weekdays or None, bymonthday=[day for day in month_days if day] or None)
+    # 22:00 → 01:00: a night out ends the next day (a daytime end before the start stays, to be refused).
+    next_day = timedelta(days=1) if begins and ends and ends < begins and ends < NIGHT_ENDS else timedelta(0)
     dated = []
     for moment in rule:
         if len(dated) >= MAX_OCCURRENCES:
             break
+        finish = datetime.combine(moment.date() + next_day, ends).isoformat(timespec="minutes") if ends else None
         dated.append({"begin": moment.isoformat(timespec="minutes") if begins else moment.date().isoformat(),
-                      "end": datetime.combine(moment.date(), ends).isoformat(timespec="minutes") if ends else None})
+                      "end": finish})
     return dated
 
 

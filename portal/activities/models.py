@@ -120,7 +120,8 @@ class ActivitySlot(db.Model):
 
     __table_args__ = (
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
-        CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="slot_order"),
+        # An end before the start is the next day's (« vendredi 22h-1h »).
+        CheckConstraint("ends_at IS NULL OR ends_at <> starts_at", name="slot_order"),
     )
 
 

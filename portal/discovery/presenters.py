@@ -60,14 +60,19 @@ def ages_text(activity) -> str | None:
     return None
 
 
+def _clock_text(value) -> str:
+    """« 9 h », « 18 h 30 », « 0 h 30 »: the hour without a leading zero, as French writes it."""
+    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+
+
 def slot_rows(activity) -> list[tuple[str, str]]:
+    """(day, hours) per weekly slot; an end before the start is the next day's (« 22 h à 1 h »)."""
     rows = []
     for slot in activity.slots:
         day = str(labels.WEEKDAYS[slot.weekday])
-        hours = slot.starts_at.strftime("%H:%M").replace(":", " h ").replace(" h 00", " h")
-        if slot.ends_at:
-            end = slot.ends_at.strftime("%H:%M").replace(":", " h ").replace(" h 00", " h")
-            hours = _("%(start)s à %(end)s", start=hours, end=end)
+        hours = _clock_text(slot.starts_at)
+        if slot.ends_at is not None:
+            hours = _("%(start)s à %(end)s", start=hours, end=_clock_text(slot.ends_at))
         rows.append((day, hours))
     return rows
 
