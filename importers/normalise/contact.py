@@ -115,12 +115,18 @@ def clean_phone(value: object) -> str | None:
         digits = "0" + digits
     if re.fullmatch(r"0\d{9}", digits):
         return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+    wrong_length = FieldError("phone", raw, f"Le numéro {quote(raw)} n'a pas le bon nombre de chiffres.")
+    if digits.startswith("0"):  # a French number written nationally has ten digits (« 01 49 33 66 0 » lacks one)
+        raise wrong_length
     try:
         number = phonenumbers.parse(digits if digits.startswith("+") else first, "FR")
     except phonenumbers.NumberParseException:
         raise FieldError("phone", raw, f"{quote(raw)} n'est pas un numéro de téléphone.") from None
-    if not phonenumbers.is_possible_number(number):
-        raise FieldError("phone", raw, f"Le numéro {quote(raw)} n'a pas le bon nombre de chiffres.")
+    # phonenumbers keeps the 0 after « +33 (0) » as part of the number when the rest is too short,
+    # which makes « +33 (0)1 48 39 52 4 » look long enough: that 0 is the French trunk prefix.
+    trunk_zero_kept = number.country_code in FRENCH_COUNTRY_CODES and number.italian_leading_zero
+    if trunk_zero_kept or not phonenumbers.is_possible_number(number):
+        raise wrong_length
     national = str(number.national_number)
     if number.country_code in FRENCH_COUNTRY_CODES and len(national) == 9:
         digits = "0" + national

@@ -150,10 +150,10 @@ def _decimal(value: object, field: str) -> Decimal | None:
 
 class Price(NamedTuple):
     """A price as a partner writes it: the lowest and highest amounts in euros (equal for one
-    amount), what one payment covers ("year", "term", "month", "week", "session", "hour" or
-    None when not said), whether it is free (None when not said), and whether the text says
-    more than that (a free contribution, a membership fee besides the price): then it is kept
-    in the partner's words as well."""
+    amount; no lowest for a ceiling, « jusqu'à 15 € »), what one payment covers ("year", "term",
+    "month", "week", "session", "hour" or None when not said), whether it is free (None when not
+    said), and whether the text says more than that (a free contribution, a membership fee besides
+    the price, a ceiling or a floor): then it is kept in the partner's words as well."""
 
     minimum: Decimal | None
     maximum: Decimal | None
@@ -189,6 +189,17 @@ _PERIODS = tuple(
     ("month", re.compile(r"\bmensuel(?:le)?s?\b")), ("week", re.compile(r"\bhebdo(?:madaire)?s?\b")),
     ("hour", re.compile(r"/\s*h\b|\bhoraire\b")),
 )
+# One amount as a ceiling (« jusqu'à 15 € », « max. 15 € », « 15 € maximum ») or a floor (« dès 15 € »,
+# « à partir de 15 € », « 15 € minimum »): the words right before or after the amount and its currency.
+_MONEY = rf"(?:{_AMOUNT.pattern})\s*(?:€|eur(?:os?)?\b)(?:\s*/\s*[a-z]+)?"
+
+
+def _bound(before: str, after: str) -> re.Pattern:
+    return re.compile(rf"(?<![a-z])(?:{before})\.?\s*:?\s*{_MONEY}|{_MONEY}\s*(?:{after})(?![a-z])")
+
+
+_CEILING = _bound(r"jusqu'?\s*a|au plus|(?:au )?max(?:i|imum)?", r"au plus|(?:au )?max(?:i|imum)?")
+_FLOOR = _bound(r"a partir de|des|au moins|min(?:i|imum)?", r"au moins|(?:au )?min(?:i|imum)?|et plus|et \+")
 # What a price written without a currency may hold besides its amounts: « 12,50 », « 30 - 150 »,
 # « Tarif : de 30 à 150 », « 120 par an ».
 _BARE_PRICE = re.compile(r"(?:(?:tarifs?|prix|cout|montant)\s*:?\s*)?(?:(?:de|entre)\s+)?#(?:\s*(?:a|-|–|et)\s*#)?")
@@ -238,7 +249,10 @@ def parse_price(value: object, field: str) -> Price | None:
     « Payant » (not free, no amount). Free for some and paid for others (« Gratuit pour les
     moins de 12 ans, 8 € ») is 0 to 8 €, not free, as the OpenAgenda reader says it. Several
     periods in one cell (« 120 €/an ou 45 €/trimestre ») give no period. A membership fee beside
-    the price (« Adhésion 20 € + 5 €/séance ») is not part of its range: 5 € per session, noted."""
+    the price (« Adhésion 20 € + 5 €/séance ») is not part of its range: 5 € per session, noted.
+    A ceiling (« jusqu'à 15 € », « 15 € max ») is a highest amount without a lowest; a floor
+    (« dès 15 € », « 15 € minimum ») is its amount, as any single amount, which stays a minimum
+    alone in the price columns: both noted, the columns cannot tell them from an exact price."""
     if is_blank(value):
         return None
     if isinstance(value, (bool, int, float, Decimal)):
@@ -270,7 +284,13 @@ def parse_price(value: object, field: str) -> Price | None:
     low, high = min(amounts), max(amounts)
     if high == 0:
         return Price(low, high, period, not paid, noted)
-    return Price(Decimal(0) if free else low, high, period, False, noted)
+    if free:
+        return Price(Decimal(0), high, period, False, noted)
+    if len(amounts) == 1 and _CEILING.search(text):
+        return Price(None, high, period, False, True)
+    if len(amounts) == 1 and _FLOOR.search(text):
+        noted = True
+    return Price(low, high, period, False, noted)
 
 
 PERIODS = frozenset(period.value for period in PricePeriod)

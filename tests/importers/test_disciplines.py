@@ -31,6 +31,39 @@ def test_match_disciplines(value, slugs, tags):
     assert match_disciplines(value) == (slugs, tags)
 
 
+@pytest.mark.parametrize(("value", "slugs", "tags"), [
+    # « musical » is any music, not musical theatre.
+    ("Éveil musical", ["musique"], []),
+    ("Atelier musical", ["musique"], []),
+    ("Parcours musical", ["musique"], ["Parcours musical"]),
+    ("Jardin musical", ["musique"], ["Jardin musical"]),
+    ("Comédie musicale", ["comedie-musicale"], []),
+    ("Comédies musicales", ["comedie-musicale"], []),
+    ("Théâtre musical", ["comedie-musicale"], []),
+    ("Conte musical", ["conte"], []),
+    # « classique » and « contemporain » say a style of any art, not a dance.
+    ("Guitare classique", ["instruments"], ["Guitare classique"]),
+    ("Chant classique", ["chant-chorale"], ["Chant classique"]),
+    ("Théâtre classique", ["theatre-jeu"], ["Théâtre classique"]),
+    ("Danse classique", ["danse-classique"], []),
+    ("Danse : classique", ["danse-classique"], []),
+    ("Ballet", ["danse-classique"], []),
+    ("Art contemporain", [], ["Art contemporain"]),
+    ("Théâtre contemporain", ["theatre-jeu"], ["Théâtre contemporain"]),
+    ("Écriture contemporaine", ["ecriture"], ["Écriture contemporaine"]),
+    ("Danses contemporaines", ["danse-contemporaine"], []),
+    # « groupe » is any group, not a rock band.
+    ("Groupe de théâtre", ["theatre-jeu"], ["Groupe de théâtre"]),
+    ("Groupe vocal", ["chant-chorale"], ["Groupe vocal"]),
+    ("Groupe de rock", ["musiques-actuelles"], ["Groupe de rock"]),
+    # « salon » is a fair or an exhibition, not ballroom dance.
+    ("Salon du livre", [], ["Salon du livre"]),
+    ("Danses de salon", ["danse-salon"], []),
+])
+def test_common_course_titles_are_not_filed_under_a_sub_discipline_by_one_broad_word(value, slugs, tags):
+    assert match_disciplines(value) == (slugs, tags)
+
+
 def test_every_vocabulary_label_matches_its_own_slug():
     for slug, label_fr, *_ in iter_disciplines():
         found, tags = match_disciplines(label_fr)

@@ -55,6 +55,8 @@ def test_clean_email_refuses(value):
     ("01.48.39.52.46", "01 48 39 52 46"),
     ("+33 1 48 39 52 46", "01 48 39 52 46"),
     ("+33 (0)1 48 39 52 46", "01 48 39 52 46"),
+    ("+33 0 1 48 39 52 46", "01 48 39 52 46"),
+    ("0 800 123 456", "08 00 12 34 56"),
     ("0033148395246", "01 48 39 52 46"),
     ("148395246", "01 48 39 52 46"),        # leading zero lost in a spreadsheet
     (148395246.0, "01 48 39 52 46"),
@@ -63,6 +65,7 @@ def test_clean_email_refuses(value):
     ("+262 262 12 34 56", "02 62 12 34 56"),  # La Réunion
     ("+32 2 123 45 67", "+32 2 123 45 67"),   # Belgium stays international
     ("0032 2 123 45 67", "+32 2 123 45 67"),
+    ("+39 06 1234 5678", "+39 06 1234 5678"),  # Italy keeps its leading zero
     ("", None),
 ])
 def test_clean_phone(value, expected):
@@ -75,3 +78,16 @@ def test_clean_phone_refuses(value):
         clean_phone(value)
     assert caught.value.field == "phone"
     assert "numéro" in caught.value.message
+
+
+@pytest.mark.parametrize("value", [
+    "01 49 33 66 0", "06 12 34 56 7",   # a digit missing: not to be stored as « +33 014933660 »
+    "01.49.33.66", "01 49 33 66 000",
+    "0262 12 34 5",                      # La Réunion, written nationally
+    "+33 (0)1 48 39 52 4", "0033 (0)1 48 39 52 4", "+262 (0)262 12 34 5",  # the trunk 0 is not a digit
+])
+def test_clean_phone_refuses_a_french_number_of_the_wrong_length(value):
+    with pytest.raises(FieldError) as caught:
+        clean_phone(value)
+    assert caught.value.field == "phone"
+    assert caught.value.message == f"Le numéro « {value} » n'a pas le bon nombre de chiffres."

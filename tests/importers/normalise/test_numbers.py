@@ -5,6 +5,8 @@ import pytest
 
 from importers.normalise import FieldError, parse_bool, parse_decimal, parse_int
 from importers.normalise.numbers import Price, parse_price
+from importers.records import normalise
+from portal.listings.enums import ListingType
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -181,6 +183,72 @@ def test_parse_price_reads_prices_as_partners_write_them(value, expected):
 def test_a_membership_fee_beside_the_price_is_noted_not_taken_for_its_range(value, expected):
     minimum, maximum, period = expected
     assert parse_price(value, "price") == Price(Decimal(minimum), Decimal(maximum), period, False, True)
+
+
+@pytest.mark.parametrize(("value", "maximum", "period"), [
+    ("jusqu'à 15 €", "15", None),
+    ("Jusqu’à 15 euros", "15", None),
+    ("15 € max", "15", None),
+    ("15€ maxi", "15", None),
+    ("15 € maximum", "15", None),
+    ("15 € au maximum", "15", None),
+    ("au plus 15 €", "15", None),
+    ("max. 15 €", "15", None),
+    ("Tarif maximum : 15 €", "15", None),
+    ("jusqu'à 3 000 €", "3000", None),
+    ("jusqu'à 3\u00a0000 €", "3000", None),
+    ("jusqu'à 1.200 € par an", "1200", "year"),
+    ("15 €/séance maximum", "15", "session"),
+])
+def test_a_ceiling_is_a_highest_amount_without_a_lowest(value, maximum, period):
+    assert parse_price(value, "price_min") == Price(None, Decimal(maximum), period, False, True)  # and noted
+
+
+@pytest.mark.parametrize(("value", "minimum", "period"), [
+    ("à partir de 15 €", "15", None),
+    ("A partir de 15€", "15", None),
+    ("dès 15 €", "15", None),
+    ("15 € minimum", "15", None),
+    ("min. 15 €", "15", None),
+    ("au moins 15 €", "15", None),
+    ("15 € et plus", "15", None),
+    ("dès 90 € par trimestre", "90", "term"),
+])
+def test_a_floor_is_its_amount_and_is_noted(value, minimum, period):
+    assert parse_price(value, "price_min") == Price(Decimal(minimum), Decimal(minimum), period, False, True)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("de 5 à 15 € max", _price("5", "15")),                          # a range: both its ends
+    ("Gratuit jusqu'à 12 ans, 8 €", _price("0", "8")),               # « jusqu'à » says an age, not a price
+    ("8 € jusqu'à 12 ans", _price("8", "8")),
+])
+def test_bound_words_about_something_else_than_the_amount_change_nothing(value, expected):
+    assert parse_price(value, "price_min") == expected
+
+
+@pytest.mark.parametrize(("value", "stored"), [
+    ("jusqu'à 15 €", (None, 15)),
+    ("15 € max", (None, 15)),
+    ("au plus 15 €", (None, 15)),
+    ("jusqu'à 3 000 €", (None, 3000)),
+    ("à partir de 15 €", (15, None)),
+    ("dès 15 €", (15, None)),
+    ("15 € minimum", (15, None)),
+    ("15 €", (15, None)),
+])
+def test_a_single_price_column_stores_a_ceiling_as_the_maximum_and_a_floor_as_the_minimum(value, stored):
+    record = normalise({"name": "Atelier", "price_min": value}, {"price_min": "Tarif"}, ListingType.activity)
+    assert (record.values.get("price_min"), record.values.get("price_max")) == stored
+    assert record.warnings == []
+    if value != "15 €":
+        assert record.values["price_notes"] == value  # the columns alone would read « 15 € »
+
+
+def test_a_ceiling_in_the_maximum_column_is_that_maximum():
+    record = normalise({"name": "Atelier", "price_min": "dès 5 €", "price_max": "jusqu'à 15 €"}, {},
+                       ListingType.activity)
+    assert (record.values["price_min"], record.values["price_max"]) == (5, 15)
 
 
 def test_parse_price_of_nothing_is_none():
