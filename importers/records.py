@@ -256,11 +256,19 @@ NOT_WEEKLY = re.compile(r"\bsur\s+(?:deux|2|trois|3)\b|\b(?:1er|1re|premier|prem
                         r"\bsemaines?\s+(?:paires|impaires)\b", re.IGNORECASE)
 
 
+# Key of the fields whose cell was refused on a row: what is stored for them is kept (a cell
+# gone bad in a later export does not erase the good value of the earlier one).
+REFUSED = "_refused"
+
+
 def _problem(record: CanonicalRecord, name: str, column: str | None, value, message: str) -> None:
     if name in HARD_FIELDS:
         record.errors.append(RowError(column, value, message))
     else:
         record.values.pop(name, None)
+        refused = record.values.setdefault(REFUSED, [])
+        if name not in refused:
+            refused.append(name)
         record.warnings.append(f"« {column or name} » ignoré : {message}")
 
 

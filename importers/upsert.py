@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from importers.accessibility import empty_columns
 from importers.bulk import copy_insert
-from importers.records import content_hash
+from importers.records import REFUSED, content_hash
 from importers.runs import local_date
 from portal.activities.models import Activity, ActivitySlot, ActivityTiming, activity_discipline, activity_tag
 from portal.geo.names import slugify
@@ -78,6 +78,7 @@ FIELD_COLUMNS = {
     "latitude": ("location", "location_precision", "location_commune_code"),
     "longitude": ("location", "location_precision", "location_commune_code"),
     "lat_lon": ("location", "location_precision", "location_commune_code"),
+    "point": ("location", "location_precision", "location_commune_code"),
     "commune_name": ("commune_code",), "insee_code": ("commune_code",),
     "registration_url": ("registration_url", "booking_url"),
     "accessibility": ("access_motor", "access_visual", "access_hearing", "access_mental", "step_free_entrance",
@@ -234,7 +235,8 @@ class Writer:
                     row.status = "updated"
                 continue
             columns = _columns(self.listing_type, values, row.location, row.slug)
-            protected = protected_columns([*hand_edited, *self.kept_fields])
+            # Kept as stored: fields edited by hand, columns gone from the file, cells refused.
+            protected = protected_columns([*hand_edited, *self.kept_fields, *values.get(REFUSED, ())])
             kept = {k: v for k, v in columns.items() if k not in protected}
             if protected:
                 kept_by_hand[listing_id] = protected

@@ -1,6 +1,7 @@
 """What happens across runs of one source: saved profiles on a changed file, source dates,
 records coming back, places an agenda stops using, merged venues, unreadable rows."""
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
@@ -291,3 +292,38 @@ def test_rows_pasted_in_an_old_encoding_update_their_records_without_garbling_th
             "SELECT v.name FROM venue v JOIN import_source s ON s.id = v.source_id "
             "WHERE s.name = 'salles-mixte' ORDER BY v.external_id")).scalars().all()
         assert names == ["Salle Jaurès", "Théâtre de l'Œuvre – Fête"]
+
+
+def test_a_cell_gone_bad_in_the_next_export_keeps_the_value_stored_from_the_earlier_one(app, db_session, tmp_path):
+    header = "Réf;Atelier;Tarif;Courriel;Horaires;Lieu;Adresse;CP;Ville\n"
+    good = tmp_path / "v1.csv"
+    good.write_text(header + "B1;Atelier vidéo;120 €/an;video@mjc.example;mercredi 14h-16h;MJC;18 rue Hoche;"
+                             "93500;Pantin\n", encoding="utf-8")
+    run_import(app, db_session, good, source="mjc", kind=ListingType.activity)
+    stored = "SELECT price_min, price_period::text, email, title, (SELECT count(*) FROM activity_slot s " \
+             "WHERE s.activity_id = a.id) FROM activity a WHERE external_id = 'B1'"
+    assert tuple(db_session.execute(text(stored)).one()) == (120, "year", "video@mjc.example", "Atelier vidéo", 1)
+    bad = tmp_path / "v2.csv"
+    bad.write_text(header + "B1;Atelier vidéo (ados);Nous contacter;video(at)mjc.example;le mercredi;MJC;18 rue Hoche;"
+                            "93500;Pantin\n", encoding="utf-8")
+    run = run_import(app, db_session, bad, source="mjc", kind=ListingType.activity)
+    assert run.updated_count == 1
+    [item] = run.report_items
+    assert {warning.split(" ignoré")[0] for warning in item["warnings"]} >= {"« Tarif »", "« Courriel »", "« Horaires »"}
+    # The good cells of the row are written; the refused ones leave what was stored.
+    assert tuple(db_session.execute(text(stored)).one()) == (120, "year", "video@mjc.example",
+                                                             "Atelier vidéo (ados)", 1)
+
+
+def test_a_refused_point_on_a_later_export_keeps_the_stored_point(app, db_session, tmp_path):
+    header = "id;nom;ville;latitude;longitude\n"
+    good = tmp_path / "v1.csv"
+    good.write_text(header + "S1;Salle Hoche;Pantin;48.8944;2.4094\n", encoding="utf-8")
+    run_import(app, db_session, good, source="salles")
+    bad = tmp_path / "v2.csv"
+    bad.write_text(header + "S1;Salle Hoche;Pantin;48.8944;250\n", encoding="utf-8")
+    run = run_import(app, db_session, bad, source="salles")
+    assert any("ignoré" in warning for item in run.report_items for warning in item["warnings"])
+    assert tuple(db_session.execute(text(
+        "SELECT round(ST_X(location::geometry)::numeric, 4), location_precision FROM venue WHERE external_id = 'S1'")).one()
+    ) == (Decimal("2.4094"), "given")
