@@ -226,7 +226,7 @@ def suggest_mapping(columns: list[str], sample: list[dict], listing_type: str | 
     """{column header: canonical field} for the columns Boussole can use, best evidence first.
     For a venue or a resource (`listing_type`), the place's name is the listing's own when no
     other column names it (« Nom de la salle » in a list of rehearsal rooms)."""
-    candidates: list[tuple[float, int, str, str]] = []
+    candidates: list[tuple[float, int, str, str, float]] = []
     for position, column in enumerate(columns):
         headers = header_scores(column)
         if OTHER_WORDS.intersection(fold_header(column).split()) and not any(s == 1.0 for s in headers.values()):
@@ -236,14 +236,15 @@ def suggest_mapping(columns: list[str], sample: list[dict], listing_type: str | 
         for field in FIELDS:
             score = _score(field, headers.get(field, 0.0), content, len(values))
             if score >= MIN_SCORE:
-                candidates.append((score, -position, column, field))
+                candidates.append((score, -position, column, field, headers.get(field, 0.0)))
     mapping: dict[str, str] = {}
     used_fields: set[str] = set()
-    for score, _position, column, field in sorted(candidates, reverse=True):
+    for _score_, _position, column, field, header in sorted(candidates, reverse=True):
         if column in mapping:
             continue
-        # A field spread over several columns takes each column whose header names it.
-        if field in used_fields and not (field in MULTI_COLUMN_FIELDS and score >= MULTI_COLUMN_SCORE):
+        # A field spread over several columns takes each column whose header names it, whatever
+        # its cells (« N° voie » holds numbers; a few « à définir » among the hours).
+        if field in used_fields and not (field in MULTI_COLUMN_FIELDS and header >= MULTI_COLUMN_SCORE):
             continue
         mapping[column] = field
         used_fields.add(field)

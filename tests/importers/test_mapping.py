@@ -232,3 +232,16 @@ def test_an_address_split_into_number_street_type_and_name_is_one_address():
     assert map_row({"N° voie": 12, "Type voie": "rue", "Nom voie": "de la Paix"},
                    {"N° voie": "address", "Type voie": "address", "Nom voie": "address"}, {}) == {
         "address": "12 rue de la Paix"}
+
+
+def test_a_field_over_several_columns_keeps_each_named_column_whatever_its_cells():
+    """Real cells: house numbers are digits, not addresses; a few hours « à définir »."""
+    columns = ["Code lieu", "N° voie", "Type voie", "Nom voie", "Commune"]
+    sample = [{"Code lieu": f"L{i}", "N° voie": str(i), "Type voie": "rue", "Nom voie": "Pleyel",
+               "Commune": "Saint-Denis"} for i in range(1, 11)]
+    assert [column for column, field in suggest_mapping(columns, sample).items() if field == "address"] == [
+        "N° voie", "Type voie", "Nom voie"]
+    hours = ["18h-19h", "à définir", "14h-16h", "à définir", "10h-11h", "à définir", "9h-10h"]
+    sample = [{"Réf": f"H{i}", "Cours": f"Cours {i}", "Jour": "Lundi", "Horaire": hour} for i, hour in enumerate(hours)]
+    mapping = suggest_mapping(["Réf", "Cours", "Jour", "Horaire"], sample, "activity")
+    assert (mapping["Jour"], mapping["Horaire"]) == ("schedule", "schedule")

@@ -323,3 +323,15 @@ def test_a_workbook_with_a_two_line_header_of_merged_group_cells_imports_with_th
         "SELECT v.name, v.phone, v.email FROM venue v JOIN import_source s ON s.id = v.source_id "
         "WHERE s.name = 'deux-lignes'")).one()
     assert tuple(venue) == ("MJC Bréguet", "01 48 47 00 00", "mjc@example.org")
+
+
+def test_hours_to_be_set_on_a_few_rows_do_not_drop_the_others_hours(app, db_session, tmp_path):
+    path = tmp_path / "cours.csv"
+    hours = ["18h-19h", "à définir", "14h-16h", "à définir", "10h-11h", "à définir", "9h-10h"]
+    path.write_text("Réf;Cours;Jour;Horaire\n" + "".join(f"H{i};Cours {i};Lundi;{hour}\n"
+                                                           for i, hour in enumerate(hours)), encoding="utf-8")
+    run = run_import(app, db_session, path, source="horaires", kind=ListingType.activity)
+    assert run.created_count == 7
+    assert db_session.execute(text("SELECT count(*) FROM activity_slot")).scalar_one() == 4
+    warned = {item["row_number"]: item["warnings"] for item in run.report_items if item["warnings"]}
+    assert sorted(warned) == [3, 5, 7]  # the rows « à définir », not the others
