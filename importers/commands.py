@@ -14,7 +14,7 @@ from importers.api import preview_mapping, run_import, start_background_import
 from importers.feeds import FetchError
 from importers.runs import STATUS_WORDS, local_time, run_path, run_report
 from importers.fields import FIELDS
-from importers.mapping import MappingError, parse_corrections
+from importers.mapping import MappingError, field_named, parse_corrections
 from importers.models import ImportProfile, ImportRun, ImportSource
 from importers.options import ImportAbort, ImportOptions
 from importers.readers import ImportFileError
@@ -29,7 +29,10 @@ def _constants(values: tuple[str, ...]) -> dict[str, str]:
         if "=" not in value:
             raise Refused(f"« {value} » : la forme attendue est champ=valeur.", "--set")
         key, _, val = value.partition("=")
-        constants[key.strip()] = val.strip()
+        field = field_named(key.strip())  # « commune_name », « Commune », « ville »
+        if field is None:
+            raise Refused(f"Champ inconnu : « {key.strip()} ». Champs possibles : {', '.join(FIELDS)}.", "--set")
+        constants[field] = val.strip()
     return constants
 
 

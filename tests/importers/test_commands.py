@@ -185,3 +185,17 @@ def test_an_unreachable_feed_says_why_in_words(app, db_session):
     assert result.exit_code == 1
     assert f"Flux injoignable : {url} (serveur introuvable ou connexion refusée)." in result.output
     assert "ConnectionError" not in result.output
+
+
+def test_set_takes_a_field_by_its_name_or_label_and_refuses_an_unknown_one(app, db_session, tmp_path):
+    path = tmp_path / "salles.csv"
+    path.write_text("Identifiant;Nom;Adresse\nK1;Salle Hoche;18 rue Hoche\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", "run", str(path), "--source", "hoche", "--set", "foo=1"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Erreur : --set : Champ inconnu : « foo ». Champs possibles : external_id, name")
+    result = runner.invoke(args=["import", "run", str(path), "--source", "hoche", "--set", "Commune=Pantin",
+                                 "--set", "cp=93500"])
+    assert result.exit_code == 0, result.output
+    assert db_session.execute(text("SELECT commune_code, postal_code FROM venue WHERE external_id = 'K1'")
+                              ).one() == ("93055", "93500")
