@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from importers.geocode import AddressQuery, BanGeocoder, GeocoderUnavailable
 from portal.geo.lookup import CommuneIndex, CommuneRef, communes_at_points
+from portal.geo.names import normalise_postal_code
 
 # An ambiguous commune name is read as the one in the département of at least this many of the
 # run's other rows, and this many times more than any other candidate's département.
@@ -47,6 +48,8 @@ class Locator:
             values = row.record.values
             commune = self.index.resolve(values.get("insee_code"), values.get("postal_code"),
                                          values.get("commune_name"))
+            if commune is not None and values.get("insee_code") and values.get("commune_name"):
+                commune = self._checked_code(row, commune)
             row.location = Location(commune_code=commune.insee_code if commune else None)
             if commune is not None:
                 self._departements[commune.departement_code] += 1
@@ -95,6 +98,26 @@ class Locator:
         for row in batch:
             if id(row) in ambiguous:
                 row.record.warnings.append(self._ambiguity_warning(row, ambiguous[id(row)], guessed.get(id(row))))
+
+    def _checked_code(self, row, commune: CommuneRef) -> CommuneRef:
+        """An INSEE code that another commune's name contradicts (a neighbour's code, a postal
+        code typed in the INSEE column): the name wins when the postal code agrees with it;
+        either way the row says so."""
+        values = row.record.values
+        named = self.index.by_commune_name(str(values["commune_name"]), values.get("postal_code"))
+        if named is None or named.insee_code == commune.insee_code:
+            return commune
+        code, postal = values["insee_code"], normalise_postal_code(values.get("postal_code"))
+        if postal and postal in named.postal_codes and postal not in commune.postal_codes:
+            row.record.warnings.append(
+                f"Le code INSEE {code} est celui de {commune.name}, pas de « {values['commune_name']} » "
+                f"({postal}) : {named.name} ({named.insee_code}) est retenue, comme le disent la commune et "
+                "le code postal.")
+            return named
+        row.record.warnings.append(
+            f"Le code INSEE {code} est celui de {commune.name}, pas de « {values['commune_name']} » : "
+            "le code INSEE est retenu, vérifiez la commune.")
+        return commune
 
     def _guess_ambiguous(self, rows: list, ambiguous: dict[int, list[CommuneRef]]
                          ) -> dict[int, tuple[CommuneRef, str]]:

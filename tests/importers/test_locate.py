@@ -78,3 +78,21 @@ def test_no_guess_against_a_postal_code_or_against_the_file_s_own_departement(ap
     run = run_import(app, db_session, reunion, source="reunion-seule")
     assert _stored(db_session, "reunion-seule")["Maison"][0] != "93066"
     assert "territoire du portail" not in _warnings(run).get(4, "")
+
+
+def test_an_insee_code_the_commune_and_postal_code_contradict_is_not_taken_silently(app, db_session, tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("Identifiant;Nom;Code postal;Commune;Code INSEE\n"
+                    "I1;MJC Montreuil;93100;Montreuil;93010\n"        # Bondy's code
+                    "I2;École de musique d'Avon;77210;Avon;77210\n"   # the postal code typed as INSEE
+                    "I3;Salle Hoche;;Pantin;93010\n"                  # no postal code to settle it
+                    "I4;Studio Aria;93500;Pantin;93055\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="codes")
+    stored = _stored(db_session, "codes")
+    assert stored["MJC Montreuil"][0] == "93048" and stored["École de musique d'Avon"][0] == "77014"
+    assert stored["Salle Hoche"][0] == "93010"
+    warnings = _warnings(run)
+    assert "Le code INSEE 93010 est celui de Bondy, pas de « Montreuil » (93100) : Montreuil (93048) est retenue" \
+        in warnings[2]
+    assert "Le code INSEE 93010 est celui de Bondy, pas de « Pantin » : le code INSEE est retenu" in warnings[4]
+    assert "INSEE" not in warnings.get(5, "")
