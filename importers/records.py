@@ -516,8 +516,9 @@ def _publics(record: CanonicalRecord, listing_type: ListingType, column_of: dict
 
 
 def content_hash(values: dict) -> str:
-    """Stable hash of the normalised values: equal hash = nothing changed at the source."""
-    payload = json.dumps({k: v for k, v in values.items() if k != "source_modified_at"},
+    """Stable hash of the normalised values: equal hash = nothing changed at the source. (Which
+    cells were refused is not content: their values are absent, and kept as stored.)"""
+    payload = json.dumps({k: v for k, v in values.items() if k not in ("source_modified_at", REFUSED)},
                          default=str, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
