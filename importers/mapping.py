@@ -122,7 +122,8 @@ OTHER_WORDS = {
     "surface", "superficie", "places", "fauteuils", "ecrans", "seances", "uu", "unite", "pdm", "evolution",
     "tranche", "budget", "depenses", "etp", "salaries", "benevoles", "temps", "region", "regions",
     "departement", "departements", "dep", "dept", "epci", "ept", "iris", "canton", "taux", "pourcentage",
-    "montant", "annee", "capacite", "jauge", "films", "semaines", "zone", "regioncnc", "siren", "accessible",
+    "montant", "annee", "capacite", "jauge", "films", "semaines", "zone", "regioncnc", "siren", "siret", "rna",
+    "accessible",
 }
 STOP_WORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "the", "of"}
 HEAD_BONUS = 0.1  # a synonym at the start of a longer header
@@ -137,6 +138,24 @@ ID_HEADS = {"code", "id", "identifiant", "ref", "reference", "numero", "num", "n
 ID_SUBJECTS = {"salle", "lieu", "atelier", "activite", "structure", "equipement", "etablissement", "bibliotheque",
                "cinema", "association", "ressource", "cours", "stage", "evenement", "fiche", "groupe", "ensemble",
                "site", "local", "studio", "ecole", "conservatoire", "theatre", "musee", "spectacle", "manifestation"}
+
+
+# « Nom de l'association », « Nom de la structure »: the listing's name only when no other
+# column names the listing itself (« Activité », « Nom du lieu »); else its organisation.
+ORGANISATION_WORDS = {"association", "structure", "organisme", "raison", "compagnie", "porteur", "porteuse"}
+ORGANISATION_NAME_SCORE = 0.6
+REPEATED_ID_SCORE = 0.8
+
+
+def _names_listing(header: str) -> bool:
+    words = fold_header(header).split()
+    return header_scores(header).get("name", 0.0) >= NAME_HEAD_SCORE and not ORGANISATION_WORDS.intersection(words)
+
+
+def _repeats(values: list[object]) -> bool:
+    """Values of which some come twice or more in the sample (at least three values)."""
+    texts = [str(value).strip().lower() for value in values]
+    return len(texts) >= 3 and len(set(texts)) < len(texts)
 
 
 def fold_header(header: object) -> str:
@@ -229,10 +248,18 @@ def suggest_mapping(columns: list[str], sample: list[dict], listing_type: str | 
     candidates: list[tuple[float, int, str, str, float]] = []
     for position, column in enumerate(columns):
         headers = header_scores(column)
+        values = _non_empty(column, sample)
+        if _repeats(values) and "external_id" in headers:
+            # An id names one record: repeated values are an association's « N° SIRET », house
+            # numbers… A header that says « id » outright stays the id (a file's duplicated ids are
+            # row errors), unless a column of unique values names the records better.
+            headers["external_id"] = REPEATED_ID_SCORE if headers["external_id"] == 1.0 else 0.0
         if OTHER_WORDS.intersection(fold_header(column).split()) and not any(s == 1.0 for s in headers.values()):
             continue
-        values = _non_empty(column, sample)
         content = content_scores(values)
+        if ORGANISATION_WORDS.intersection(fold_header(column).split()) and "name" in headers \
+                and any(_names_listing(other) for other in columns if other != column):
+            headers["name"] = min(headers["name"], ORGANISATION_NAME_SCORE)  # « Nom de l'association » beside « Activité »
         for field in FIELDS:
             score = _score(field, headers.get(field, 0.0), content, len(values))
             if score >= MIN_SCORE:

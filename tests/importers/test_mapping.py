@@ -245,3 +245,27 @@ def test_a_field_over_several_columns_keeps_each_named_column_whatever_its_cells
     sample = [{"Réf": f"H{i}", "Cours": f"Cours {i}", "Jour": "Lundi", "Horaire": hour} for i, hour in enumerate(hours)]
     mapping = suggest_mapping(["Réf", "Cours", "Jour", "Horaire"], sample, "activity")
     assert (mapping["Jour"], mapping["Horaire"]) == ("schedule", "schedule")
+
+
+def test_an_association_s_name_beside_its_activity_is_the_organisation_and_its_siret_no_id():
+    columns = ["Nom de l'association", "N° SIRET", "Activité", "Âge", "Commune"]
+    sample = [{"Nom de l'association": "Les Voix du Canal", "N° SIRET": "12345678900012", "Activité": activity,
+               "Âge": age, "Commune": "Pantin"}
+              for activity, age in (("Chorale du mardi", "adultes"), ("Chorale enfants", "6-10 ans"),
+                                    ("Éveil vocal", "4-5 ans"))]
+    assert suggest_mapping(columns, sample, "activity") == {
+        "Nom de l'association": "organization", "Activité": "name", "Âge": "audiences", "Commune": "commune_name"}
+    # Alone, the association's name is the listing's (a list of associations).
+    assert suggest_mapping(["Nom de l'association", "Commune"], sample)["Nom de l'association"] == "name"
+
+
+def test_a_column_whose_values_repeat_is_no_id():
+    """« Numéro » holds house numbers here (12 twice): « Code lieu » is the id."""
+    columns = ["Code lieu", "Nom du lieu", "Numéro", "Voie", "Commune"]
+    sample = [{"Code lieu": f"L{i}", "Nom du lieu": f"Salle {i}", "Numéro": number, "Voie": "rue Hoche",
+               "Commune": "Pantin"} for i, number in enumerate(["12", "3", "5", "12"])]
+    mapping = suggest_mapping(columns, sample)
+    assert mapping["Code lieu"] == "external_id" and "external_id" not in {
+        field for column, field in mapping.items() if column != "Code lieu"}
+    unique = [{"Numéro": str(i), "Nom": f"Salle {i}"} for i in range(5)]
+    assert suggest_mapping(["Numéro", "Nom"], unique)["Numéro"] == "external_id"
