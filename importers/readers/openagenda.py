@@ -105,8 +105,25 @@ def _location(value: object) -> tuple[dict, list[str]]:
     return places[0], [other_places_note(others)] if others else []
 
 
+# ISO codes of France and of its overseas territories, as OpenAgenda's countryCode may give them.
+FRENCH_COUNTRIES = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC", "TF"}
+
+
+def _abroad(location: dict) -> dict[str, object] | None:
+    """A place outside France (« countryCode »: « BE »): its address as written, and no French
+    commune looked up from its postal code (Tournai's 7500 is not Ardèche's 07500)."""
+    country = (text(location.get("countryCode")) or "").upper()
+    if not country or country in FRENCH_COUNTRIES:
+        return None
+    town = " ".join(part for part in (text(location.get("postalCode")), text(location.get("city"))) if part)
+    return {"address": ", ".join(part for part in (text(location.get("address")), town, country) if part),
+            "postal_code": None, "commune_name": None, "insee_code": None,
+            NOTES: [f"Lieu hors de France ({country}) : il n'est rattaché à aucune commune française."]}
+
+
 def map_v2(event: dict) -> dict[str, object]:
     location, notes = _location(event.get("location"))
+    abroad = _abroad(location) or {}
     registration = _registration(event.get("registration"))
     age = event.get("age") if isinstance(event.get("age"), dict) else {}
     links = event.get("links") if isinstance(event.get("links"), list) else []
@@ -141,7 +158,8 @@ def map_v2(event: dict) -> dict[str, object]:
         "status": _status(event.get("status")),
         "accessibility": _accessibility(event.get("accessibility")),
         **_prices(text(event.get("conditions"))),
-        NOTES: notes,
+        **abroad,
+        NOTES: notes + abroad.get(NOTES, []),
     })
 
 

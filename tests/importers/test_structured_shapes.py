@@ -175,3 +175,21 @@ def test_an_online_event_keeps_the_link_to_join_it(app, db_session, tmp_path):
     assert run.status is RunStatus.succeeded, run.report_items
     [row] = _activities(db_session, "so-online")
     assert row["website"] == "https://meet.example.org/ecriture"
+
+
+def test_an_agenda_place_abroad_is_not_given_a_french_commune(app, db_session, tmp_path):
+    tournai = {"name": "Maison de la culture", "address": "Boulevard des Frères Rimbaut", "city": "Tournai",
+               "postalCode": "7500", "countryCode": "BE"}
+    events = [{"uid": 8, "title": {"fr": "Rencontre de chorales"}, "location": tournai,
+               "timings": [{"begin": "2026-05-09T15:00:00+02:00", "end": "2026-05-09T18:00:00+02:00"}]},
+              {"uid": 9, "title": {"fr": "Bal"}, "location": {**PLACE_OA, "countryCode": "FR"},
+               "timings": [{"begin": "2026-05-10T15:00:00+02:00", "end": "2026-05-10T18:00:00+02:00"}]}]
+    run = run_import(app, db_session, _write(tmp_path, {"events": events}), source="oa-abroad",
+                     kind=ListingType.activity)
+    assert run.created_count == 2
+    places = dict(db_session.execute(text(
+        "SELECT v.name, coalesce(v.commune_code, '-') || ' ' || coalesce(v.postal_code, '-') || ' ' || v.address "
+        "FROM venue v JOIN import_source s ON s.id = v.source_id WHERE s.name = 'oa-abroad'")).all())
+    assert places == {"Maison de la culture": "- - Boulevard des Frères Rimbaut, 7500 Tournai, BE",
+                      "MJC": "93055 93500 3 rue X"}
+    assert any("Lieu hors de France (BE)" in message for message in _messages(run))
