@@ -30,6 +30,8 @@ def match_name(name: str) -> str:
             break
     value = re.sub(r"[-'’\s_.]+", " ", value).strip()
     words = [ABBREVIATIONS.get(w, w) for w in value.split()]
+    if len(words) > 1 and "cedex" in words[-2:]:  # « Bobigny Cedex », « SAINT-DENIS CEDEX 1 »: mail sorting
+        words = words[:words.index("cedex", len(words) - 2)]
     return " ".join(words)
 
 

@@ -16,6 +16,8 @@ from portal.geo.repository import find_commune
     ({"code": "75108"}, "75056"),                   # Paris arrondissement code
     ({"name": "Saint-Denis", "postal_code": "93200"}, "93066"),
     ({"name": "l'ile saint denis"}, "93039"),
+    ({"name": "Bobigny Cedex", "postal_code": "93006"}, "93008"),     # a CEDEX code and its suffix
+    ({"name": "SAINT-DENIS CEDEX 1", "postal_code": "93205"}, "93066"),
     ({"lon": 2.4397, "lat": 48.8610}, "93048"),    # a point in Montreuil
 ])
 def test_find_commune(db_session, evidence, expected):
