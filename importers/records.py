@@ -379,10 +379,13 @@ def normalise(raw: dict, column_of: dict[str, str],
         if point and point.projected:
             record.values["point_projected"] = True  # checked against the declared commune when located
     except FieldError as exc:
-        field_name = exc.field or "latitude"
+        field_name = exc.field or "point"
         if field_name not in column_of and "lat_lon" in column_of:
             field_name = "lat_lon"
-        _problem(record, "point", column_of.get(field_name, field_name), exc.value, exc.message)
+        column = column_of.get(field_name, field_name)
+        if field_name == "point":  # the pair: both its columns
+            column = " / ".join(column_of.get(name, name) for name in ("latitude", "longitude"))
+        _problem(record, "point", column, exc.value, exc.message)
         record.values["point"] = None
     slugs, free_tags = [], list(record.values.get("tags", []))
     for text in record.values.get("disciplines", []):

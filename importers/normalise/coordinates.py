@@ -150,7 +150,7 @@ def parse_point(latitude: object = None, longitude: object = None, lat_lon: obje
     has_lat, has_lon = not is_blank(latitude), not is_blank(longitude)
     if has_lat and has_lon:
         lat, lon = _number(latitude, "latitude"), _number(longitude, "longitude")
-        return _check(lat, lon, "latitude", f"{latitude}, {longitude}")
+        return _check(lat, lon, "point", f"{latitude}, {longitude}")  # the pair is at fault
     if not is_blank(lat_lon):
         raw_lat, raw_lon = _split_pair(lat_lon)
         return _check(_number(raw_lat, "lat_lon"), _number(raw_lon, "lat_lon"), "lat_lon", lat_lon)

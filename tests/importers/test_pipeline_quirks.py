@@ -335,3 +335,14 @@ def test_hours_to_be_set_on_a_few_rows_do_not_drop_the_others_hours(app, db_sess
     assert db_session.execute(text("SELECT count(*) FROM activity_slot")).scalar_one() == 4
     warned = {item["row_number"]: item["warnings"] for item in run.report_items if item["warnings"]}
     assert sorted(warned) == [3, 5, 7]  # the rows « à définir », not the others
+
+
+def test_a_point_outside_france_blames_both_its_columns_and_a_cedex_town_is_found(app, db_session, tmp_path):
+    path = tmp_path / "lieux.csv"
+    path.write_text("id;nom;code postal;ville;Lat;Long\n"
+                    "1;Salle A;93000;Bobigny;48,8640;24,432\n"
+                    "2;Préfecture;93006;Bobigny Cedex;;\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="cedex")
+    warnings = {item["row_number"]: " ".join(item["warnings"]) for item in run.report_items}
+    assert "« Lat / Long » ignoré : « 48,8640, 24,432 » : ce point n'est pas en France." in warnings[2]
+    assert db_session.execute(text("SELECT commune_code FROM venue WHERE name = 'Préfecture'")).scalar_one() == "93008"

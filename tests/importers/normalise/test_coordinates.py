@@ -50,7 +50,7 @@ def test_refuses_points_it_cannot_trust_with_a_french_message(kwargs, message):
     with pytest.raises(FieldError) as caught:
         parse_coordinates(**kwargs)
     assert message in caught.value.message
-    assert caught.value.field in ("latitude", "longitude", "lat_lon")
+    assert caught.value.field in ("latitude", "longitude", "lat_lon", "point")  # point: the pair
 
 
 def test_lambert93_metres_are_converted_to_degrees_in_either_order():
