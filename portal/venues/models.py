@@ -1,6 +1,6 @@
 """Venues: the places where people practise (lieux de pratique)."""
 from geoalchemy2 import Geography
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
