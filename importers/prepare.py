@@ -86,7 +86,6 @@ class RowPreparer:
         return PendingRow(row.number, record, external_id, content_hash(record.values),
                           listing_slug(record.values.get("name") or ""))
 
-
     def _misplaced(self, values: dict) -> str | None:
         """Why a structured record cannot be stored in this source: an event among places, a
         place among activities (a source holds one listing type; a file may mix them)."""

@@ -197,7 +197,7 @@ class Writer:
         self._organizations(rows)
         to_insert, to_update, to_touch = [], [], []
         rewritten: list = []  # rows whose content is written, so their links and times too
-        kept_by_hand: dict[int, set[str]] = {}  # listing → its hand-edited fields, on updates
+        kept_by_hand: dict[int, set[str]] = {}  # listing → the columns kept as stored, on updates
         for row in rows:
             values = row.record.values
             digest = row_digest(row.digest or content_hash(values), values, row.location)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from importers.normalise.errors import FieldError, is_blank, quote
-from importers.normalise.schedule import WEEKDAY_BY_WORD
+from importers.normalise.schedule import NIGHT_ENDS, WEEKDAY_BY_WORD
 
 _FRENCH = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})"
@@ -142,10 +142,6 @@ def _occurrence(item: object) -> tuple[datetime, datetime | None]:
     return _text_occurrence(item) if isinstance(item, str) else _read_occurrence(item)
 
 
-# An end time before this, on the start's day but before the start, is the next morning's.
-NIGHT_ENDS = time(6, 0)
-
-
 def _read_occurrence(item: object) -> tuple[datetime, datetime | None]:
     if isinstance(item, dict):
         begin_raw, end_raw = item.get("begin", item.get("start")), item.get("end")
@@ -160,7 +156,7 @@ def _read_occurrence(item: object) -> tuple[datetime, datetime | None]:
     if begin is None:
         raise FieldError("timings", item, "Une date n'a pas de début (begin).")
     if end is not None and end < begin and end.date() == begin.date() and end.time() < NIGHT_ENDS:
-        end += timedelta(days=1)  # 22:00 → 02:00: a night out ends the next day
+        end += timedelta(days=1)  # 22:00 → 02:00: a night out ends the next day (as weekly slots)
     if end is not None and end < begin:
         raise FieldError("timings", item, f"La fin ({end:%d/%m/%Y %H:%M}) précède le début "
                                           f"({begin:%d/%m/%Y %H:%M}).")

@@ -48,8 +48,8 @@ _TOKENS = re.compile(
 # A length, not a time: « durée 1h30 », or an hour alone in parentheses right after a time (« 18h-19h (1h) »).
 _LENGTH = re.compile(r"\bduree\b[^0-9()]{0,15}\d{1,2}\s*h(?:\s*\d{2})?"
                      r"|(?<=[0-9h])\s*\(\s*(?:env(?:iron)?\.?\s*)?\d{1,2}\s*h(?:\s*\d{2})?\s*\)")
-# An end before the start is the next day's when it comes before this (« vendredi 22h-1h »), as
-# importers.normalise.dates reads dated occurrences; a later one is a mistake (« 20h-18h »).
+# An end before the start is the next day's when it comes before this (« vendredi 22h-1h »),
+# in weekly slots and dated occurrences alike; a later one is a mistake (« 20h-18h »).
 NIGHT_ENDS = time(6, 0)
 
 

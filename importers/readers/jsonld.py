@@ -340,9 +340,8 @@ def map_datatourisme(item: dict) -> dict[str, object]:
         if isinstance(period, dict) and prop(period, "startDate")
     ]
     themes = prop(item, "hasTheme")
-    event = bool(places) or any(kind.endswith("Event") for kind in types(item))
     return compact({
-        NATURE: "activity" if event else "place",
+        NATURE: "activity" if places else _nature(item),  # dated periods make an event
         "external_id": text(item.get("@id")) or text(prop(item, "identifier")),
         "name": text(prop(item, "label")),
         "description": text(prop(description, "description")) or text(prop(description, "shortDescription")),

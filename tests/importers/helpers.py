@@ -11,6 +11,18 @@ LISTING_TABLES = ("venue", "activity", "resource", "venue_discipline", "venue_ta
                   "activity_timing", "organization")
 
 
+# An activity's dated occurrences in Paris time, « 2026-10-03 22:00 → 2026-10-04 02:00 » (SQL, for a
+# query on « activity a »).
+TIMINGS = """array(SELECT to_char(t.begins_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI') || ' → '
+                       || coalesce(to_char(t.ends_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), '?')
+                FROM activity_timing t WHERE t.activity_id = a.id ORDER BY t.begins_at) AS timings"""
+
+
+def warnings_of(run) -> list[str]:
+    """Every warning of a run's reported rows, in file order."""
+    return [warning for item in run.report_items for warning in item["warnings"]]
+
+
 def run_import(app, session, path, source="partenaire", kind=ListingType.venue, config=None, **options):
     settings = {**app.config, **(config or {})}
     return ImportPipeline(session, settings).run(path, ImportOptions(source=source, listing_type=kind, **options))

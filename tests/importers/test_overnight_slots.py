@@ -9,29 +9,19 @@ from importers.models import RunStatus
 from portal.activities.models import Activity
 from portal.discovery.presenters import slot_rows
 from portal.listings.enums import ListingType
-from tests.importers.helpers import run_import
-
-PLACE = {"@type": "Place", "name": "Salle des fêtes",
-         "address": {"@type": "PostalAddress", "streetAddress": "1 place de la Mairie", "postalCode": "93500",
-                     "addressLocality": "Pantin"},
-         "geo": {"@type": "GeoCoordinates", "latitude": "48.8944", "longitude": "2.4094"}}
+from tests.importers.helpers import TIMINGS, run_import, warnings_of
+from tests.importers.test_structured_variants import PLACE
 
 
 def _stored(session, source):
-    return {row["title"]: row for row in session.execute(text("""
+    return {row["title"]: row for row in session.execute(text(f"""
         SELECT a.title,
                array(SELECT s.weekday || ' ' || to_char(s.starts_at, 'HH24:MI') || '-'
                             || coalesce(to_char(s.ends_at, 'HH24:MI'), '?')
                      FROM activity_slot s WHERE s.activity_id = a.id ORDER BY s.weekday, s.starts_at) AS slots,
-               array(SELECT to_char(t.begins_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI') || ' → '
-                            || coalesce(to_char(t.ends_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), '?')
-                     FROM activity_timing t WHERE t.activity_id = a.id ORDER BY t.begins_at) AS timings
+               {TIMINGS}
         FROM activity a JOIN import_source s ON s.id = a.source_id WHERE s.name = :source
     """), {"source": source}).mappings()}
-
-
-def _warnings(run):
-    return [warning for item in run.report_items for warning in item["warnings"]]
 
 
 def test_a_csv_slot_ending_after_midnight_is_stored_and_shown(app, db_session, tmp_path):
@@ -50,7 +40,7 @@ def test_a_csv_slot_ending_after_midnight_is_stored_and_shown(app, db_session, t
     assert rows["Éveil musical"]["slots"] == ["2 14:00-15:30"]  # not 4h-6h as well
     # A slot ending when it starts: the row is stored, its schedule left out with a French warning.
     assert rows["Soirée sans fin"]["slots"] == []
-    assert any("Horaires" in warning and "finit à l'heure où il commence" in warning for warning in _warnings(run))
+    assert any("Horaires" in warning and "finit à l'heure où il commence" in warning for warning in warnings_of(run))
 
     bal, jam = (db_session.scalar(select(Activity).where(Activity.title == title))
                 for title in ("Bal folk", "Jam session"))

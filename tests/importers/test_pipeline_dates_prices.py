@@ -9,22 +9,16 @@ from sqlalchemy import text
 
 from importers.models import RunStatus
 from portal.listings.enums import ListingType
-from tests.importers.helpers import run_import
+from tests.importers.helpers import TIMINGS, run_import, warnings_of
 
 
 def _activities(session, source):
-    return {row["title"]: row for row in session.execute(text("""
+    return {row["title"]: row for row in session.execute(text(f"""
         SELECT a.title, a.is_free, a.price_min, a.price_max, a.price_notes, a.price_period::text, a.age_min, a.age_max, a.email, a.source_modified_at,
                a.access_motor, a.access_hearing,
-               array(SELECT to_char(t.begins_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI') || ' → '
-                            || coalesce(to_char(t.ends_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), '?')
-                     FROM activity_timing t WHERE t.activity_id = a.id ORDER BY t.begins_at) AS timings
+               {TIMINGS}
         FROM activity a JOIN import_source s ON s.id = a.source_id WHERE s.name = :source
     """), {"source": source}).mappings()}
-
-
-def _warnings(run):
-    return [warning for item in run.report_items for warning in item["warnings"]]
 
 
 def test_a_date_column_gives_each_row_its_occurrences(app, db_session, tmp_path):
@@ -36,7 +30,7 @@ def test_a_date_column_gives_each_row_its_occurrences(app, db_session, tmp_path)
                     "Répétitions publiques;Bobigny;93008;\"07/11/2025 19:00 ; 14/11/2025 19:00\"\n", encoding="utf-8")
     run = run_import(app, db_session, path, source="agenda-dates", kind=ListingType.activity)
     assert run.status is RunStatus.succeeded, [(i["errors"], i["warnings"]) for i in run.report_items]
-    assert not any("Date" in warning for warning in _warnings(run))
+    assert not any("Date" in warning for warning in warnings_of(run))
     rows = _activities(db_session, "agenda-dates")
     assert rows["Concert de la chorale"]["timings"] == ["2025-10-04 20:00 → ?"]
     assert rows["Portes ouvertes"]["timings"] == ["2025-10-11 00:00 → 2025-10-11 23:59"]
@@ -75,7 +69,7 @@ def test_one_broken_occurrence_is_dropped_with_a_warning_and_the_others_kept(app
     assert run.status is RunStatus.succeeded
     row = _activities(db_session, "agenda-oa")["Atelier d'écriture"]
     assert [timing[:10] for timing in row["timings"]] == ["2025-10-01", "2025-10-08", "2025-10-22"]
-    assert _warnings(run) == ["« timings » : Date n° 3 ignorée : La fin (15/10/2025 17:00) précède le début "
+    assert warnings_of(run) == ["« timings » : Date n° 3 ignorée : La fin (15/10/2025 17:00) précède le début "
                               "(15/10/2025 19:00)."]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from importers.models import RunStatus
 from importers.readers.base import NATURE
 from portal.listings.enums import ListingType
-from tests.importers.helpers import run_import
+from tests.importers.helpers import TIMINGS, run_import
 
 FIXTURES = Path(__file__).parent / "readers" / "fixtures"
 PLACE = {"@type": "Place", "name": "Salle des fêtes",
@@ -20,15 +20,13 @@ PLACE_OA = {"name": "MJC", "address": "3 rue X", "city": "Pantin", "postalCode":
 
 
 def _activities(session, source):
-    return session.execute(text("""
+    return session.execute(text(f"""
         SELECT a.title, a.kind::text, a.website, a.registration_url, a.is_free, v.name AS venue,
                array(SELECT t.slug FROM activity_tag x JOIN tag t ON t.id = x.tag_id
                      WHERE x.activity_id = a.id ORDER BY t.slug) AS tags,
                array(SELECT to_char(s.starts_at, 'HH24:MI') || '-' || to_char(s.ends_at, 'HH24:MI') || '/' || s.weekday
                      FROM activity_slot s WHERE s.activity_id = a.id ORDER BY s.weekday) AS slots,
-               array(SELECT to_char(t.begins_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI') || ' → '
-                            || coalesce(to_char(t.ends_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), '?')
-                     FROM activity_timing t WHERE t.activity_id = a.id ORDER BY t.begins_at) AS timings
+               {TIMINGS}
         FROM activity a LEFT JOIN venue v ON v.id = a.venue_id
         JOIN import_source s ON s.id = a.source_id WHERE s.name = :source ORDER BY a.title
     """), {"source": source}).mappings().all()
