@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, text
 
 from importers.models import ImportItem, ItemStatus
-from importers.records import made_up_key
+from importers.keys import made_up_key
 from importers.upsert import MODELS
 from search.queue import enqueue
 

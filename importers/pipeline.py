@@ -41,7 +41,8 @@ from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_b
 from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
 from importers.runs import record_run
-from importers.records import PLACE_KEY, CanonicalRecord, RowError, is_generated_key, stable_key
+from importers.keys import PLACE_KEY, is_generated_key, stable_key
+from importers.records import CanonicalRecord, RowError
 from importers.upsert import MODELS, Writer, has_listings
 from portal.core.collector import fewer_collections
 from portal.geo.lookup import CommuneIndex

@@ -17,16 +17,9 @@ from itertools import islice
 from importers.readers import ImportFileError, Records
 from importers.readers.base import NATURE, NOTES
 from importers.readers.openagenda import REMOVED
-from importers.records import (
-    CanonicalRecord,
-    RowError,
-    content_hash,
-    identifier_of,
-    is_summary_row,
-    map_row,
-    normalise,
-    stable_key,
-)
+from importers.keys import content_hash, stable_key
+from importers.records import CanonicalRecord, RowError, identifier_of, normalise
+from importers.rows import is_summary_row, map_row
 from importers.upsert import listing_slug
 from portal.listings.enums import ListingType
 

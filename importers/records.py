@@ -2,17 +2,13 @@
 (importers/fields.py names, clean Python values), with every problem as a French row error."""
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
-from datetime import time
 from zoneinfo import ZoneInfo
 
 from importers.accessibility import resolve_accessibility
 from importers.audiences import resolve_audiences
 from importers.disciplines import match_disciplines
-from importers.fields import FIELDS, MULTI_COLUMN_FIELDS
 from importers.normalise import (
     FieldError,
     check_length,
@@ -180,68 +176,6 @@ PARSERS = {
 }
 
 
-# Fields whose cell may show a text while its link holds the value (« Site de la MJC »).
-LINK_FIELDS = {"website": ("http://", "https://"), "registration_url": ("http://", "https://"), "email": ("mailto:",)}
-
-
-def map_row(values: dict, mapping: dict[str, str], constants: dict[str, object],
-            links: dict[str, str] | None = None) -> dict:
-    """Partner columns → canonical field names (raw values); constants fill empty fields. A
-    link field's cell that shows a text (« Site de la MJC », « Écrire ») gives its link."""
-    mapped: dict = {}
-    spread: dict[str, list[tuple[str, object]]] = {}  # a multi-column field's (column, value) pairs
-    for column, target in mapping.items():
-        if target in FIELDS and column in values and values[column] not in (None, ""):
-            if target in MULTI_COLUMN_FIELDS:
-                spread.setdefault(target, []).append((column, values[column]))
-            mapped[target] = values[column]
-        if links and column in links and target in LINK_FIELDS:
-            link = links[column]
-            if link.lower().startswith(LINK_FIELDS[target]) and not _looks_like(target, mapped.get(target)):
-                mapped[target] = link.split(":", 1)[1].split("?")[0] if target == "email" else link
-    for target, pairs in spread.items():
-        if len(pairs) > 1:
-            mapped[target] = JOINED[target](pairs)
-    for name, value in constants.items():
-        mapped.setdefault(name, value)
-    return mapped
-
-
-def _accessibility_columns(pairs: list[tuple[str, object]]) -> list[str]:
-    """One column per need: « Handicap auditif : Oui », read as the header's answer."""
-    return [f"{column} : {value}" for column, value in pairs]
-
-
-def _slot_columns(pairs: list[tuple[str, object]]) -> str:
-    """« Mercredi » + « 14h-16h », or « Mercredi » + 14:30 + 16:00 (time cells) → one slot text."""
-    parts = [value.strftime("%H:%M") if isinstance(value, time) else str(value).strip() for _, value in pairs]
-    times = [index for index, part in enumerate(parts) if TIME_ONLY.fullmatch(part)]
-    if len(times) == 2 and times[1] == times[0] + 1:  # a start and an end
-        parts[times[0]:times[1] + 1] = [f"{parts[times[0]]}-{parts[times[1]]}"]
-    return " ".join(parts)
-
-
-def _address_columns(pairs: list[tuple[str, object]]) -> str:
-    """« 12 » + « rue » + « de la Paix » → « 12 rue de la Paix »; an address given twice, once."""
-    parts: list[str] = []
-    for _, value in pairs:
-        part = str(value).strip()
-        if part and part not in parts and not (" " in part and part in " ".join(parts)):
-            parts.append(part)
-    return " ".join(parts)
-
-
-JOINED = {"accessibility": _accessibility_columns, "schedule": _slot_columns, "address": _address_columns,
-          "disciplines": lambda pairs: [value for _, value in pairs]}
-TIME_ONLY = re.compile(r"(?:[01]?\d|2[0-3])\s*(?:h|:)\s*(?:[0-5]\d)?(?::00)?", re.IGNORECASE)
-
-
-def _looks_like(target: str, value: object) -> bool:
-    """Whether a cell's own text is already the value of its link field."""
-    text = str(value or "").strip().lower()
-    return "@" in text if target == "email" else text.startswith(("http://", "https://", "www."))
-
-
 # A bad value in one of these fails the row; elsewhere it is dropped with a warning, so that a
 # library whose "site internet" column says "pas de site" is still stored.
 # A refused point is dropped the same way: the geocoder or the commune centroid (flagged) takes over.
@@ -285,39 +219,6 @@ def _resolve_words(record: CanonicalRecord, raw: dict, listing_type: ListingType
         else:
             record.values[name] = found.value
 
-
-# A spreadsheet's summary line (« Total », « Sous-total », « TOTAL GÉNÉRAL : 12 », « Total : 2 lieux »,
-# « Nombre de lieux : 2 ») is not a listing; « Total danse » may be one.
-SUMMARY_ROW = re.compile(r"^\s*(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?\s*(?::|$)"
-                         r"|^\s*(?:somme|nombre\s+(?:de|d['’])[^:]*)\s*(?::\s*[\d\s.,€]*)?$", re.IGNORECASE)
-# Fields a total line never fills: a row giving one of them is a listing, however broken.
-NOT_IN_TOTALS = ("postal_code", "insee_code", "phone", "email", "website", "address", "commune_name", "latitude",
-                 "longitude", "lat_lon")
-SUMMARY_INITIALS = "tTsSnN0123456789"
-COUNT_LINE = re.compile(r"^\s*(?:soit\s+)?\d+\s+[^\W\d]+(?:\s+[^\W\d]+)?\s*(?:au total|en tout)?\s*\.?\s*$",
-                        re.IGNORECASE)
-NUMBER_CELL = re.compile(r"^\s*[-+]?[\d\s\u00a0\u202f]+(?:[.,]\d+)?\s*(?:€|%)?\s*$")
-
-
-def is_summary_row(raw: dict, cells: dict | None = None) -> bool:
-    """A total line: its name says so, or it has neither name nor id and only numbers (the sums
-    under a column) among its `cells` (all of the row's, mapped or not; else its mapped values)."""
-    name, identifier = raw.get("name"), raw.get("external_id")
-    if identifier not in (None, ""):  # « Total » in the first column, the id's, and no name
-        return name in (None, "") and isinstance(identifier, str) and bool(SUMMARY_ROW.match(identifier))
-    if name not in (None, ""):  # (most rows: one look at the name's first letter)
-        if not isinstance(name, str) or name.lstrip()[:1] not in SUMMARY_INITIALS:
-            return False
-        if SUMMARY_ROW.match(name):
-            return True
-        # « 5 ateliers », « Soit 12 lieux » alone on its line under the table: a count, not a listing.
-        others = (raw if cells is None else cells).values()
-        return bool(COUNT_LINE.match(name)) and sum(value not in (None, "") for value in others) == 1
-    if any(raw.get(field_) not in (None, "") for field_ in NOT_IN_TOTALS):
-        return False
-    cells = [value for value in (raw if cells is None else cells).values() if value not in (None, "")]
-    return bool(cells) and all(isinstance(value, (int, float)) and not isinstance(value, bool)
-                               or isinstance(value, str) and NUMBER_CELL.match(value) for value in cells)
 
 
 def normalise(raw: dict, column_of: dict[str, str],
@@ -516,41 +417,3 @@ def _publics(record: CanonicalRecord, listing_type: ListingType, column_of: dict
         values["access"] = {column: flag for column, flag in found.columns.items() if flag is not None}
         if found.notes:
             values["accessibility_notes"] = found.notes
-
-
-def content_hash(values: dict) -> str:
-    """Stable hash of the normalised values: equal hash = nothing changed at the source. (Which
-    cells were refused is not content: their values are absent, and kept as stored.)"""
-    payload = json.dumps({k: v for k, v in values.items() if k not in ("source_modified_at", REFUSED)},
-                         default=str, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-# What tells apart activities of one name at one address: the children's workshop on Wednesday
-# and the adults' on Thursday, the concert of the 4th and that of the 11th.
-DISTINCT_FIELDS = ("venue_name", "schedule", "timings", "age_min", "age_max", "level")
-
-
-def stable_key(values: dict, distinct: bool = False) -> str:
-    """Identity for sources without ids: normalised name + commune + address, and for
-    activities and resources (`distinct`) their place name, times, ages and level when given
-    (a row giving none of them keeps the same key)."""
-    parts = [str(values.get(k) or "").strip().lower() for k in ("name", "insee_code", "postal_code",
-                                                               "commune_name", "address")]
-    if distinct:
-        given = [f"{k}={values[k]!s}" for k in DISTINCT_FIELDS if values.get(k) not in (None, "", [])]
-        if given:
-            parts.append(";".join(given).lower())
-    return "key:" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:20]
-
-
-def is_generated_key(external_id: str | None) -> bool:
-    return bool(external_id) and external_id.startswith("key:")
-
-
-PLACE_KEY = "lieu:"  # the key of the place an agenda's events are at (it has no id of its own)
-
-
-def made_up_key(external_id: str | None) -> bool:
-    """A key the import made for a record without an id, not one the partner would know."""
-    return bool(external_id) and external_id.startswith(("key:", PLACE_KEY))

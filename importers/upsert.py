@@ -15,7 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from importers.accessibility import empty_columns
 from importers.bulk import copy_insert
-from importers.records import REFUSED, content_hash
+from importers.keys import content_hash
+from importers.records import REFUSED
 from importers.runs import local_date
 from portal.activities.models import Activity, ActivitySlot, ActivityTiming, activity_discipline, activity_tag
 from portal.geo.names import slugify

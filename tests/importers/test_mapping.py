@@ -6,7 +6,7 @@ import io
 import pytest
 
 from importers.mapping import corrected, describe_mapping, fold_header, suggest_mapping
-from importers.records import map_row
+from importers.rows import map_row
 
 
 def read_sample(path, delimiter, rows=200):

@@ -1,0 +1,46 @@
+"""What tells a stored record apart and whether it changed: the content hash, and the keys
+made up for records that have no id of their own."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from importers.records import REFUSED
+
+
+def content_hash(values: dict) -> str:
+    """Stable hash of the normalised values: equal hash = nothing changed at the source. (Which
+    cells were refused is not content: their values are absent, and kept as stored.)"""
+    payload = json.dumps({k: v for k, v in values.items() if k not in ("source_modified_at", REFUSED)},
+                         default=str, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# What tells apart activities of one name at one address: the children's workshop on Wednesday
+# and the adults' on Thursday, the concert of the 4th and that of the 11th.
+DISTINCT_FIELDS = ("venue_name", "schedule", "timings", "age_min", "age_max", "level")
+
+
+def stable_key(values: dict, distinct: bool = False) -> str:
+    """Identity for sources without ids: normalised name + commune + address, and for
+    activities and resources (`distinct`) their place name, times, ages and level when given
+    (a row giving none of them keeps the same key)."""
+    parts = [str(values.get(k) or "").strip().lower() for k in ("name", "insee_code", "postal_code",
+                                                               "commune_name", "address")]
+    if distinct:
+        given = [f"{k}={values[k]!s}" for k in DISTINCT_FIELDS if values.get(k) not in (None, "", [])]
+        if given:
+            parts.append(";".join(given).lower())
+    return "key:" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def is_generated_key(external_id: str | None) -> bool:
+    return bool(external_id) and external_id.startswith("key:")
+
+
+PLACE_KEY = "lieu:"  # the key of the place an agenda's events are at (it has no id of its own)
+
+
+def made_up_key(external_id: str | None) -> bool:
+    """A key the import made for a record without an id, not one the partner would know."""
+    return bool(external_id) and external_id.startswith(("key:", PLACE_KEY))
