@@ -27,6 +27,7 @@ from importers.normalise import (
     parse_point,
     parse_price,
     parse_schedule,
+    parse_season,
     parse_timings,
     plain_text,
     reject_formula,
@@ -180,6 +181,9 @@ PARSERS = {
 # library whose "site internet" column says "pas de site" is still stored.
 # A refused point is dropped the same way: the geocoder or the commune centroid (flagged) takes over.
 HARD_FIELDS = {"name", "external_id"}
+# A season's start or end column that holds the whole season (« du 15/09/2025 au 27/06/2026 »)
+# gives both, when the file has no column for the other.
+SEASON = {"season_start": "season_end", "season_end": "season_start"}
 WORD_FIELDS = {"kind": "Type", "level": "Niveau", "status": "Statut"}
 PRICE_COLUMNS = ("price_min", "price_max")
 # A rhythm other than every week, in a weekly schedule cell (« un jeudi sur deux », « le 1er mardi
@@ -220,7 +224,6 @@ def _resolve_words(record: CanonicalRecord, raw: dict, listing_type: ListingType
             record.values[name] = found.value
 
 
-
 def normalise(raw: dict, column_of: dict[str, str],
               listing_type: ListingType = ListingType.venue) -> CanonicalRecord:
     """Clean every mapped value; an unusable value is a row error (identity and position) or a
@@ -241,6 +244,8 @@ def normalise(raw: dict, column_of: dict[str, str],
                 prices[name] = parse_price(value, name)
                 if prices[name] is not None and prices[name].noted:  # kept in the partner's words
                     price_words = _text(value, name, 500)
+            elif name in SEASON and raw.get(SEASON[name]) in (None, "") and (season := parse_season(value, name)):
+                record.values["season_start"], record.values["season_end"] = season
             elif name in PARSERS:
                 record.values[name] = PARSERS[name](value)
             elif name == "postal_code":

@@ -4,7 +4,7 @@ errors per row, so one bad cell never sinks a whole file."""
 from importers.normalise.codes import normalise_insee, normalise_postal
 from importers.normalise.contact import clean_email, clean_phone, clean_url
 from importers.normalise.coordinates import in_france, parse_coordinates, parse_point
-from importers.normalise.dates import from_serial, parse_datetime, parse_timings
+from importers.normalise.dates import from_serial, parse_datetime, parse_season, parse_timings
 from importers.normalise.errors import FieldError
 from importers.normalise.numbers import (
     Price,
@@ -40,6 +40,7 @@ __all__ = [
     "Price",
     "parse_int",
     "parse_schedule",
+    "parse_season",
     "parse_timings",
     "plain_text",
     "reject_formula",

@@ -138,8 +138,8 @@ def _items(value: object) -> list:
     raise FieldError("timings", value, f"{quote(value)} n'est pas une liste de dates lisible.")
 
 
-def _occurrence(item: object) -> tuple[datetime, datetime | None]:
-    return _text_occurrence(item) if isinstance(item, str) else _read_occurrence(item)
+def _occurrences(item: object) -> list[tuple[datetime, datetime | None]]:
+    return _text_occurrences(item) if isinstance(item, str) else [_read_occurrence(item)]
 
 
 def _read_occurrence(item: object) -> tuple[datetime, datetime | None]:
@@ -163,20 +163,21 @@ def _read_occurrence(item: object) -> tuple[datetime, datetime | None]:
     return begin, end
 
 
-def _text_occurrence(part: str) -> tuple[datetime, datetime | None]:
-    """One occurrence written as text: first as read before dates in words were (« 04/10/2025
-    20:00 », « du 04/10/2025 au 06/10/2025 »), then in words (_from_words). An unreadable
-    range is quoted whole, not by its first half."""
+def _text_occurrences(part: str) -> list[tuple[datetime, datetime | None]]:
+    """The occurrences one text gives: first as read before dates in words were (« 04/10/2025
+    20:00 », « du 04/10/2025 au 06/10/2025 »), then in words (_from_words: one occurrence, or
+    several for « 14 et 15 mars 2026 » and « du 20 au 24 octobre 2025 de 10h à 16h »). An
+    unreadable range is quoted whole, not by its first half."""
     pair = _RANGE.match(part)
     try:
-        return _read_occurrence({"begin": pair.group(1), "end": pair.group(2)} if pair else part)
+        return [_read_occurrence({"begin": pair.group(1), "end": pair.group(2)} if pair else part)]
     except FieldError as error:
         if not error.message.endswith(_UNRECOGNISED):
             raise  # a day that does not exist, an end before the start: said as before
         words = _from_words(part)
         if words is None:
             raise FieldError("timings", part, f"{quote(part.strip())} {_UNRECOGNISED}") from None
-        return _read_occurrence(words)
+        return [_read_occurrence(word) for word in (words if isinstance(words, list) else [words])]
 
 
 # Dates in words, as agendas write them: « samedi 8 novembre 2025 à 20h », « 1er déc. 2025 »,
@@ -192,9 +193,10 @@ def _fold(value: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _word_patterns() -> tuple[dict[str, int], tuple[str, ...], re.Pattern, re.Pattern]:
+def _word_patterns() -> tuple[dict[str, int], tuple[str, ...], re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """Month names (French CLDR names from Babel, wide and abbreviated, folded), French day
-    names, and the single-day and range patterns; built on the first date in words."""
+    names, and the single-day, range, daily-hours and list-of-days patterns; built on the first
+    date in words."""
     from babel.dates import get_day_names, get_month_names
 
     months = dict(_EXTRA_MONTHS)
@@ -217,9 +219,17 @@ def _word_patterns() -> tuple[dict[str, int], tuple[str, ...], re.Pattern, re.Pa
     at = r"\s*,?\s*(?:(?:a|de|des|vers)\s+)?"
     until = r"\s*(?:-|–|—|\ba\b|\bjusqu'a\b)\s*"
     single = re.compile(rf"(?:le\s+)?{day('b')}(?:{at}{clock('t')}(?:{until}{clock('u')})?)?")
-    span = re.compile(rf"(?:du\s+|de\s+)?{day('b', partial=True)}(?:{at}{clock('t')})?"
-                      rf"(?:\s+(?:au|jusqu'au)\s+|\s*[–—]\s*|\s+-\s+){day('e')}(?:{at}{clock('u')})?")
-    return months, day_names, single, span
+    to = r"(?:\s+(?:au|jusqu'au)\s+|\s*[–—]\s*|\s+-\s+)"
+    span = re.compile(rf"(?:du\s+|de\s+)?{day('b', partial=True)}(?:{at}{clock('t')})?{to}{day('e')}"
+                      rf"(?:{at}{clock('u')})?")
+    # « du 20 au 24 octobre 2025 de 10h à 16h »: the same hours on every day of the range.
+    daily = re.compile(rf"(?:du\s+|de\s+)?{day('b', partial=True)}{to}{day('e')}"
+                       rf"\s*,?\s*(?:tous\s+les\s+jours\s*,?\s*)?(?:(?:de|des)\s+)?{clock('t')}{until}{clock('u')}")
+    # « 14 et 15 mars 2026 », « samedi 14, dimanche 15 et lundi 16 mars 2026 à 20h »: the days
+    # listed before the last one, which gives the month, the year and the time of them all.
+    listed = rf"(?:(?:{weekday})s?\s+)?\d{{1,2}}(?:er|e)?"
+    days = re.compile(rf"(?:les\s+)?(?P<listed>{listed}(?:\s*,\s*{listed})*)\s*(?:,|\bet\b)\s*(?P<last>.+)")
+    return months, day_names, single, span, daily, days
 
 
 def _day(found: re.Match, tag: str, part: str, after: date | None = None) -> date:
@@ -266,7 +276,7 @@ def _moment(day: date, found: re.Match, tag: str, part: str) -> date | datetime:
 def _from_words(part: str) -> object | None:
     """A date written in words as an occurrence (a date, an aware datetime or {begin, end});
     None when the text is not one. An evening ending after midnight (« 22h-2h ») ends the next day."""
-    _, _, single, span = _word_patterns()
+    _, _, single, span, daily, days = _word_patterns()
     text = _fold(part).rstrip(".")
     found = single.fullmatch(text)
     if found:
@@ -281,7 +291,91 @@ def _from_words(part: str) -> object | None:
         last = _day(found, "e", part.strip())
         first = _day(found, "b", part.strip(), after=last)
         return {"begin": _moment(first, found, "t", part.strip()), "end": _moment(last, found, "u", part.strip())}
+    found = daily.fullmatch(text)
+    if found:
+        return _every_day(found, part.strip())
+    found = days.fullmatch(text)
+    if found:
+        return _listed_days(found, single, part)
     return None
+
+
+MAX_DAILY = 62  # days of a range with daily hours read as one occurrence each
+
+
+def _every_day(found: re.Match, part: str) -> list[dict]:
+    """One occurrence a day, at the same hours, from the range's first day to its last."""
+    last = _day(found, "e", part)
+    first = _day(found, "b", part, after=last)
+    count = (last - first).days + 1
+    if count < 1:
+        raise FieldError("timings", part, f"{quote(part)} : le dernier jour précède le premier.")
+    if count > MAX_DAILY:
+        raise FieldError("timings", part, f"{quote(part)} : plus de {MAX_DAILY} jours aux mêmes heures ; pour une "
+                                          "activité de toute une saison, indiquez la saison et les horaires de "
+                                          "la semaine.")
+    occurrences = []
+    for offset in range(count):
+        day = first + timedelta(days=offset)
+        begin, end = _moment(day, found, "t", part), _moment(day, found, "u", part)
+        occurrences.append({"begin": begin, "end": end if end > begin else end + timedelta(days=1)})
+    return occurrences
+
+
+def _listed_days(found: re.Match, single: re.Pattern, part: str) -> list | None:
+    """Each listed day with the month, year and hours of the last one, which must name its month."""
+    last = single.fullmatch(found.group("last"))
+    if last is None or last.group("bmo") is None:
+        return None
+    tail = found.group("last")[last.end("bd"):]  # « mars 2026 à 20h »
+    texts = [item.strip() + tail for item in re.split(r"\s*,\s*", found.group("listed"))] + [found.group("last")]
+    occurrences = []
+    for text in texts:
+        try:
+            occurrence = _from_words(text)
+        except FieldError as error:  # said of the partner's words, not of the day rebuilt from them
+            raise FieldError("timings", part, error.message.replace(quote(text), quote(part.strip()))) from None
+        if occurrence is None or isinstance(occurrence, list):
+            return None
+        occurrences.append(occurrence)
+    return occurrences
+
+
+def parse_season(value: object, field: str = "season_start") -> tuple[date, date] | None:
+    """A season written in one cell: « du 15/09/2025 au 27/06/2026 », « 15 septembre 2025 -
+    27 juin 2026 », or in months, « de septembre 2025 à juin 2026 » (from the first day of the
+    one to the last of the other). None when the cell is not such a range."""
+    if not isinstance(value, str):
+        return None
+    try:
+        occurrences = parse_timings(value)
+    except FieldError:
+        occurrences = []
+    if len(occurrences) == 1 and occurrences[0][1] and occurrences[0][1].date() > occurrences[0][0].date():
+        return occurrences[0][0].date(), occurrences[0][1].date()
+    months = _word_patterns()[0]
+    found = _month_range().fullmatch(_fold(value).rstrip("."))
+    if not found:
+        if _YEARS.fullmatch(_fold(value)):
+            raise FieldError(field, value, f"{quote(value.strip())} : indiquez les jours de début et de fin de la "
+                                           "saison (ex. du 15/09/2025 au 27/06/2026).")
+        return None
+    first, last, year = months[found["m1"]], months[found["m2"]], int(found["y2"])
+    start_year = int(found["y1"]) if found["y1"] else (year if first <= last else year - 1)
+    if not start_year <= year <= start_year + 1 or (start_year, first) >= (year, last):
+        return None
+    end = date(year + last // 12, last % 12 + 1, 1) - timedelta(days=1)
+    return date(start_year, first, 1), end
+
+
+_YEARS = re.compile(r"(?:saison\s*:?\s*)?\d{4}\s*[-/–]\s*\d{2,4}")
+
+
+@lru_cache(maxsize=1)
+def _month_range() -> re.Pattern:
+    month = "|".join(sorted(map(re.escape, _word_patterns()[0]), key=len, reverse=True))
+    return re.compile(rf"(?:saison\s*:?\s*)?(?:de\s+|d'|du\s+mois\s+de\s+)?(?P<m1>{month})\.?(?:\s+(?P<y1>\d{{4}}))?"
+                      rf"\s*(?:\ba\b|\bau\b|-|–|—|\bjusqu'(?:en|a)\b)\s*(?P<m2>{month})\.?\s+(?P<y2>\d{{4}})")
 
 
 def parse_timings(value: object, problems: list[str] | None = None) -> list[tuple[datetime, datetime | None]]:
@@ -297,7 +391,7 @@ def parse_timings(value: object, problems: list[str] | None = None) -> list[tupl
     timings, refused = [], []
     for number, item in enumerate(items, start=1):
         try:
-            timings.append(_occurrence(item))
+            timings.extend(_occurrences(item))
         except FieldError as error:
             refused.append(error if len(items) == 1 else
                            FieldError("timings", error.value, f"Date n° {number} ignorée : {error.message}"))

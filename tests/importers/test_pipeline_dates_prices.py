@@ -191,3 +191,27 @@ def test_an_age_range_in_the_one_age_column_mapped_by_hand_gives_both_ages(app, 
     found = _activities(db_session, "ages-main")
     assert [(found[name]["age_min"], found[name]["age_max"]) for name in ("Éveil musical", "Danse", "Piano")] == [
         (4, 6), (8, None), (10, None)]
+
+
+def test_a_course_s_days_and_a_season_in_one_cell_each_reach_the_listing(app, db_session, tmp_path):
+    """A holiday course « du 20 au 24 octobre 2026 de 10h à 16h » meets five times; « les 14 et
+    15 mars 2027 » twice; a « Saison » cell « du 15/09/2026 au 27/06/2027 » starts and ends the
+    season (no column of its own for the end)."""
+    path = tmp_path / "stages.csv"
+    path.write_text("Réf;Atelier;Commune;Dates;Saison\n"
+                    "S1;Stage théâtre;Bondy;du 20 au 24 octobre 2026 de 10h à 16h;\n"
+                    "S2;Week-end chorale;Bondy;les 14 et 15 mars 2027;\n"
+                    "C1;Atelier chant;Bondy;;du 15/09/2026 au 27/06/2027\n"
+                    "C2;Atelier danse;Bondy;;de septembre 2026 à juin 2027\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="stages-jours", kind=ListingType.activity)
+    assert (run.status, run.created_count) == (RunStatus.succeeded, 4), run.report_items
+    assert not [warning for warning in warnings_of(run) if "Dates" in warning or "Saison" in warning]
+    rows = _activities(db_session, "stages-jours")
+    assert rows["Stage théâtre"]["timings"] == [f"2026-10-{day} 10:00 → 2026-10-{day} 16:00" for day in range(20, 25)]
+    assert rows["Week-end chorale"]["timings"] == ["2027-03-14 00:00 → 2027-03-14 23:59",
+                                                   "2027-03-15 00:00 → 2027-03-15 23:59"]
+    seasons = dict(db_session.execute(text(
+        "SELECT a.title, a.season_start::text || ' → ' || a.season_end::text FROM activity a "
+        "JOIN import_source s ON s.id = a.source_id WHERE s.name = 'stages-jours'")).all())
+    assert seasons["Atelier chant"] == "2026-09-15 → 2027-06-27"
+    assert seasons["Atelier danse"] == "2026-09-01 → 2027-06-30"

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from importers.normalise import FieldError, parse_datetime, parse_timings
+from importers.normalise import FieldError, parse_datetime, parse_season, parse_timings
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -192,3 +192,73 @@ def test_what_parsed_before_dates_in_words_parses_the_same():
     assert parse_timings("2025-10-04 20:00 – 2025-10-04 22:00") == [
         (datetime(2025, 10, 4, 20, tzinfo=PARIS), datetime(2025, 10, 4, 22, tzinfo=PARIS))]
     assert parse_timings(["8 novembre 2025"]) == _day(2025, 11, 8)  # a JSON list's text items too
+
+
+def test_a_range_with_daily_hours_is_one_occurrence_a_day():
+    """A course « du 20 au 24 octobre 2025 de 10h à 16h » meets five days at those hours, not
+    once from Monday 10h to Friday 16h."""
+    expected = [(datetime(2025, 10, day, 10, tzinfo=PARIS), datetime(2025, 10, day, 16, tzinfo=PARIS))
+                for day in range(20, 25)]
+    assert parse_timings("du 20 au 24 octobre 2025 de 10h à 16h") == expected
+    assert parse_timings("Du lundi 20 au vendredi 24 octobre 2025, de 10h à 16h") == expected
+    assert parse_timings("du 20/10/2025 au 24/10/2025 de 10h à 16h") == expected
+    assert parse_timings("du 20 au 21 octobre 2025 de 22h à 2h") == [  # each night ends the next day
+        (datetime(2025, 10, 20, 22, tzinfo=PARIS), datetime(2025, 10, 21, 2, tzinfo=PARIS)),
+        (datetime(2025, 10, 21, 22, tzinfo=PARIS), datetime(2025, 10, 22, 2, tzinfo=PARIS))]
+
+
+def test_a_whole_season_with_daily_hours_is_refused_with_what_to_write_instead():
+    with pytest.raises(FieldError) as caught:
+        parse_timings("du 1er septembre 2025 au 30 juin 2026 de 14h à 18h")
+    assert caught.value.message == (
+        "« du 1er septembre 2025 au 30 juin 2026 de 14h à 18h » : plus de 62 jours aux mêmes heures ; pour une "
+        "activité de toute une saison, indiquez la saison et les horaires de la semaine.")
+    with pytest.raises(FieldError, match="le dernier jour précède le premier"):
+        parse_timings("du 24 au 20 octobre 2025 de 10h à 16h")
+
+
+@pytest.mark.parametrize(("value", "days", "hour"), [
+    ("14 et 15 mars 2026", (14, 15), None),
+    ("les 14 et 15 mars 2026", (14, 15), None),
+    ("samedi 14 et dimanche 15 mars 2026", (14, 15), None),
+    ("14, 15 et 16 mars 2026 à 20h", (14, 15, 16), 20),
+    ("1er et 2 mars 2026 à 10h", (1, 2), 10),
+])
+def test_days_listed_before_their_month_are_each_an_occurrence(value, days, hour):
+    if hour is None:
+        assert parse_timings(value) == [occurrence for day in days for occurrence in _day(2026, 3, day)]
+    else:
+        assert parse_timings(value) == [(datetime(2026, 3, day, hour, tzinfo=PARIS), None) for day in days]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("samedi 15 et dimanche 15 mars 2026",
+     "« samedi 15 et dimanche 15 mars 2026 » : le 15/03/2026 est un dimanche, pas un samedi."),
+    ("14 et 15 mars", "« 14 et 15 mars » : l'année manque (ex. 08/11/2025 ou 8 novembre 2025)."),
+    ("14 et 15", "« 14 et 15 » n'est pas une date reconnue (ex. 01/03/2025 18:30 ou 2025-03-01)."),
+])
+def test_a_list_of_days_that_cannot_be_trusted_is_refused_in_the_partner_s_words(value, message):
+    with pytest.raises(FieldError) as caught:
+        parse_timings(value)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(("value", "season"), [
+    ("du 15/09/2025 au 27/06/2026", (date(2025, 9, 15), date(2026, 6, 27))),
+    ("15/09/2025 - 27/06/2026", (date(2025, 9, 15), date(2026, 6, 27))),
+    ("du 15 septembre 2025 au 27 juin 2026", (date(2025, 9, 15), date(2026, 6, 27))),
+    ("de septembre 2025 à juin 2026", (date(2025, 9, 1), date(2026, 6, 30))),
+    ("Saison : sept. 2025 - juin 2026", (date(2025, 9, 1), date(2026, 6, 30))),
+    ("d'octobre à juin 2026", (date(2025, 10, 1), date(2026, 6, 30))),
+    ("de janvier à décembre 2026", (date(2026, 1, 1), date(2026, 12, 31))),
+    ("15/09/2025", None), ("de juin 2026 à septembre 2025", None), ("bientôt", None),
+])
+def test_a_season_in_one_cell_gives_its_first_and_last_days(value, season):
+    assert parse_season(value) == season
+
+
+def test_a_season_given_in_years_only_asks_for_its_days():
+    with pytest.raises(FieldError) as caught:
+        parse_season("2025-2026")
+    assert caught.value.message == ("« 2025-2026 » : indiquez les jours de début et de fin de la saison "
+                                    "(ex. du 15/09/2025 au 27/06/2026).")
