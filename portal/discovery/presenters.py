@@ -41,8 +41,10 @@ def price_text(listing) -> str | None:
         return None
     if low is not None and high is not None and high != low:
         amount = _("de %(low)s à %(high)s", low=_euros(low), high=_euros(high))
+    elif low is None:  # a ceiling alone (« jusqu'à 15 € »): not the price everyone pays
+        amount = _("jusqu'à %(high)s", high=_euros(high))
     else:
-        amount = _euros(low if low is not None else high)
+        amount = _euros(low)
     if listing.price_period:
         amount = _("%(amount)s pour %(period)s", amount=amount,
                    period=labels.label(labels.PRICE_PERIODS, listing.price_period))

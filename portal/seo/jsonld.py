@@ -33,8 +33,14 @@ def _place(venue, point) -> dict | None:
 def _offer(listing) -> dict | None:
     if getattr(listing, "is_free", None):
         return {"@type": "Offer", "price": 0, "priceCurrency": "EUR"}
-    if getattr(listing, "price_min", None) is not None:
-        return {"@type": "Offer", "price": float(listing.price_min), "priceCurrency": "EUR"}
+    low, high = getattr(listing, "price_min", None), getattr(listing, "price_max", None)
+    if low is not None and (high is None or high == low):
+        return {"@type": "Offer", "price": float(low), "priceCurrency": "EUR"}
+    if high is not None:  # a range, or a ceiling alone: no single price to give
+        spec = {"@type": "PriceSpecification", "maxPrice": float(high), "priceCurrency": "EUR"}
+        if low is not None:
+            spec["minPrice"] = float(low)
+        return {"@type": "Offer", "priceCurrency": "EUR", "priceSpecification": spec}
     return None
 
 

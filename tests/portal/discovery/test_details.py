@@ -1,5 +1,6 @@
 """Detail pages of venues, activities and resources, built from database rows."""
 import json
+from decimal import Decimal
 import re
 
 from portal.listings.enums import ModerationStatus
@@ -143,3 +144,26 @@ def test_plain_text_description_keeps_its_line_breaks_as_paragraphs(client, db_s
                        description="Théâtre & danse pour tous.\n\nLe mercredi < 18 h.")
     html = client.get(f"/lieux/{venue.id}-{venue.slug}").get_data(as_text=True)
     assert "<p>Théâtre &amp; danse pour tous.</p><p>Le mercredi &lt; 18 h.</p>" in html
+
+
+def test_a_ceiling_price_alone_is_said_as_a_ceiling_on_the_page_and_in_its_jsonld(client, db_session):
+    """« jusqu'à 15 € » from a partner is no price of 15 € for everyone; a range is a range."""
+    capped = make_activity(title="Stage chant", price_max=Decimal("15"))
+    ranged = make_activity(title="Chorale", price_min=Decimal("30"), price_max=Decimal("150"))
+    single = make_activity(title="Atelier slam", price_min=Decimal("8"), price_max=Decimal("8"))
+    html = client.get(f"/activites/{capped.id}-{capped.slug}").get_data(as_text=True)
+    assert "jusqu&#39;à 15 €" in html or "jusqu'à 15 €" in html
+    offer = _jsonld(html)["hasCourseInstance"]["offers"]
+    assert "price" not in offer
+    assert offer["priceSpecification"] == {"@type": "PriceSpecification", "maxPrice": 15.0, "priceCurrency": "EUR"}
+    html = client.get(f"/activites/{ranged.id}-{ranged.slug}").get_data(as_text=True)
+    assert "de 30 € à 150 €" in html
+    assert _jsonld(html)["hasCourseInstance"]["offers"]["priceSpecification"]["minPrice"] == 30.0
+    html = client.get(f"/activites/{single.id}-{single.slug}").get_data(as_text=True)
+    assert _jsonld(html)["hasCourseInstance"]["offers"]["price"] == 8.0
+
+
+def test_a_ceiling_price_is_said_in_english_too(client, db_session):
+    capped = make_activity(title="Stage chant", price_max=Decimal("15"))
+    client.get("/langue/en")
+    assert "up to 15 €" in client.get(f"/activites/{capped.id}-{capped.slug}").get_data(as_text=True)
