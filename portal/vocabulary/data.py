@@ -7,7 +7,8 @@ from __future__ import annotations
 
 # (slug, French label, English label, synonyms, children)
 VOCABULARY: list[tuple[str, str, str, list[str], list[tuple[str, str, str, list[str]]]]] = [
-    ("musique", "Musique", "Music", ["musical", "musicien", "musicienne"], [
+    ("musique", "Musique", "Music", ["musical", "musicale", "musicales", "musicaux", "musicien", "musicienne",
+                                     "musiciens", "solfège"], [
         ("chant-chorale", "Chant & chorale", "Singing & choir",
          ["chant", "chorale", "chœur", "choeur", "chant choral", "chanteur", "chanteuse", "vocal", "ensemble vocal",
           "gospel", "lyrique"]),

@@ -41,6 +41,10 @@ def test_match_disciplines(value, slugs, tags):
     ("Comédies musicales", ["comedie-musicale"], []),
     ("Théâtre musical", ["comedie-musicale"], []),
     ("Conte musical", ["conte"], []),
+    ("Initiation musicale", ["musique"], []),  # the feminine as the masculine
+    ("Formation musicale", ["musique"], ["Formation musicale"]),
+    ("Pratiques musicales collectives", ["musique"], ["Pratiques musicales collectives"]),
+    ("Solfège", ["musique"], []),
     # « classique » and « contemporain » say a style of any art, not a dance.
     ("Guitare classique", ["instruments"], ["Guitare classique"]),
     ("Chant classique", ["chant-chorale"], ["Chant classique"]),
