@@ -85,3 +85,21 @@ def resolve_level(value):
 
 def resolve_status(value):
     return _match(value, "status")
+
+
+# An agenda's event that names no kind: a workshop or class by these words, a series of them
+# from RECURRING occurrences.
+WORKSHOP = re.compile(r"\b(?:atelier|cours|initiation|masterclass|master class|workshop)s?\b", re.IGNORECASE)
+RECURRING = 3  # occurrences from which an event is a series (a weekly workshop), not a one-off
+
+
+def event_kind(title: str | None, occurrences: int) -> str:
+    """What an agenda's event is, for the activity kinds: what its title says (« stage »,
+    « concert », « scène ouverte »…), else a workshop or class (« atelier », « cours »): a
+    series when it recurs, a short course when it is once or twice; else an amateur event."""
+    named = resolve_kind(ListingType.activity, title)
+    if named is not None:
+        return named.value
+    if title and WORKSHOP.search(title):
+        return "regular_class" if occurrences >= RECURRING else "short_course"
+    return "regular_class" if occurrences >= RECURRING else "amateur_event"

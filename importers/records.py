@@ -276,8 +276,6 @@ def normalise(raw: dict, column_of: dict[str, str],
     if price_words and not record.values.get("price_notes"):  # the partner's own details first
         record.values["price_notes"] = price_words
     _split_postal_town(record)
-    if record.values.get("timings"):
-        _local_times(record)
     _resolve_words(record, raw, listing_type, column_of)
     try:
         point = parse_point(raw.get("latitude"), raw.get("longitude"), raw.get("lat_lon"))
@@ -293,6 +291,8 @@ def normalise(raw: dict, column_of: dict[str, str],
             column = " / ".join(column_of.get(name, name) for name in ("latitude", "longitude"))
         _problem(record, "point", column, exc.value, exc.message)
         record.values["point"] = None
+    if record.values.get("timings"):
+        _local_times(record)
     slugs, free_tags = [], list(record.values.get("tags", []))
     for text in record.values.get("disciplines", []):
         found, left = match_disciplines(text)
@@ -352,14 +352,31 @@ OVERSEAS_ZONES = {"971": "America/Guadeloupe", "972": "America/Martinique", "973
                   "974": "Indian/Reunion", "975": "America/Miquelon", "976": "Indian/Mayotte",
                   "977": "America/St_Barthelemy", "978": "America/Marigot", "986": "Pacific/Wallis",
                   "987": "Pacific/Tahiti", "988": "Pacific/Noumea"}
+# Where a place without a code lies by its point: (west, south, east, north) of each territory.
+OVERSEAS_BOXES = {"971": (-61.9, 15.8, -60.9, 16.6), "972": (-61.3, 14.3, -60.7, 14.95),
+                  "973": (-54.7, 2.0, -51.5, 5.9), "974": (55.1, -21.5, 55.9, -20.8),
+                  "975": (-56.5, 46.7, -56.1, 47.2), "976": (44.9, -13.1, 45.4, -12.5)}
 PARIS = ZoneInfo("Europe/Paris")
+
+
+def _overseas(record: CanonicalRecord) -> str | None:
+    """The overseas territory (its 3-digit code) of a record's codes, or else of its point."""
+    code = record.values.get("insee_code") or record.values.get("postal_code")
+    if isinstance(code, str):
+        return code[:3] if code[:3] in OVERSEAS_ZONES else None
+    point = record.values.get("point")
+    if point:
+        for territory, (west, south, east, north) in OVERSEAS_BOXES.items():
+            if west <= point[0] <= east and south <= point[1] <= north:
+                return territory
+    return None
 
 
 def _local_times(record: CanonicalRecord) -> None:
     """Times written without a zone are read as Paris time; at a place overseas (Saint-Denis de
-    La Réunion), they are that place's time. Times given with their offset are left as they are."""
-    code = record.values.get("insee_code") or record.values.get("postal_code")
-    zone = OVERSEAS_ZONES.get(code[:3]) if isinstance(code, str) else None
+    La Réunion, by its codes or its point), they are that place's time. Times given with their
+    offset are left as they are."""
+    zone = OVERSEAS_ZONES.get(_overseas(record) or "")
     if zone is None:
         return
     local = ZoneInfo(zone)

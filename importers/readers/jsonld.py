@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from importers.kinds import event_kind
+
 from .base import NATURE, NOTES, ImportFileError, other_places_note, safe_map
 from .ldutil import compact, first, local, node, prop, term, text, texts, types, when
 from .recurrence import frequency, is_weekly, occurrences, rhythm_words
@@ -183,14 +185,16 @@ def _referenced_ids(nodes: list[dict]) -> set[str]:
     return found
 
 
-def _kind(item: dict, weekly: bool = False) -> str | None:
-    """A Boussole kind when the node's class says it; None lets the import choose its default."""
+def _kind(item: dict, title: str | None, count: int = 0, weekly: bool = False) -> str | None:
+    """A Boussole kind when the node's class says it; an event of no precise class is what its
+    title says, as an agenda's (« Stage de danse », « Scène ouverte slam »); None lets the
+    import choose its default."""
     kinds = types(item)
     known = [kind for kind in kinds if kind in KINDS]
     if known:  # the most precise class wins, in whatever order they are listed
         return KINDS[min(known, key=lambda kind: kind in BROAD_CLASSES)]
     if any(kind.endswith("Event") or kind in EVENT_TYPES for kind in kinds):
-        return "regular_class" if weekly else "amateur_event"
+        return "regular_class" if weekly else event_kind(title, count)
     return None
 
 
@@ -353,7 +357,7 @@ def map_datatourisme(item: dict) -> dict[str, object]:
         "registration_url": text(prop(booking, "homepage")),
         "timings": timings,
         "source_modified_at": text(prop(item, "lastUpdate")) or text(prop(item, "lastUpdateDatatourisme")),
-        "kind": _kind(item),
+        "kind": _kind(item, text(prop(item, "label")), len(timings)),
         "tags": texts(themes) if themes else None,
         "audiences": _labels(prop(item, "hasAudience")) or None,
         "accessibility": ["handicap moteur"] if first(prop(item, "reducedMobilityAccess")) in (True, "true")
@@ -474,7 +478,7 @@ def map_schema_org(item: dict) -> dict[str, object]:
         "schedule": weekly,
         **_season(weekly),
         "source_modified_at": text(prop(item, "dateModified")),
-        "kind": _kind(item, bool(weekly)),
+        "kind": _kind(item, text(prop(item, "name")), len(timings or ()), bool(weekly)),
         "tags": texts(prop(item, "keywords")) if prop(item, "keywords") else None,
         "disciplines": texts(prop(item, "genre")) if prop(item, "genre") else None,
         "organization": text(prop(organizer, "name")),

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import re
 
-from importers.kinds import resolve_kind
+from importers.kinds import event_kind
 from importers.normalise.errors import FieldError
 from importers.normalise.numbers import parse_price
 from importers.normalise.text import markdown_html
-from portal.listings.enums import ListingType
 
 from .base import NOTES, other_places_note
 from .ldutil import compact, first, text, texts
@@ -24,8 +23,6 @@ ODS_MARKERS = {"firstdate_begin", "location_coordinates", "location_name", "timi
 STATUS = {1: "scheduled", 2: "scheduled", 3: "scheduled", 4: "postponed", 5: "full", 6: "cancelled"}
 # OpenAgenda accessibility codes → the accessibility families used by the portal.
 ACCESSIBILITY = {"hi": "auditif", "vi": "visuel", "mi": "moteur", "ii": "mental", "pi": "psychique"}
-WORKSHOP = re.compile(r"\b(?:atelier|cours|initiation|masterclass|master class|workshop)s?\b", re.IGNORECASE)
-RECURRING = 3  # occurrences from which an event is a series (a weekly workshop), not a one-off
 
 
 # Hosts whose links are media to embed (OpenAgenda « links » are link / embed pairs), not a
@@ -198,18 +195,6 @@ def map_ods(event: dict) -> dict[str, object]:
         "accessibility": _accessibility(event.get("accessibility")),
         **_prices(text(event.get("conditions_fr"))),
     })
-
-
-def event_kind(title: str | None, occurrences: int) -> str:
-    """What an agenda's event is, for the activity kinds: what its title says (« stage »,
-    « concert », « scène ouverte »…), else a workshop or class (« atelier », « cours »): a
-    series when it recurs, a short course when it is once or twice; else an amateur event."""
-    named = resolve_kind(ListingType.activity, title)
-    if named is not None:
-        return named.value
-    if title and WORKSHOP.search(title):
-        return "regular_class" if occurrences >= RECURRING else "short_course"
-    return "regular_class" if occurrences >= RECURRING else "amateur_event"
 
 
 def _maybe_json(value: object) -> object:

@@ -62,6 +62,11 @@ def test_times_without_a_zone_are_the_local_time_of_a_place_overseas():
     paris = normalise({"name": "Bal", "insee_code": "93066", "timings": "20/12/2025 de 20h à 22h"}, {},
                       ListingType.activity).values["timings"][0][0]
     assert paris.astimezone(timezone.utc).hour == 19
+    # Without a code, the point tells: Le Port (La Réunion), Pointe-à-Pitre (Guadeloupe).
+    for lat, lon, zone in (("-20.937", "55.293", "Indian/Reunion"), ("16.241", "-61.533", "America/Guadeloupe")):
+        record = normalise({"name": "Concert", "latitude": lat, "longitude": lon, "timings": "20/12/2025 à 20h"},
+                           {}, ListingType.activity)
+        assert record.values["timings"][0][0] == datetime(2025, 12, 20, 20, 0, tzinfo=ZoneInfo(zone))
 
 
 def test_a_rhythm_other_than_every_week_keeps_its_slots_with_a_warning():

@@ -298,3 +298,29 @@ def test_a_single_geojson_feature_in_lambert_93_is_placed(write):
     _, rows = read(write("mc93.geojson", json.dumps(feature)))
     assert rows[0].values["nom"] == "MC93"
     assert abs(rows[0].values["longitude"] - 2.4395) < 1e-3 and abs(rows[0].values["latitude"] - 48.9095) < 1e-3
+
+
+def test_an_event_of_no_precise_class_is_what_its_title_says(write):
+    """schema.org and DATAtourisme events are read as an agenda's are: « Stage de danse » is a
+    short course, « Scène ouverte slam » an open practice, an « Atelier » met three times a
+    series of classes; a class that says more (EducationEvent) is kept."""
+    def event(name, kind="Event", dates=("2026-03-14T10:00:00",)):
+        node = {"@type": kind, "name": name, "location": {"@type": "Place", "name": "MJC", "address": "Bondy"}}
+        if len(dates) == 1:
+            return {**node, "startDate": dates[0]}
+        return {**node, "subEvent": [{"@type": "Event", "startDate": date} for date in dates]}
+    graph = {"@context": "https://schema.org", "@graph": [
+        event("Stage de danse hip-hop"), event("Scène ouverte slam"), event("Concert de printemps"),
+        event("Atelier d'écriture", dates=("2026-03-14T10:00:00", "2026-03-21T10:00:00", "2026-03-28T10:00:00")),
+        event("Stage de danse", kind="EducationEvent")]}
+    _, rows = read(write("agenda.jsonld", json.dumps(graph)))
+    kinds = {row.values["name"]: row.values["kind"] for row in rows}
+    assert kinds == {"Stage de danse hip-hop": "short_course", "Scène ouverte slam": "open_practice",
+                     "Concert de printemps": "amateur_event", "Atelier d'écriture": "regular_class",
+                     "Stage de danse": "short_course"}
+    datatourisme = {"@context": {"@vocab": "https://www.datatourisme.fr/ontology/core#"}, "@graph": [{
+        "@id": "https://data.datatourisme.fr/1/stage", "@type": ["schema:Event", "EntertainmentAndEvent"],
+        "rdfs:label": {"fr": ["Stage de théâtre"]},
+        "takesPlaceAt": {"startDate": "2026-04-20", "endDate": "2026-04-24"}}]}
+    _, rows = read(write("dt.jsonld", json.dumps(datatourisme)))
+    assert rows[0].values["kind"] == "short_course"

@@ -7,7 +7,8 @@ from sqlalchemy import text
 
 from importers.models import RunStatus
 from importers.readers import open_records
-from importers.readers.openagenda import event_kind, map_ods, map_v2
+from importers.kinds import event_kind
+from importers.readers.openagenda import map_ods, map_v2
 from tests.importers.helpers import run_import
 
 
