@@ -34,6 +34,16 @@ _NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
 # no-break space (U+202F), as French spreadsheets write Lambert-93 metres: « 6 866 150,20 ».
 _GROUPED = re.compile(r"[-+−]?(?:\d{1,3}(?:\s\d{3})+|\d+)(?:[.,]\d+)?")
 _PAIR_SEPARATOR = re.compile(r"\s*[;|/\t]\s*|,\s+")
+# Degrees, minutes, seconds as French files write them: 48°56'8"N, 48° 56' 08,5" N, N 48°56.133',
+# 48°56′8″N (primes), 2°21'14"O (ouest); the hemisphere letter (or word) comes first or last.
+_HEMISPHERE = r"(?:nord|north|sud|south|est|east|ouest|west|[nseow])"
+_DMS = re.compile(
+    rf"(?P<pre>{_HEMISPHERE})?\s*(?P<sign>[-+−])?\s*(?P<deg>\d+(?:[.,]\d+)?)\s*"
+    r"(?:[°º˚]\s*(?:(?P<min>\d+(?:[.,]\d+)?)\s*['′’´]\s*"
+    r"(?:(?P<sec>\d+(?:[.,]\d+)?)\s*(?:''|′′|[\"″”“])?)?)?)?"
+    rf"\s*(?P<post>{_HEMISPHERE})?", re.IGNORECASE)
+# Between the two coordinates of a one-column pair: a comma, semicolon, bar, slash or spaces.
+_DMS_SEPARATOR = re.compile(r"\s*[,;|/\t]\s*|\s+")
 
 
 def in_france(lon: float, lat: float) -> bool:
@@ -52,10 +62,71 @@ def _number(value: object, field: str) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise FieldError(field, value, f"{quote(value)} n'est pas une coordonnée (nombre décimal attendu).") from None
+            raise FieldError(field, value, f"{quote(value)} n'est pas une coordonnée (nombre décimal attendu, "
+                                           "ou degrés, minutes et secondes comme 48°51'24\"N).") from None
     if not math.isfinite(number):
         raise FieldError(field, value, f"{quote(value)} n'est pas une coordonnée.")
     return number
+
+
+def _dms_match(text: str) -> re.Match[str] | None:
+    """The whole text as one coordinate in the _DMS syntax (values unchecked), a single letter."""
+    text = " ".join(text.replace("\ufeff", "").replace("\x00", "").split())  # no long runs to backtrack
+    match = _DMS.fullmatch(text)
+    return None if match is None or (match["pre"] and match["post"]) else match
+
+
+def _is_dms(match: re.Match[str]) -> bool:
+    """Minutes or a hemisphere letter: what a plain number (48.5 or 48.5°) does not have."""
+    return bool(match["min"] or match["pre"] or match["post"])
+
+
+def _from_dms(match: re.Match[str], value: object, field: str) -> tuple[float, str | None]:
+    """(signed degrees, axis) of a _DMS match: axis 'lat' for N/S, 'lon' for E/O/W, else None."""
+    degrees, minutes, seconds = match["deg"], match["min"], match["sec"]
+    if (minutes and not degrees.isdigit()) or (seconds and not minutes.isdigit()):
+        raise FieldError(field, value, f"{quote(value)} : seule la dernière valeur (degrés, minutes ou "
+                                       "secondes) peut avoir des décimales.")
+    for part, name in ((minutes, "minutes"), (seconds, "secondes")):
+        if part and float(part.replace(",", ".")) >= 60:
+            raise FieldError(field, value, f"{quote(value)} : les {name} doivent être inférieures à 60 (ici {part}).")
+    number = sum(float(part.replace(",", ".")) / unit
+                 for part, unit in ((degrees, 1), (minutes, 60), (seconds, 3600)) if part)
+    written = match["pre"] or match["post"] or ""
+    letter = written[:1].upper().replace("O", "W")
+    sign = match["sign"]
+    if sign and letter and (sign == "+") != (letter in "NE"):  # -2°21'O is west twice: accepted
+        raise FieldError(field, value, f"{quote(value)} : le signe « {sign} » contredit la lettre « {written} » "
+                                       "(le nord et l'est sont positifs, le sud et l'ouest négatifs).")
+    axis = "lat" if letter in ("N", "S") else "lon" if letter else None
+    label, limit = {"lat": ("latitude", 90), "lon": ("longitude", 180)}.get(axis, ("coordonnée", 180))
+    if number > limit:
+        raise FieldError(field, value, f"{quote(value)} : {label} hors limites ({limit}° au plus).")
+    negative = (sign is not None and sign != "+") or letter in ("S", "W")
+    return round(-number if negative else number, 7), axis
+
+
+def _coordinate(value: object, field: str) -> tuple[float, str | None]:
+    """(degrees, axis) of a number, or of degrees-minutes-seconds whose letter names the axis."""
+    match = _dms_match(value) if isinstance(value, str) else None
+    if match is None or not _is_dms(match):
+        return _number(value, field), None  # plain numbers (and 48.5°) as before
+    return _from_dms(match, value, field)
+
+
+def _dms_pair(text: str) -> tuple[str, str] | None:
+    """The two halves of « 48°56'8"N, 2°21'14"E » or « N 48°56,1' E 2°21,2' » when a single
+    split gives two coordinates, one at least with minutes or a letter; None otherwise."""
+    text = " ".join(text.replace("\ufeff", "").split()).strip("()[]").strip()
+    if len(text) > 120:  # far longer than « 48° 56' 08,5" Nord, 2° 21' 14,2" Est »: not a pair
+        return None
+    found = []
+    for separator in _DMS_SEPARATOR.finditer(text):
+        first, second = text[: separator.start()], text[separator.end():]
+        first_match, second_match = _dms_match(first), _dms_match(second)
+        if first_match and second_match and (_is_dms(first_match) or _is_dms(second_match)):
+            found.append((first, second))
+    return found[0] if len(found) == 1 else None
 
 
 def _split_pair(value: object) -> tuple[object, object]:
@@ -70,6 +141,9 @@ def _split_pair(value: object) -> tuple[object, object]:
         if len(value) != 2:
             raise FieldError("lat_lon", value, "Il faut exactement deux nombres : latitude, longitude.")
         return value[0], value[1]
+    dms = _dms_pair(str(value))
+    if dms:
+        return dms
     numbers = _NUMBER.findall(str(value))
     if len(numbers) != 2:
         grouped = _grouped_pair(str(value))
@@ -123,9 +197,25 @@ class Point(NamedTuple):
     projected: bool = False
 
 
-def _check(lat: float, lon: float, field: str, raw: object) -> Point:
-    """(lat, lon) as given → the point in France, swapping back a swapped pair; Lambert-93
-    metres (X/Y columns of many public files) are converted to degrees."""
+def _orient(first: tuple[float, str | None], second: tuple[float, str | None],
+            fields: tuple[str, str], raws: tuple[object, object]) -> tuple[float, float, bool]:
+    """(lat, lon, lettered) from the latitude-then-longitude coordinates: N/S and E/O/W letters
+    decide which is which (a swapped pair is put back); without any, the order given stands."""
+    (a, axis_a), (b, axis_b) = first, second
+    if axis_a and axis_a == axis_b:
+        if axis_a == "lat":
+            raise FieldError(fields[1], raws[1], f"{quote(raws[1])} : N et S désignent une latitude ; "
+                                                 "la longitude s'écrit avec E, O ou W.")
+        raise FieldError(fields[0], raws[0], f"{quote(raws[0])} : E, O et W désignent une longitude ; "
+                                             "la latitude s'écrit avec N ou S.")
+    if axis_a == "lon" or axis_b == "lat":
+        return b, a, True
+    return a, b, bool(axis_a or axis_b)
+
+
+def _check(lat: float, lon: float, field: str, raw: object, lettered: bool = False) -> Point:
+    """(lat, lon) as given → the point in France, swapping back a swapped pair (unless N/S/E/O
+    letters named them); Lambert-93 metres (X/Y columns of many public files) become degrees."""
     projected = False
     if abs(lat) > 180 or abs(lon) > 180:
         converted = _from_lambert93(lat, lon)
@@ -136,6 +226,9 @@ def _check(lat: float, lon: float, field: str, raw: object) -> Point:
     if in_france(lon, lat):
         return Point(lon, lat, projected)
     if in_france(lat, lon):
+        if lettered:  # the letters say which is which: never swap against them
+            raise FieldError(field, raw, f"{quote(raw)} : ce point n'est pas en France (il le serait en échangeant "
+                                         "latitude et longitude, mais les lettres N, S, E, O disent le contraire).")
         return Point(lat, lon, projected)  # latitude and longitude were swapped
     valid_as_given = abs(lat) <= 90 and abs(lon) <= 180
     valid_swapped = abs(lon) <= 90 and abs(lat) <= 180
@@ -149,11 +242,14 @@ def parse_point(latitude: object = None, longitude: object = None, lat_lon: obje
     """The point from separate columns or one 'lat, lon' column; None when nothing is given."""
     has_lat, has_lon = not is_blank(latitude), not is_blank(longitude)
     if has_lat and has_lon:
-        lat, lon = _number(latitude, "latitude"), _number(longitude, "longitude")
-        return _check(lat, lon, "point", f"{latitude}, {longitude}")  # the pair is at fault
+        lat, lon, lettered = _orient(_coordinate(latitude, "latitude"), _coordinate(longitude, "longitude"),
+                                     ("latitude", "longitude"), (latitude, longitude))
+        return _check(lat, lon, "point", f"{latitude}, {longitude}", lettered)  # the pair is at fault
     if not is_blank(lat_lon):
         raw_lat, raw_lon = _split_pair(lat_lon)
-        return _check(_number(raw_lat, "lat_lon"), _number(raw_lon, "lat_lon"), "lat_lon", lat_lon)
+        lat, lon, lettered = _orient(_coordinate(raw_lat, "lat_lon"), _coordinate(raw_lon, "lat_lon"),
+                                     ("lat_lon", "lat_lon"), (lat_lon, lat_lon))
+        return _check(lat, lon, "lat_lon", lat_lon, lettered)
     if has_lat:
         raise FieldError("longitude", longitude, "La latitude est donnée sans longitude.")
     if has_lon:

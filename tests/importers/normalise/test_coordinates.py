@@ -107,3 +107,78 @@ def test_grouped_numbers_that_make_no_point_are_refused_in_french(kwargs, messag
     with pytest.raises(FieldError) as caught:
         parse_point(**kwargs)
     assert message in caught.value.message
+
+
+# Degrees, minutes, seconds as French partner files write them (Saint-Denis: 48°56'8"N 2°21'14"E).
+SAINT_DENIS = (2.3538889, 48.9355556)
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"latitude": "48°56'8\"N", "longitude": "2°21'14\"E"}, SAINT_DENIS),
+    ({"latitude": "48°56'08.5\"N", "longitude": "2°21'14\"E"}, (2.3538889, 48.9356944)),
+    ({"latitude": "48°56'08,5\"N", "longitude": "2°21'14,2\"E"}, (2.3539444, 48.9356944)),  # decimal commas
+    ({"latitude": "48° 56' 8\" N", "longitude": "2° 21' 14\" E"}, SAINT_DENIS),
+    ({"latitude": "N 48°56'8\"", "longitude": "E 2°21'14\""}, SAINT_DENIS),             # letter first
+    ({"latitude": "48°56.133'N", "longitude": "2°21,233'E"}, (2.3538833, 48.93555)),   # decimal minutes
+    ({"latitude": "48°56′8″N", "longitude": "2°21′14″E"}, SAINT_DENIS),                 # primes
+    ({"latitude": "48º56’8”N", "longitude": "2°21'14''E"}, SAINT_DENIS),                # what Word types
+    ({"latitude": "48°56'8\" Nord", "longitude": "2°21'14\" Est"}, SAINT_DENIS),
+    ({"latitude": "\ufeff48°56'8\"N ", "longitude": "2°21'14\"E"}, SAINT_DENIS),
+    ({"latitude": "48.8566 N", "longitude": "2.3522 E"}, (2.3522, 48.8566)),            # decimal degrees, lettered
+    ({"latitude": "47°13'5\"N", "longitude": "1°33'14\"O"}, (-1.5538889, 47.2180556)),  # Nantes: O for ouest
+    ({"latitude": "47°13'5\"N", "longitude": "1°33'14\"W"}, (-1.5538889, 47.2180556)),
+    ({"latitude": "47°13'5\"N", "longitude": "-1°33'14\"O"}, (-1.5538889, 47.2180556)),  # west twice: still west
+    ({"latitude": "21°6'54\"S", "longitude": "55°32'11\"E"}, (55.5363889, -21.115)),      # La Réunion
+    ({"latitude": "2°21'14\"E", "longitude": "48°56'8\"N"}, SAINT_DENIS),               # swapped columns
+    ({"latitude": "2.3538889", "longitude": "48°56'8\"N"}, SAINT_DENIS),                # the letter decides
+    ({"lat_lon": "48°56'8\"N, 2°21'14\"E"}, SAINT_DENIS),
+    ({"lat_lon": "48°56'8\"N;2°21'14\"E"}, SAINT_DENIS),
+    ({"lat_lon": "48°56'8\"N 2°21'14\"E"}, SAINT_DENIS),
+    ({"lat_lon": "48° 56' 08,5\" N, 2° 21' 14,2\" E"}, (2.3539444, 48.9356944)),
+    ({"lat_lon": "48°56'08,5\"N,2°21'14,2\"E"}, (2.3539444, 48.9356944)),
+    ({"lat_lon": "N 48°56'8\" E 2°21'14\""}, SAINT_DENIS),
+    ({"lat_lon": "(48°56'8\"N, 2°21'14\"E)"}, SAINT_DENIS),
+    ({"lat_lon": "2°21'14\"E 48°56'8\"N"}, SAINT_DENIS),                                # N/S is the latitude
+    ({"lat_lon": "16°15'N 61°35'O"}, (-61.5833333, 16.25)),                             # Guadeloupe
+    ({"lat_lon": ["48°56'8\"N", "2°21'14\"E"]}, SAINT_DENIS),
+])
+def test_accepts_degrees_minutes_seconds(kwargs, expected):
+    assert parse_coordinates(**kwargs) == pytest.approx(expected, abs=1e-7)
+
+
+@pytest.mark.parametrize(("kwargs", "field", "message"), [
+    ({"latitude": "48°61'8\"N", "longitude": "2°21'14\"E"}, "latitude",
+     "« 48°61'8\"N » : les minutes doivent être inférieures à 60 (ici 61)."),
+    ({"latitude": "48°56'60\"N", "longitude": "2°21'14\"E"}, "latitude",
+     "« 48°56'60\"N » : les secondes doivent être inférieures à 60 (ici 60)."),
+    ({"latitude": "-48°56'8\"N", "longitude": "2°21'14\"E"}, "latitude",
+     "« -48°56'8\"N » : le signe « - » contredit la lettre « N » "
+     "(le nord et l'est sont positifs, le sud et l'ouest négatifs)."),
+    ({"latitude": "48°56'8\"N", "longitude": "2°21'14\"N"}, "longitude",
+     "« 2°21'14\"N » : N et S désignent une latitude ; la longitude s'écrit avec E, O ou W."),
+    ({"latitude": "48°56'8\"E", "longitude": "2°21'14\"E"}, "latitude",
+     "« 48°56'8\"E » : E, O et W désignent une longitude ; la latitude s'écrit avec N ou S."),
+    ({"latitude": "95°0'0\"N", "longitude": "2°21'14\"E"}, "latitude",
+     "« 95°0'0\"N » : latitude hors limites (90° au plus)."),
+    ({"latitude": "48°56'8\"N", "longitude": "200°0'E"}, "longitude",
+     "« 200°0'E » : longitude hors limites (180° au plus)."),
+    ({"latitude": "48.5°30'N", "longitude": "2°E"}, "latitude",
+     "« 48.5°30'N » : seule la dernière valeur (degrés, minutes ou secondes) peut avoir des décimales."),
+    ({"latitude": "2°21'14\"N", "longitude": "48°56'8\"E"}, "point",  # never swapped against the letters
+     "« 2°21'14\"N, 48°56'8\"E » : ce point n'est pas en France (il le serait en échangeant latitude "
+     "et longitude, mais les lettres N, S, E, O disent le contraire)."),
+    ({"latitude": "48°56'8\"S", "longitude": "2°21'14\"W"}, "point",
+     "« 48°56'8\"S, 2°21'14\"W » : ce point n'est pas en France."),
+    ({"latitude": "N 48°56'8\" N", "longitude": "2°E"}, "latitude",
+     "« N 48°56'8\" N » n'est pas une coordonnée (nombre décimal attendu, "
+     "ou degrés, minutes et secondes comme 48°51'24\"N)."),
+    ({"lat_lon": "48°56'8\"N, 2°21'14\"N"}, "lat_lon",
+     "« 48°56'8\"N, 2°21'14\"N » : N et S désignent une latitude ; la longitude s'écrit avec E, O ou W."),
+    ({"lat_lon": "48°56'8\"N, 2°61'14\"E"}, "lat_lon",
+     "« 2°61'14\"E » : les minutes doivent être inférieures à 60 (ici 61)."),
+    ({"lat_lon": "0°N, 0°E"}, "lat_lon", "Les coordonnées (0, 0) ne désignent aucun lieu : elles sont ignorées."),
+])
+def test_refuses_degrees_minutes_seconds_that_make_no_point_in_french(kwargs, field, message):
+    with pytest.raises(FieldError) as caught:
+        parse_point(**kwargs)
+    assert (caught.value.field, caught.value.message) == (field, message)
