@@ -36,6 +36,7 @@ from importers.normalise import (
 from importers.kinds import resolve_kind, resolve_level, resolve_status
 from importers.schema import validate_record
 from portal.geo.names import normalise_insee_code, normalise_postal_code
+from portal.geo.overseas import OVERSEAS_ZONES, overseas_territory, territory_at
 from portal.listings.enums import ListingType
 
 MAX_TEXT = 500
@@ -347,15 +348,6 @@ def _split_postal_town(record: CanonicalRecord) -> None:
         record.values.setdefault("postal_code", postal)
 
 
-# Overseas départements and collectivities (by INSEE or postal code) and their time zones.
-OVERSEAS_ZONES = {"971": "America/Guadeloupe", "972": "America/Martinique", "973": "America/Cayenne",
-                  "974": "Indian/Reunion", "975": "America/Miquelon", "976": "Indian/Mayotte",
-                  "977": "America/St_Barthelemy", "978": "America/Marigot", "986": "Pacific/Wallis",
-                  "987": "Pacific/Tahiti", "988": "Pacific/Noumea"}
-# Where a place without a code lies by its point: (west, south, east, north) of each territory.
-OVERSEAS_BOXES = {"971": (-61.9, 15.8, -60.9, 16.6), "972": (-61.3, 14.3, -60.7, 14.95),
-                  "973": (-54.7, 2.0, -51.5, 5.9), "974": (55.1, -21.5, 55.9, -20.8),
-                  "975": (-56.5, 46.7, -56.1, 47.2), "976": (44.9, -13.1, 45.4, -12.5)}
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -363,13 +355,9 @@ def _overseas(record: CanonicalRecord) -> str | None:
     """The overseas territory (its 3-digit code) of a record's codes, or else of its point."""
     code = record.values.get("insee_code") or record.values.get("postal_code")
     if isinstance(code, str):
-        return code[:3] if code[:3] in OVERSEAS_ZONES else None
+        return overseas_territory(code)
     point = record.values.get("point")
-    if point:
-        for territory, (west, south, east, north) in OVERSEAS_BOXES.items():
-            if west <= point[0] <= east and south <= point[1] <= north:
-                return territory
-    return None
+    return territory_at(*point) if point else None
 
 
 def _local_times(record: CanonicalRecord) -> None:

@@ -96,6 +96,7 @@ class ReferenceData:
         self.communes = {c["code"]: c for c in entries if c["type"] == "commune-actuelle"}
         self.ept = self._ept()
         self.aliases = self._aliases(entries)
+        self.former_names = self._former_names(entries)
         self.commune_boundaries = self._commune_boundaries()
         self.departement_boundaries = self._departement_boundaries()
 
@@ -133,6 +134,18 @@ class ReferenceData:
             elif entry["type"] == "arrondissement-municipal" and entry.get("commune"):
                 aliases.setdefault(entry["code"], entry["commune"])
         return {old: new for old, new in aliases.items() if old != new and new in self.communes}
+
+    def _former_names(self, entries: list[dict]) -> dict[str, list[str]]:
+        """Current commune code → the match names of its delegated and associated communes
+        (the communes it absorbed, still named on signs and in partners' files)."""
+        names: dict[str, set[str]] = {}
+        for entry in entries:
+            current = entry.get("chefLieu")
+            if entry["type"] in ("commune-deleguee", "commune-associee") and current in self.communes:
+                name = match_name(entry["nom"])
+                if name != match_name(self.communes[current]["nom"]):
+                    names.setdefault(current, set()).add(name)
+        return {code: sorted(found) for code, found in names.items()}
 
     def _commune_boundaries(self) -> dict[str, MultiPolygon]:
         parts: dict[str, list] = {}
@@ -175,7 +188,7 @@ def write(connection, data: ReferenceData) -> LoadReport:
         CREATE TEMP TABLE stage_commune (
             insee_code text, name text, match_name text, slug text, departement_code text,
             region_code text, ept_code text, ept_name text, postal_codes text[],
-            former_codes text[], population integer, boundary_wkt text
+            former_codes text[], former_names text[], population integer, boundary_wkt text
         ) ON COMMIT DROP;
         CREATE TEMP TABLE stage_departement (
             code text, name text, region_code text, boundary_wkt text
@@ -191,12 +204,14 @@ def write(connection, data: ReferenceData) -> LoadReport:
         commune_rows.append((
             code, c["nom"], match_name(c["nom"]), slugify(c["nom"]), c.get("departement"),
             c.get("region"), ept[0] if ept else None, ept[1] if ept else None,
-            sorted(c.get("codesPostaux", [])), sorted(former.get(code, [])), c.get("population"),
+            sorted(c.get("codesPostaux", [])), sorted(former.get(code, [])), data.former_names.get(code, []),
+            c.get("population"),
             boundary.wkt if boundary is not None else None,
         ))
     _copy_rows(connection, "stage_commune",
                ["insee_code", "name", "match_name", "slug", "departement_code", "region_code", "ept_code",
-                "ept_name", "postal_codes", "former_codes", "population", "boundary_wkt"], commune_rows)
+                "ept_name", "postal_codes", "former_codes", "former_names", "population", "boundary_wkt"],
+               commune_rows)
     _copy_rows(connection, "stage_departement", ["code", "name", "region_code", "boundary_wkt"], [
         (code, d["nom"], d["region"],
          data.departement_boundaries[code].wkt if code in data.departement_boundaries else None)
@@ -224,9 +239,10 @@ def write(connection, data: ReferenceData) -> LoadReport:
     """)
     report.changed["commune"] = upsert("""
         INSERT INTO commune (insee_code, name, match_name, slug, departement_code, region_code, ept_code,
-                             ept_name, postal_codes, former_codes, population, boundary, centroid)
+                             ept_name, postal_codes, former_codes, former_names, population, boundary, centroid)
         SELECT s.insee_code, s.name, s.match_name, s.slug, s.departement_code, s.region_code, s.ept_code,
-               s.ept_name, s.postal_codes, s.former_codes, s.population, g.geom, ST_PointOnSurface(g.geom)
+               s.ept_name, s.postal_codes, s.former_codes, s.former_names, s.population, g.geom,
+               ST_PointOnSurface(g.geom)
         FROM stage_commune s
         LEFT JOIN LATERAL (SELECT ST_Multi(ST_GeomFromText(s.boundary_wkt, 4326)) AS geom) g ON true
         ON CONFLICT (insee_code) DO UPDATE SET
@@ -234,14 +250,15 @@ def write(connection, data: ReferenceData) -> LoadReport:
             departement_code = excluded.departement_code, region_code = excluded.region_code,
             ept_code = excluded.ept_code, ept_name = excluded.ept_name,
             postal_codes = excluded.postal_codes, former_codes = excluded.former_codes,
-            population = excluded.population, boundary = excluded.boundary, centroid = excluded.centroid
+            former_names = excluded.former_names, population = excluded.population,
+            boundary = excluded.boundary, centroid = excluded.centroid
         WHERE (commune.name, commune.match_name, commune.slug, commune.departement_code,
                commune.region_code, commune.ept_code, commune.ept_name, commune.postal_codes,
-               commune.former_codes, commune.population)
+               commune.former_codes, commune.former_names, commune.population)
               IS DISTINCT FROM
               (excluded.name, excluded.match_name, excluded.slug, excluded.departement_code,
                excluded.region_code, excluded.ept_code, excluded.ept_name, excluded.postal_codes,
-               excluded.former_codes, excluded.population)
+               excluded.former_codes, excluded.former_names, excluded.population)
            OR NOT (commune.boundary IS NOT DISTINCT FROM excluded.boundary)
         RETURNING insee_code
     """)

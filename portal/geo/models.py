@@ -32,7 +32,8 @@ class Departement(db.Model):
 
 class Commune(db.Model):
     """A commune of the current COG. Communes merged since the boundary file was drawn
-    keep their old codes in `former_codes` and their area in the new commune's boundary."""
+    keep their old codes in `former_codes`, their names in `former_names` and their area in
+    the new commune's boundary."""
 
     __tablename__ = "commune"
 
@@ -49,6 +50,9 @@ class Commune(db.Model):
     ept_name: Mapped[str | None] = mapped_column(Text)
     postal_codes: Mapped[list[str]] = mapped_column(ARRAY(String(5)), nullable=False, default=list)
     former_codes: Mapped[list[str]] = mapped_column(ARRAY(String(5)), nullable=False, default=list)
+    # The match names of its delegated and associated communes (« bellegarde sur valserine »).
+    former_names: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, default=list,
+                                                    server_default="{}")
     population: Mapped[int | None] = mapped_column(Integer)
     boundary = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
     # Point on surface of the boundary, used as an approximate location.
@@ -62,6 +66,7 @@ class Commune(db.Model):
         Index("ix_commune_boundary", "boundary", postgresql_using="gist"),
         Index("ix_commune_postal_codes", "postal_codes", postgresql_using="gin"),
         Index("ix_commune_former_codes", "former_codes", postgresql_using="gin"),
+        Index("ix_commune_former_names", "former_names", postgresql_using="gin"),
         Index("ix_commune_match_name", "match_name"),
         Index("ix_commune_departement_code", "departement_code"),
     )

@@ -6,7 +6,11 @@ import unicodedata
 from functools import lru_cache
 
 ARTICLES = ("les ", "le ", "la ", "l'", "l ")
-ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur"}
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur", "lez": "les"}  # « Saint-Christol-lez-Alès »
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "OE", "Æ": "AE"})  # not decomposed by NFKD
+# « Paris 11e », « PARIS XIe », « Lyon 7e arrondissement », « Marseille 3ème »: the city itself.
+SPLIT_CITIES = ("paris", "lyon", "marseille")
+ARRONDISSEMENT = re.compile(r"(?:\d{1,2}|[ivx]+)(?:e|er|eme|em|ieme)?|arr|arrt|arrondissement")
 
 
 def strip_accents(value: str) -> str:
@@ -19,7 +23,7 @@ def strip_accents(value: str) -> str:
 @lru_cache(maxsize=65536)
 def match_name(name: str) -> str:
     """'Le Bourget' and 'Bourget' → 'bourget'; "L'Île-Saint-Denis" → 'ile saint denis'."""
-    value = strip_accents(name).lower().replace("’", "'").strip()
+    value = strip_accents(name.translate(LIGATURES)).lower().replace("’", "'").strip()
     value = re.sub(r"\s*\(([^)]*)\)$", lambda m: " " + m.group(1), value)  # "Bourget (Le)"
     for article in ("le", "la", "les", "l'"):
         if value.endswith(" " + article):
@@ -32,6 +36,8 @@ def match_name(name: str) -> str:
     words = [ABBREVIATIONS.get(w, w) for w in value.split()]
     if len(words) > 1 and "cedex" in words[-2:]:  # « Bobigny Cedex », « SAINT-DENIS CEDEX 1 »: mail sorting
         words = words[:words.index("cedex", len(words) - 2)]
+    if len(words) > 1 and words[0] in SPLIT_CITIES and all(ARRONDISSEMENT.fullmatch(w) for w in words[1:]):
+        words = words[:1]
     return " ".join(words)
 
 

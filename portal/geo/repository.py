@@ -18,7 +18,8 @@ def find_commune(code: str | None = None, postal_code: str | None = None, name: 
     insee, postal = normalise_insee_code(code), normalise_postal_code(postal_code)
     candidates = CommuneIndex.load(
         db.session,
-        "insee_code = :code OR :code = ANY(former_codes) OR match_name = :name OR :postal = ANY(postal_codes)",
+        "insee_code = :code OR :code = ANY(former_codes) OR match_name = :name OR :name = ANY(former_names) "
+        "OR :postal = ANY(postal_codes)",
         {"code": insee, "name": match_name(name) if name else None, "postal": postal},
     )
     ref = candidates.resolve(code, postal_code, name)

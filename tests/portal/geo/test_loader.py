@@ -29,6 +29,7 @@ def test_pierrefitte_boundary_is_merged_into_saint_denis(db_session):
     assert db_session.get(Commune, "93059") is None
     saint_denis = db_session.get(Commune, "93066")
     assert "93059" in saint_denis.former_codes
+    assert saint_denis.former_names == ["pierrefitte sur seine"]  # its name too, as the lookup compares names
     # A point in the former Pierrefitte-sur-Seine (its town hall) now lies in Saint-Denis.
     inside = db_session.scalar(text(
         "SELECT ST_Contains(boundary, ST_SetSRID(ST_MakePoint(2.3614, 48.9655), 4326)) "

@@ -19,6 +19,19 @@ from portal.geo.repository import find_commune
     ({"name": "Bobigny Cedex", "postal_code": "93006"}, "93008"),     # a CEDEX code and its suffix
     ({"name": "SAINT-DENIS CEDEX 1", "postal_code": "93205"}, "93066"),
     ({"lon": 2.4397, "lat": 48.8610}, "93048"),    # a point in Montreuil
+    # Communes merged into another, by their own (delegated) name.
+    ({"name": "Pierrefitte-sur-Seine"}, "93066"),
+    ({"name": "Bellegarde-sur-Valserine", "postal_code": "01200"}, "01033"),   # Valserhône
+    ({"name": "Cherbourg-Octeville"}, "50129"),     # Cherbourg-en-Cotentin
+    ({"name": "Annecy-le-Vieux"}, "74010"),         # Annecy
+    ({"name": "Marennes", "postal_code": "17320"}, "17219"),  # Marennes-Hiers-Brouage, not Marennes (69)
+    ({"name": "Marennes"}, "69281"),                # a current name first
+    # Spellings: ligatures, « lez », arrondissements written out, Corsica's 20xxx codes.
+    ({"name": "Joeuf"}, "54280"), ({"name": "JŒUF"}, "54280"), ({"name": "Mons-en-Baroeul"}, "59410"),
+    ({"name": "Saint-Christol-lez-Alès"}, "30243"),
+    ({"name": "Paris 11e"}, "75056"), ({"name": "PARIS XIe"}, "75056"),
+    ({"name": "Lyon 7e arrondissement"}, "69123"), ({"name": "Marseille 3ème"}, "13055"),
+    ({"name": "Ajaccio", "postal_code": "20700"}, "2A004"),
 ])
 def test_find_commune(db_session, evidence, expected):
     commune = find_commune(**evidence)
@@ -31,6 +44,7 @@ def test_find_commune(db_session, evidence, expected):
     {"code": "not a code"},
     {"postal_code": "1"},
     {"lon": -40.0, "lat": 10.0},      # the Atlantic: never a commune
+    {"name": "Laval", "postal_code": "38190"},  # Laval (53) has no such code: no guess
 ])
 def test_find_commune_refuses_to_guess(db_session, evidence):
     assert find_commune(**evidence) is None
