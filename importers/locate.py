@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from importers.geocode import AddressQuery, BanGeocoder, GeocoderUnavailable
-from portal.geo.lookup import CommuneIndex, CommuneRef, communes_at_points
+from importers.geocode import AddressQuery, BanGeocoder, GeocodedPoint, GeocoderUnavailable
+from importers.normalise import in_france
+from portal.geo.lookup import CommuneIndex, CommuneRef, communes_at_points, departement_gaps, departements_at_points
 from portal.geo.names import normalise_postal_code
 
 # An ambiguous commune name is read as the one in the département of at least this many of the
@@ -20,6 +21,14 @@ from portal.geo.names import normalise_postal_code
 GUESS_MIN_ROWS = 3
 GUESS_MARGIN = 4
 AMBIGUOUS_SHOWN = 4
+# How far (km) outside its declared commune's département a point may lie: the reference
+# boundaries are simplified (islands off the coast lie outside them), and a geocoder's answer
+# is held to less than the partner's own coordinates.
+GIVEN_SLACK_KM = 15
+GEOCODED_SLACK_KM = 3
+# Communes whose addresses the BAN files under their arrondissements' codes: a citycode filter
+# of the whole city would find nothing.
+SPLIT_CITIES = {"75056", "69123", "13055"}
 
 
 @dataclass
@@ -32,8 +41,9 @@ class Location:
 
 class Locator:
     def __init__(self, session, index: CommuneIndex, geocoder: BanGeocoder | None,
-                 home_departements: frozenset[str] = frozenset()):
+                 home_departements: frozenset[str] = frozenset(), source_id: int | None = None):
         self.session = session
+        self.source_id = source_id  # whose stored points stand in while the geocoder is down
         self.home_departements = home_departements  # the portal's own territory (GEO_DEPARTEMENTS)
         self.index = index
         self.geocoder = geocoder
@@ -50,6 +60,8 @@ class Locator:
                                          values.get("commune_name"))
             if commune is not None and values.get("insee_code") and values.get("commune_name"):
                 commune = self._checked_code(row, commune)
+            elif commune is not None and values.get("commune_name") and not values.get("insee_code"):
+                self._check_name(row, commune)
             row.location = Location(commune_code=commune.insee_code if commune else None)
             if commune is not None:
                 self._departements[commune.departement_code] += 1
@@ -62,6 +74,7 @@ class Locator:
                     row.record.warnings.append(f"Commune non reconnue : « {given} ».")
             if values.get("point"):
                 row.location.point, row.location.precision = values["point"], "given"
+        self._tell_by_point([row for row in batch if id(row) in ambiguous and row.location.point], ambiguous)
         guessed = self._guess_ambiguous([row for row in batch if id(row) in ambiguous], ambiguous)
         self._check_projected([row for row in batch if row.record.values.get("point_projected")])
         to_geocode = [row for row in batch if row.location.point is None and row.record.values.get("address")
@@ -95,9 +108,38 @@ class Locator:
                     f"Le point est situé à {names.get(code, code)}, pas à {names.get(declared, declared)} "
                     "(commune déclarée) : les deux sont conservées."
                 )
+        self._check_departement([row for row in located if row.location.precision == "given"
+                                 and row.location.point_commune_code is None and row.location.commune_code
+                                 and id(row) not in ambiguous])
         for row in batch:
             if id(row) in ambiguous:
                 row.record.warnings.append(self._ambiguity_warning(row, ambiguous[id(row)], guessed.get(id(row))))
+
+    def _tell_by_point(self, rows: list, ambiguous: dict[int, list[CommuneRef]]) -> None:
+        """A name several communes bear (« Saint-Denis » in 93 and 974) is the one in the
+        département the row's own point lies in."""
+        for row, departement in zip(rows, departements_at_points(self.session, [r.location.point for r in rows])):
+            matching = [c for c in ambiguous[id(row)] if c.departement_code == departement]
+            if len(matching) == 1:
+                row.location.commune_code = matching[0].insee_code
+                del ambiguous[id(row)]
+
+    def _gaps(self, rows: list) -> list[float | None]:
+        """How far each row's point lies from its declared commune's département (km)."""
+        return departement_gaps(self.session, [row.location.point for row in rows],
+                                [self.index.by_code[row.location.commune_code].departement_code for row in rows])
+
+    def _check_departement(self, rows: list) -> None:
+        """A partner's point far outside the département of its declared commune (outside the
+        boundaries loaded commune by commune): both are kept, and the row says so."""
+        for row, gap in zip(rows, self._gaps(rows)):
+            if gap is not None and gap > GIVEN_SLACK_KM:
+                commune = self.index.by_code[row.location.commune_code]
+                lon, lat = row.location.point
+                row.record.warnings.append(
+                    f"Le point ({lat:.5f}, {lon:.5f}) est à {gap:.0f} km du département de {commune.name} "
+                    f"({commune.departement_code}), la commune déclarée : les deux sont conservés, vérifiez les "
+                    "coordonnées ou la commune.")
 
     def _checked_code(self, row, commune: CommuneRef) -> CommuneRef:
         """An INSEE code that another commune's name contradicts (a neighbour's code, a postal
@@ -118,6 +160,17 @@ class Locator:
             f"Le code INSEE {code} est celui de {commune.name}, pas de « {values['commune_name']} » : "
             "le code INSEE est retenu, vérifiez la commune.")
         return commune
+
+    def _check_name(self, row, commune: CommuneRef) -> None:
+        """A commune found by its postal code alone, its name not matching: the row says so."""
+        values = row.record.values
+        name, postal = str(values["commune_name"]), normalise_postal_code(values.get("postal_code"))
+        if postal and self.index.by_commune_name(name, postal) is None:
+            elsewhere = self.index.name_candidates(name)
+            row.record.warnings.append(
+                f"« {name} » " + ("n'a pas le code postal" if elsewhere else "n'est pas une commune connue, pour le code "
+                                  "postal") + f" {postal} : {commune.name} ({commune.insee_code}) est retenue d'après le "
+                "code postal, vérifiez la commune.")
 
     def _guess_ambiguous(self, rows: list, ambiguous: dict[int, list[CommuneRef]]
                          ) -> dict[int, tuple[CommuneRef, str]]:
@@ -176,17 +229,69 @@ class Locator:
         queries = []
         for position, row in enumerate(rows):
             v = row.record.values
+            code = row.location.commune_code
             queries.append(AddressQuery(key=str(position), address=v["address"], postal_code=v.get("postal_code"),
-                                        citycode=row.location.commune_code, city=v.get("commune_name")))
+                                        citycode=None if code in SPLIT_CITIES else code, city=v.get("commune_name")))
         try:
             found = self.geocoder.geocode(queries)
         except GeocoderUnavailable as exc:
             self.geocoder_error = str(exc)
+            self._keep_stored(rows)
             return
+        placed = []
         for position, row in enumerate(rows):
             point = found.get(str(position))
-            if point:
+            refusal = self._implausible(row, point) if point else None
+            if refusal:
+                row.record.warnings.append(refusal)
+            elif point:
                 row.location.point, row.location.precision = (point.lon, point.lat), point.precision
+                placed.append(row)
+        checked = [row for row in placed if row.location.commune_code]
+        for row, gap in zip(checked, self._gaps(checked)):
+            if gap is not None and gap > GEOCODED_SLACK_KM:
+                commune = self.index.by_code[row.location.commune_code]
+                row.record.warnings.append(
+                    f"Géocodage de « {row.record.values['address']} » écarté : le point trouvé est à {gap:.0f} km du "
+                    f"département de {commune.name} ({commune.departement_code}).")
+                row.location.point = row.location.precision = None
+        for row in placed:
+            if row.location.precision == "municipality":
+                row.record.warnings.append(f"Position approximative : le géocodeur n'a trouvé que la commune de "
+                                           f"« {row.record.values['address']} ».")
+
+    def _implausible(self, row, point: GeocodedPoint) -> str | None:
+        """Why a geocoder's answer cannot be this row's place: outside France, or in another
+        commune than the declared one. An answer for a row of unknown commune gives its commune."""
+        address = row.record.values["address"]
+        if not in_france(point.lon, point.lat):
+            return f"Géocodage de « {address} » écarté : le point trouvé est hors de France."
+        found = self.index.by_insee(point.citycode) if point.citycode else None
+        declared = self.index.by_code.get(row.location.commune_code) if row.location.commune_code else None
+        if declared is None:
+            if found is not None:
+                row.location.commune_code = found.insee_code
+            return None
+        if found is not None and found.insee_code != declared.insee_code:
+            return (f"Géocodage de « {address} » écarté : l'adresse trouvée est à {found.name} "
+                    f"({found.departement_code}), pas à {declared.name} ({declared.departement_code}).")
+        return None
+
+    def _keep_stored(self, rows: list) -> None:
+        """While the geocoder is down, a place already geocoded at the same address keeps its point
+        (not the commune centroid, which would overwrite it)."""
+        if self.source_id is None:
+            return
+        wanted = {row.external_id: row for row in rows if row.external_id}
+        stored = self.session.execute(text(
+            "SELECT external_id, address, ST_X(location::geometry), ST_Y(location::geometry), "
+            "location_precision::text FROM venue WHERE source_id = :source AND external_id = ANY(:ids) "
+            "AND location_precision IN ('address', 'street')"), {"source": self.source_id, "ids": list(wanted)})
+        for external_id, address, lon, lat, precision in stored:
+            row = wanted[external_id]
+            if address == row.record.values.get("address"):
+                row.location.point, row.location.precision = (lon, lat), precision
+                row.record.warnings.append("Géocodeur indisponible : la position enregistrée est conservée.")
 
     def _load_centroids(self, codes: set[str]) -> None:
         """One query per batch for the centroids it needs and has not seen yet."""

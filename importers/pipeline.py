@@ -256,7 +256,7 @@ class ImportPipeline:
                     if self.config.get("BAN_URL") else None
                 home = frozenset(code.strip() for code in str(self.config.get("GEO_DEPARTEMENTS", "")).split(",")
                                  if code.strip())
-                locator = Locator(self.session, index, geocoder, home)
+                locator = Locator(self.session, index, geocoder, home, source.id)
                 writer = Writer(self.session, source.id, source.listing_type, now, frozenset(lost))
                 writer.existing()  # read while the worker starts on the file
                 seen: dict[str, int] = {}  # external id → the row that first gave it

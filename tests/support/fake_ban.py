@@ -44,12 +44,12 @@ class FakeBan:
                 )
                 parts = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
                          for part in message.iter_parts()}
-                fake.requests.append({"path": self.path, "fields": sorted(parts)})
+                rows = list(csv.DictReader(io.StringIO(parts["data"].decode("utf-8")))) if "data" in parts else []
+                fake.requests.append({"path": self.path, "fields": sorted(parts), "rows": rows})
                 if self.path != "/search/csv/" or fake.status != 200 or "data" not in parts:
                     self.send_response(fake.status if fake.status != 200 else 400)
                     self.end_headers()
                     return
-                rows = list(csv.DictReader(io.StringIO(parts["data"].decode("utf-8"))))
                 out = io.StringIO()
                 columns = list(rows[0].keys()) if rows else ["key", "address"]
                 writer = csv.DictWriter(out, columns + ["latitude", "longitude", "result_score", "result_type",
