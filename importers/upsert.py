@@ -87,10 +87,23 @@ FIELD_COLUMNS = {
 }
 
 
-def protected_columns(hand_edited: list[str] | None) -> set[str]:
-    protected = set(hand_edited or [])
+# What a moderator's edit of a field also holds: the point of the address they corrected, the
+# page address of the name, the place they chose for an activity.
+BY_HAND_COLUMNS = {
+    "address": ("location", "location_precision", "location_commune_code"),
+    "name": ("slug",), "title": ("slug",),
+    "venue_name": ("venue_id",), "venue_id": ("venue_id",),
+}
+
+
+def protected_columns(hand_edited: list[str] | None, kept: list[str] | tuple = ()) -> set[str]:
+    """The columns an update leaves as stored: those of the fields edited by hand (and what
+    their edit also holds), and those of the `kept` fields (gone from the file, refused)."""
+    protected = set(hand_edited or []) | set(kept)
     for field_ in list(protected):
         protected.update(FIELD_COLUMNS.get(field_, ()))
+    for field_ in hand_edited or []:
+        protected.update(BY_HAND_COLUMNS.get(field_, ()))
     for pair in PAIRED:
         if protected.intersection(pair):
             protected.update(pair)
@@ -237,7 +250,7 @@ class Writer:
                 continue
             columns = _columns(self.listing_type, values, row.location, row.slug)
             # Kept as stored: fields edited by hand, columns gone from the file, cells refused.
-            protected = protected_columns([*hand_edited, *self.kept_fields, *values.get(REFUSED, ())])
+            protected = protected_columns(hand_edited, [*self.kept_fields, *values.get(REFUSED, ())])
             kept = {k: v for k, v in columns.items() if k not in protected}
             if protected:
                 kept_by_hand[listing_id] = protected

@@ -107,3 +107,27 @@ def test_fields_a_file_lost_since_its_profile_keep_their_stored_columns(app, db_
         "FROM venue v LEFT JOIN organization o ON o.id = v.organization_id JOIN import_source s ON s.id = v.source_id "
         "WHERE s.name = 'garde'")).one()
     assert (row.name, row.precision, float(row.lat)) == ("Ville de Pantin", "given", 48.894)
+
+
+def test_a_hand_edit_holds_what_goes_with_it_the_point_of_an_address_and_the_page_of_a_name(
+        app, db_session, tmp_path):
+    """A moderator who corrected an address keeps its point too (text and map agree), one who
+    corrected a name keeps the page's address; the fields they did not touch follow the source."""
+    path = tmp_path / "lieux.csv"
+    path.write_text("id;nom;adresse;commune;latitude;longitude\n"
+                    "K1;Harmonie de Vincennes;5 rue de Fontenay;Vincennes;48.8475;2.4385\n", encoding="utf-8")
+    run_import(app, db_session, path, source="mains-lieux")
+    db_session.execute(text(
+        "UPDATE venue SET name = 'Harmonie municipale de Vincennes', slug = 'harmonie-municipale-de-vincennes', "
+        "hand_edited_fields = '{address,name}' WHERE external_id = 'K1'"))
+    path.write_text("id;nom;adresse;commune;latitude;longitude;téléphone\n"
+                    "K1;Harmonie de Vincenne;40 avenue de la République;Vincennes;48.8420;2.4420;01 43 98 65 00\n",
+                    encoding="utf-8")
+    run = run_import(app, db_session, path, source="mains-lieux")
+    assert run.updated_count == 1
+    row = db_session.execute(text(
+        "SELECT name, slug, address, round(ST_Y(location::geometry)::numeric, 4), phone FROM venue "
+        "WHERE external_id = 'K1'")).one()
+    assert tuple(row[:3]) == ("Harmonie municipale de Vincennes", "harmonie-municipale-de-vincennes",
+                              "5 rue de Fontenay")
+    assert float(row[3]) == 48.8475 and row[4] == "01 43 98 65 00"
