@@ -128,6 +128,11 @@ def decide(session, candidate_id: int, keep_id: int | None) -> DuplicateCandidat
     if keep_id not in (candidate.first_id, candidate.second_id):
         raise ReviewError(f"Le lieu à garder doit être l'un des deux : n° {candidate.first_id} "
                           f"ou n° {candidate.second_id}.")
+    gone = session.execute(select(Venue.id, Venue.archived_at, Venue.merged_into_id).where(
+        Venue.id.in_([candidate.first_id, candidate.second_id]))).all()
+    if any(row.archived_at or row.merged_into_id for row in gone):
+        raise ReviewError("L'un des deux lieux est archivé ou déjà fusionné depuis que la paire a été proposée : "
+                          "elle ne peut plus être fusionnée (rejetez-la).")
     merge(session, candidate, keep_id)
     return candidate
 

@@ -169,3 +169,24 @@ def test_the_same_address_however_abbreviated_makes_a_candidate_far_apart_names_
         "SELECT a.external_id, b.external_id, c.reason FROM duplicate_candidate c JOIN venue a ON a.id = c.first_id "
         "JOIN venue b ON b.id = c.second_id")).all()
     assert [(set(pair[:2]), pair[2]) for pair in pairs] == [({"x", "y"}, "address")]
+
+
+def test_a_pair_whose_venue_was_archived_since_cannot_be_merged(app, db_session, tmp_path):
+    """Merging into (or away from) a venue its source withdrew would leave no live page."""
+    import pytest
+
+    from importers.duplicates import ReviewError, decide
+
+    first = tmp_path / "a.csv"
+    first.write_text("id,nom,commune,latitude,longitude\nx,Médiathèque Robert Desnos,Montreuil,48.8614,2.4431\n",
+                     encoding="utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text("id,nom,commune,latitude,longitude\ny,Mediatheque Robert-Desnos,Montreuil,48.8616,2.4434\n",
+                      encoding="utf-8")
+    run_import(app, db_session, first, source="source-a")
+    run_import(app, db_session, second, source="source-b")
+    candidate = db_session.scalars(select(DuplicateCandidate)).one()
+    db_session.execute(text("UPDATE venue SET archived_at = now() WHERE id = :id"), {"id": candidate.second_id})
+    with pytest.raises(ReviewError, match="archivé ou déjà fusionné"):
+        decide(db_session, candidate.id, candidate.second_id)
+    assert db_session.execute(text("SELECT count(*) FROM venue WHERE merged_into_id IS NOT NULL")).scalar_one() == 0
