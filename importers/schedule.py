@@ -23,7 +23,9 @@ def check_schedule(expression: str) -> str:
 def due_sources(session, now: datetime | None = None) -> list[ImportSource]:
     now = now or datetime.now(timezone.utc)
     last = dict(session.execute(
-        select(ImportRun.source_id, func.max(ImportRun.started_at)).group_by(ImportRun.source_id)
+        select(ImportRun.source_id, func.max(ImportRun.started_at))
+        .where(ImportRun.dry_run.is_(False))  # a simulation stores nothing: the feed is still due
+        .group_by(ImportRun.source_id)
     ).all())
     due = []
     for source in session.scalars(select(ImportSource).where(ImportSource.feed_url.is_not(None),

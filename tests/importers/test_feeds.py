@@ -35,6 +35,9 @@ def test_a_scheduled_feed_is_pulled_when_due_and_not_again_before_its_time(app, 
                                  "--schedule", "0 3 * * *"])
     assert result.exit_code == 0, result.output
     assert [s.name for s in due_sources(db_session)] == ["canal"]          # never ran
+    result = runner.invoke(args=["import", "run", f"{partner_site}/lieux.csv", "--source", "canal", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert [s.name for s in due_sources(db_session)] == ["canal"]          # a simulation stored nothing
     result = runner.invoke(args=["import", "pull-due"])
     assert result.exit_code == 0, result.output
     assert "canal : réussi, 2 créées" in result.output
