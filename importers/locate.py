@@ -14,7 +14,7 @@ from sqlalchemy import text
 from importers.geocode import AddressQuery, BanGeocoder, GeocodedPoint, GeocoderUnavailable
 from importers.normalise import in_france
 from portal.geo.lookup import CommuneIndex, CommuneRef, communes_at_points, departement_gaps, departements_at_points
-from portal.geo.names import normalise_postal_code
+from portal.geo.names import match_name, normalise_postal_code
 
 # An ambiguous commune name is read as the one in the département of at least this many of the
 # run's other rows, and this many times more than any other candidate's département.
@@ -165,6 +165,8 @@ class Locator:
         """A commune found by its postal code alone, its name not matching: the row says so."""
         values = row.record.values
         name, postal = str(values["commune_name"]), normalise_postal_code(values.get("postal_code"))
+        if match_name(name) == commune.match_name:  # (most rows: the name is the commune's)
+            return
         if postal and self.index.by_commune_name(name, postal) is None:
             elsewhere = self.index.name_candidates(name)
             row.record.warnings.append(

@@ -42,6 +42,8 @@ _DMS = re.compile(
     r"(?:[°º˚]\s*(?:(?P<min>\d+(?:[.,]\d+)?)\s*['′’´]\s*"
     r"(?:(?P<sec>\d+(?:[.,]\d+)?)\s*(?:''|′′|[\"″”“])?)?)?)?"
     rf"\s*(?P<post>{_HEMISPHERE})?", re.IGNORECASE)
+# What a plain decimal number never has: a letter, a degree or minute mark (most cells have none).
+_NOT_PLAIN = re.compile(r"[^\d\s.,+\-−]")
 # Between the two coordinates of a one-column pair: a comma, semicolon, bar, slash or spaces.
 _DMS_SEPARATOR = re.compile(r"\s*[,;|/\t]\s*|\s+")
 
@@ -108,7 +110,7 @@ def _from_dms(match: re.Match[str], value: object, field: str) -> tuple[float, s
 
 def _coordinate(value: object, field: str) -> tuple[float, str | None]:
     """(degrees, axis) of a number, or of degrees-minutes-seconds whose letter names the axis."""
-    match = _dms_match(value) if isinstance(value, str) else None
+    match = _dms_match(value) if isinstance(value, str) and _NOT_PLAIN.search(value) else None
     if match is None or not _is_dms(match):
         return _number(value, field), None  # plain numbers (and 48.5°) as before
     return _from_dms(match, value, field)

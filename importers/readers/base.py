@@ -150,6 +150,11 @@ def _title_like(cells: list) -> bool:
 
 def repeats_header(cells: list, header: list[str]) -> bool:
     """A line that says the header again (two exports pasted one under the other)."""
+    for cell, name in zip(cells, header):  # (most lines differ at their first named column)
+        if name:
+            if cell is None or str(cell).strip() != name:
+                return False
+            break
     texts = [str(cell).strip() if cell is not None else "" for cell in cells]
     named = [(text, name) for text, name in zip(texts, header) if name]
     return len(named) >= 2 and all(text == name for text, name in named) \

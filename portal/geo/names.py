@@ -51,6 +51,8 @@ def normalise_insee_code(raw: object) -> str | None:
     """'2220' → '02220', '93048.0' → '93048', '2a004' → '2A004'; None when it cannot be a code."""
     if raw is None:
         return None
+    if type(raw) is str and len(raw) == 5 and raw.isdigit():  # most cells: already a code
+        return raw
     value = str(raw).strip().upper().replace(" ", "").replace("\xa0", "")  # « 93 066 »
     if re.fullmatch(r"\d+\.0+", value):
         value = value.split(".")[0]
@@ -64,6 +66,8 @@ def normalise_insee_code(raw: object) -> str | None:
 def normalise_postal_code(raw: object) -> str | None:
     if raw is None:
         return None
+    if type(raw) is str and len(raw) == 5 and raw.isdigit():  # most cells: already a code
+        return raw
     value = str(raw).strip().replace(" ", "")
     if re.fullmatch(r"\d+\.0+", value):
         value = value.split(".")[0]
