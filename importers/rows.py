@@ -84,7 +84,8 @@ NUMBER_CELL = re.compile(r"^\s*[-+]?[\d\s\u00a0\u202f]+(?:[.,]\d+)?\s*(?:€|%)?
 
 def is_summary_row(raw: dict, cells: dict | None = None) -> bool:
     """A total line: its name says so, or it has neither name nor id and only numbers (the sums
-    under a column) among its `cells` (all of the row's, mapped or not; else its mapped values)."""
+    under a column) among its `cells` (all of the row's, mapped or not; else its mapped values),
+    with at most a « Total » label beside them."""
     name, identifier = raw.get("name"), raw.get("external_id")
     if identifier not in (None, ""):  # « Total » in the first column, the id's, and no name
         return name in (None, "") and isinstance(identifier, str) and bool(SUMMARY_ROW.match(identifier))
@@ -99,5 +100,8 @@ def is_summary_row(raw: dict, cells: dict | None = None) -> bool:
     if any(raw.get(field_) not in (None, "") for field_ in NOT_IN_TOTALS):
         return False
     cells = [value for value in (raw if cells is None else cells).values() if value not in (None, "")]
-    return bool(cells) and all(isinstance(value, (int, float)) and not isinstance(value, bool)
-                               or isinstance(value, str) and NUMBER_CELL.match(value) for value in cells)
+    words = [value for value in cells if not (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                              or isinstance(value, str) and NUMBER_CELL.match(value))]
+    # Only sums, or sums and their label in a column not imported (« Total » under « N° »).
+    return bool(cells) and (not words or len(words) == 1 and isinstance(words[0], str)
+                            and bool(SUMMARY_ROW.match(words[0])))

@@ -17,3 +17,6 @@ def test_a_spreadsheets_total_line_is_not_a_listing():
     assert is_summary_row({"name": "Soit 12 lieux au total."}, {"Nom": "Soit 12 lieux au total."})
     assert not is_summary_row({"name": "7 Lézards", "commune_name": "Paris"}, {"Nom": "7 Lézards", "Ville": "Paris"})
     assert not is_summary_row({"name": "3 Baudets"}, {"Nom": "3 Baudets", "Type": "Salle de concert"})
+    # Its label in a column the import does not read (« Total » under « N° »), beside the sums.
+    assert is_summary_row({"price_min": "540"}, {"N°": "Total", "Atelier": "", "Tarif annuel": 540})
+    assert not is_summary_row({"price_min": "540"}, {"N°": "Salle 3", "Atelier": "", "Tarif annuel": 540})
