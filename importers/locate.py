@@ -70,8 +70,7 @@ class Locator:
                 if len(candidates) > 1:
                     ambiguous[id(row)] = candidates
                 else:
-                    given = values.get("commune_name") or values.get("insee_code") or values.get("postal_code")
-                    row.record.warnings.append(f"Commune non reconnue : « {given} ».")
+                    row.record.warnings.append(self._unknown_commune(values))
             if values.get("point"):
                 row.location.point, row.location.precision = values["point"], "given"
         self._tell_by_point([row for row in batch if id(row) in ambiguous and row.location.point], ambiguous)
@@ -103,7 +102,10 @@ class Locator:
             if declared is None and code:
                 row.location.commune_code = code
             elif code and declared and code != declared and row.location.precision != "municipality":
-                names = {c: self.index.by_code[c].name for c in (code, declared) if c in self.index.by_code}
+                found, named = self.index.by_code.get(code), self.index.by_code.get(declared)
+                same = found is not None and named is not None and found.name == named.name
+                names = {c: (f"{ref.name} ({ref.departement_code})" if same else ref.name)
+                         for c, ref in ((code, found), (declared, named)) if ref is not None}
                 row.record.warnings.append(
                     f"Le point est situé à {names.get(code, code)}, pas à {names.get(declared, declared)} "
                     "(commune déclarée) : les deux sont conservées."
@@ -160,6 +162,17 @@ class Locator:
             f"Le code INSEE {code} est celui de {commune.name}, pas de « {values['commune_name']} » : "
             "le code INSEE est retenu, vérifiez la commune.")
         return commune
+
+    def _unknown_commune(self, values: dict) -> str:
+        """Why no commune was found: a postal code several communes share, or nothing known."""
+        given = values.get("commune_name") or values.get("insee_code") or values.get("postal_code")
+        sharing = [] if values.get("commune_name") or values.get("insee_code") else \
+            self.index.by_postal_code(values.get("postal_code"))
+        if len(sharing) > 1:
+            shown = ", ".join(c.name for c in sharing[:AMBIGUOUS_SHOWN]) + (" …" if len(sharing) > AMBIGUOUS_SHOWN else "")
+            return (f"Le code postal {given} est celui de {len(sharing)} communes ({shown}) : précisez la commune "
+                    "ou le code INSEE.")
+        return f"Commune non reconnue : « {given} »."
 
     def _check_name(self, row, commune: CommuneRef) -> None:
         """A commune found by its postal code alone, its name not matching: the row says so."""

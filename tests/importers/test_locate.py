@@ -195,3 +195,18 @@ def test_a_down_geocoder_keeps_the_points_it_found_before(app, db_session, tmp_p
         "SELECT round(ST_X(location::geometry)::numeric, 4), location_precision::text FROM venue "
         "WHERE source_id = (SELECT id FROM import_source WHERE name = 'ban-panne')")).one()
     assert (float(point[0]), point[1]) == (2.4418, "address")
+
+
+def test_what_cannot_tell_the_commune_says_why(app, db_session, tmp_path):
+    """A postal code shared by several communes names them; a point in a commune of the same
+    name as the declared one (another département) says which is which."""
+    path = tmp_path / "codes.csv"
+    path.write_text("id;nom;code postal;commune;latitude;longitude\n"
+                    "1;Salle;95000;;;\n"
+                    "2;Chorale;97400;Saint-Denis;48.9356;2.3539\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="pourquoi")
+    warnings = _warnings(run)
+    assert "Le code postal 95000 est celui de" in warnings[2] and "Cergy" in warnings[2]
+    assert "précisez la commune ou le code INSEE" in warnings[2]
+    assert ("Le point est situé à Saint-Denis (93), pas à Saint-Denis (974) (commune déclarée) : les deux sont "
+            "conservées.") in warnings[3]
