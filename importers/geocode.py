@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from dataclasses import dataclass
 
 import requests
+import urllib3
 
 from importers.feeds import network_problem
 
@@ -69,13 +71,24 @@ class BanGeocoder:
                 ("result_columns", "latitude"), ("result_columns", "longitude"),
                 ("result_columns", "result_score"), ("result_columns", "result_type"),
                 ("result_columns", "result_citycode")]
+        deadline = time.monotonic() + self.timeout  # for the whole answer, not each read of it
         try:
-            response = self.http.post(self.endpoint, files=files, data=data, timeout=self.timeout)
+            with self.http.post(self.endpoint, files=files, data=data, timeout=self.timeout,
+                                stream=True) as response:
+                if response.status_code != 200:
+                    raise GeocoderUnavailable(f"le géocodeur a répondu {response.status_code}")
+                body = bytearray()
+                # read1: what has arrived (up to 64 KB), so that a dripping answer meets the deadline
+                while chunk := response.raw.read1(1 << 16, decode_content=True):
+                    body += chunk
+                    if time.monotonic() > deadline:
+                        raise GeocoderUnavailable(f"le géocodeur n'a pas fini de répondre en {self.timeout:g} s")
         except requests.RequestException as exc:
             raise GeocoderUnavailable(f"géocodeur injoignable : {network_problem(exc, self.timeout)}") from exc
-        if response.status_code != 200:
-            raise GeocoderUnavailable(f"le géocodeur a répondu {response.status_code}")
-        return self._parse(response.content.decode("utf-8-sig", errors="replace"))
+        except urllib3.exceptions.HTTPError as exc:  # raised by read1 itself: a cut or stalled answer
+            reason = "aucune réponse" if isinstance(exc, urllib3.exceptions.TimeoutError) else "réponse interrompue"
+            raise GeocoderUnavailable(f"géocodeur injoignable : {reason}") from exc
+        return self._parse(body.decode("utf-8-sig", errors="replace"))
 
     @staticmethod
     def _parse(body: str) -> dict[str, GeocodedPoint]:

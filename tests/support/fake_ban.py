@@ -6,16 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import time
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeBan:
-    def __init__(self, known: dict[str, tuple[float, float, str, str]] | None = None, status: int = 200):
+    def __init__(self, known: dict[str, tuple[float, float, str, str]] | None = None, status: int = 200,
+                 trickle: float = 0.0):
         # address (lower-case) → (lon, lat, result_type, citycode)
         self.known = {k.lower(): v for k, v in (known or {}).items()}
         self.status = status
+        self.trickle = trickle  # seconds between the bytes of the answer: a server that drips it
         self.requests: list[dict] = []
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -67,6 +70,15 @@ class FakeBan:
                 self.send_header("Content-Type", "text/csv; charset=utf-8")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                if not fake.trickle:
+                    self.wfile.write(payload)
+                    return
+                try:
+                    for byte in payload:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(fake.trickle)
+                except OSError:
+                    pass  # the client gave up
 
         return Handler
