@@ -7,8 +7,11 @@ database, and it sends back whole batches, or the file-level error that stops th
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import pickle
+import signal
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -128,8 +131,25 @@ def _rebuilt(flat: tuple) -> PendingRow:
                       digest, slug)
 
 
-def _work(connection, records: Records, preparer: RowPreparer, size: int) -> None:
-    """The worker: every batch, then "end"; or the error that stopped it."""
+def _die_with(parent: int) -> None:
+    """Linux: the worker is killed when the importing process dies, even by kill -9 (it would
+    otherwise live on, holding that process's database connection and its open transaction)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the closed pipe stops it at its next batch
+    if os.getppid() != parent:  # died before the request above was made
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _work(connection, other_end, parent: int, records: Records, preparer: RowPreparer, size: int) -> None:
+    """The worker: every batch, then "end"; or the error that stopped it. Its copy of the
+    importing process's end of the pipe is closed, so that a send fails once that process is gone."""
+    other_end.close()
+    _die_with(parent)
     try:
         for batch in _batches(records, preparer, size):
             connection.send(("rows", [_flat(row) for row in batch]))
@@ -154,8 +174,8 @@ class _FromWorker:
         # fork: the worker starts with the modules and vocabularies already loaded.
         context = multiprocessing.get_context("fork")
         self._receiving, sending = context.Pipe(duplex=False)
-        self._worker = context.Process(target=_work, args=(sending, records, preparer, size), daemon=True,
-                                       name="import-prepare")
+        self._worker = context.Process(target=_work, args=(sending, self._receiving, os.getpid(), records, preparer,
+                                                           size), daemon=True, name="import-prepare")
         self._worker.start()
         sending.close()
         self._done = False
