@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from importers.api import preview_mapping, run_import, start_background_import
 from importers.feeds import FetchError
-from importers.runs import STATUS_WORDS, local_time, run_path, run_report
+from importers.runs import STATUS_WORDS, expire_stalled_runs, local_time, run_path, run_report
 from importers.fields import FIELDS
 from importers.mapping import MappingError, field_named, parse_corrections
 from importers.models import ImportProfile, ImportRun, ImportSource
@@ -244,6 +244,7 @@ def profiles(source):
 @with_appcontext
 def sources():
     """Liste les sources et leur dernier import."""
+    expire_stalled_runs(db.session)
     last = (select(ImportRun.source_id, func.max(ImportRun.id).label("run_id"))
             .group_by(ImportRun.source_id).subquery())
     rows = db.session.execute(

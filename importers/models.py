@@ -112,6 +112,8 @@ class ImportRun(db.Model):
                                                 server_default=func.now())
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the run starts and at every batch: a running run silent for long has died.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # The secret half of the run's page address (/imports/runs/<id>/<key>): its report shows the
     # partner's rows, and there are no accounts yet.

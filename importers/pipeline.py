@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import psycopg
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from importers.archive import archive_missing, archive_removed
@@ -155,7 +155,7 @@ class ImportPipeline:
         self._unidentified = 0  # failed rows whose record cannot be told (no id could be read)
         source = get_or_create_source(self.session, options.source, options.listing_type or ListingType.venue)
         run = record_run(self.session, source.id, str(location), options.dry_run, run_id)
-        run.status, run.started_at = RunStatus.running, now
+        run.status, run.started_at, run.heartbeat_at = RunStatus.running, now, now
         if run_id is None:
             run.queued_at = now  # run at once: not queued before it started
         self.session.commit()
@@ -205,7 +205,7 @@ class ImportPipeline:
         if isinstance(bind, Engine):
             with bind.begin() as connection:
                 connection.execute(update(ImportRun).where(ImportRun.id == run_id)
-                                   .values(processed_rows=state.processed_rows))
+                                   .values(processed_rows=state.processed_rows, heartbeat_at=func.now()))
 
     def _process(self, run_id: int, state: RunState, source: ImportSource, path: Path,
                  options: ImportOptions, now) -> None:

@@ -2,12 +2,13 @@
 with errors or warnings, to act on."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, literal, or_, select, update
 
-from importers.models import ImportItem, ImportRun
+from importers.models import ImportItem, ImportRun, RunStatus
 
 COUNTS = ("created", "updated", "unchanged", "archived", "failed")
 
@@ -19,6 +20,27 @@ def _when(value) -> str | None:
 def _with_remarks():
     empty = literal([], type_=ImportItem.errors.type)
     return or_(ImportItem.errors != empty, ImportItem.warnings != empty)
+
+
+# A running run with no sign of life for this long has died (its batches report every few
+# seconds); it is then failed, and says so.
+STALLED_AFTER = timedelta(minutes=15)
+STALLED = ("Import interrompu : le processus qui le menait s'est arrêté sans finir (serveur redémarré ou "
+           "tâche tuée). Rien n'a été enregistré ; relancez l'import.")
+
+
+def expire_stalled_runs(session, now: datetime | None = None) -> int:
+    """Fail the runs still « en cours » whose process died; how many there were."""
+    now = now or datetime.now(timezone.utc)
+    stalled = session.execute(
+        update(ImportRun)
+        .where(ImportRun.status == RunStatus.running,
+               func.coalesce(ImportRun.heartbeat_at, ImportRun.started_at, ImportRun.queued_at) < now - STALLED_AFTER)
+        .values(status=RunStatus.failed, error=STALLED, finished_at=now)
+        .returning(ImportRun.id)).all()
+    if stalled:
+        session.commit()
+    return len(stalled)
 
 
 def record_run(session, source_id: int, location: str, dry_run: bool, run_id: int | None = None) -> ImportRun:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template
 
 from importers.fields import FIELDS
 from importers.models import ImportRun, RunStatus
-from importers.runs import remarked_items, run_progress, run_report, shown_location
+from importers.runs import expire_stalled_runs, remarked_items, run_progress, run_report, shown_location
 from importers.schema import load_schema, template_csv, template_xlsx
 from portal.extensions import db
 
@@ -38,6 +38,7 @@ def xlsx_template():
 
 
 def _run_or_404(run_id: int, key: str) -> ImportRun:
+    expire_stalled_runs(db.session)  # a run whose process died is not « en cours » for ever
     run = db.session.get(ImportRun, run_id)
     if run is None or not hmac.compare_digest(run.access_key.encode(), key.encode()):
         abort(404)

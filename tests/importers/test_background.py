@@ -121,3 +121,66 @@ def test_a_run_s_page_needs_its_key(app, db_session, client, tmp_path):
     for wrong in (f"/imports/runs/{run.id}/devine", f"/imports/runs/{run.id}", "/imports/runs/999999/x"):
         for suffix in ("", ".json", "/rapport.json"):
             assert client.get(wrong + suffix).status_code == 404, wrong + suffix
+
+
+def test_a_run_whose_process_died_is_reported_interrupted_not_running_for_ever(app, tmp_path, committed_source):
+    """A worker killed in the middle of a run (kill -9, a restarted server) cannot say so: the run
+    stays « en cours » while it might still be at work, then, silent for longer than any batch
+    takes, is failed with the reason, and nothing of it is stored."""
+    import multiprocessing
+    import os
+    import signal
+    from datetime import datetime, timedelta, timezone
+
+    from importers.api import _job
+    from importers.models import RunStatus
+    from importers.runs import STALLED, expire_stalled_runs, record_run
+    from importers.options import get_or_create_source
+    from portal.extensions import db
+    from portal.listings.enums import ListingType
+
+    committed_source("morte")
+    path = _workshops(tmp_path / "longue.csv", rows=60_000)
+    with app.app_context():
+        source = get_or_create_source(db.session, "morte", ListingType.venue)
+        run = record_run(db.session, source.id, str(path), False)
+        run.status = RunStatus.queued
+        db.session.commit()
+        run_id, page = run.id, run_path(run)
+        db.session.remove()
+    client = app.test_client()
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    worker = multiprocessing.get_context("spawn").Process(
+        target=_job, args=(str(path), dict(ImportOptions(source="morte").__dict__),
+                           app.config["SQLALCHEMY_DATABASE_URI"], run_id))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 60
+        with engine.connect() as conn:
+            while conn.execute(text("SELECT processed_rows FROM import_run WHERE id = :id"),
+                               {"id": run_id}).scalar_one() == 0:
+                assert time.monotonic() < deadline and worker.is_alive(), "the run never started"
+                time.sleep(0.1)
+                conn.rollback()
+        os.kill(worker.pid, signal.SIGKILL)  # its reading worker goes with it (a daemon of the job)
+        worker.join()
+        assert "en cours" in html.unescape(client.get(page).get_data(as_text=True)).lower()
+        with app.app_context():
+            later = datetime.now(timezone.utc) + timedelta(minutes=16)
+            assert expire_stalled_runs(db.session, later) == 1
+            db.session.remove()
+        progress = client.get(page + ".json").get_json()
+        assert (progress["status"], progress["error"]) == ("failed", STALLED)
+        assert STALLED in html.unescape(client.get(page).get_data(as_text=True))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM venue WHERE source_id = (SELECT id FROM import_source "
+                                     "WHERE name = 'morte')")).scalar_one() == 0
+            # The dead run's transaction is gone with it (its reading worker did not outlive it holding
+            # its connection): the source can be written again at once.
+            conn.execute(text("SET lock_timeout = '10s'"))
+            conn.execute(text("DELETE FROM import_source WHERE name = 'morte'"))
+            conn.rollback()
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        engine.dispose()
