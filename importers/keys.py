@@ -44,3 +44,28 @@ PLACE_KEY = "lieu:"  # the key of the place an agenda's events are at (it has no
 def made_up_key(external_id: str | None) -> bool:
     """A key the import made for a record without an id, not one the partner would know."""
     return bool(external_id) and external_id.startswith(("key:", PLACE_KEY))
+
+
+class StoredIds:
+    """Numeric ids as the source's records were stored: a spreadsheet drops leading zeros
+    (« 00123 » exported as 123) and another export keeps them; the same record is meant."""
+
+    def __init__(self, stored):
+        groups: dict[str, list[str]] = {}
+        for key in stored:
+            if key.isdigit():
+                groups.setdefault(key.lstrip("0"), []).append(key)
+        self._by_digits = {digits: keys[0] for digits, keys in groups.items() if len(keys) == 1}
+        self.restored = 0  # rows given back their stored id this run
+
+    def restore(self, row, stored) -> None:
+        """Give a row whose numeric id is not stored the stored id with the same digits."""
+        external_id = row.external_id
+        if not external_id or external_id in stored or not external_id.isdigit():
+            return
+        found = self._by_digits.get(external_id.lstrip("0"))
+        if found is None or found == external_id:
+            return
+        row.external_id = row.record.values["external_id"] = found
+        row.digest = content_hash(row.record.values)
+        self.restored += 1

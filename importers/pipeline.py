@@ -41,7 +41,7 @@ from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_b
 from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
 from importers.runs import record_run
-from importers.keys import PLACE_KEY, is_generated_key, stable_key
+from importers.keys import PLACE_KEY, StoredIds, is_generated_key, stable_key
 from importers.records import CanonicalRecord, RowError
 from importers.upsert import MODELS, Writer, has_listings
 from portal.core.collector import fewer_collections
@@ -258,7 +258,7 @@ class ImportPipeline:
                                  if code.strip())
                 locator = Locator(self.session, index, geocoder, home, source.id)
                 writer = Writer(self.session, source.id, source.listing_type, now, frozenset(lost))
-                writer.existing()  # read while the worker starts on the file
+                stored_ids = StoredIds(writer.existing())  # read while the worker starts on the file
                 seen: dict[str, int] = {}  # external id → the row that first gave it
                 removed: dict[str, str] = {}  # external id → why the source withdrew it
                 unpublished = 0  # events an agenda does not publish (refused, or to moderate)
@@ -276,6 +276,7 @@ class ImportPipeline:
                         if pending.record.summary:
                             summaries.append(pending.number)
                             continue
+                        stored_ids.restore(pending, writer.existing())
                         if not self._admit(pending, column_of, options, seen):
                             continue
                         state.processed_rows += 1
@@ -297,6 +298,9 @@ class ImportPipeline:
             if summaries:
                 notes.append(f"Ligne(s) de total du tableur passée(s) : {', '.join(map(str, summaries[:10]))}"
                              f"{' …' if len(summaries) > 10 else ''} (ce ne sont pas des fiches).")
+            if stored_ids.restored:
+                notes.append(f"{stored_ids.restored} identifiant(s) numérique(s) sans leurs zéros en tête (ou avec) "
+                             "ont été rapprochés des fiches enregistrées sous le même numéro (« 123 » et « 00123 »).")
             if writer.older:
                 notes.append(f"{len(writer.older)} fiche(s) de ce fichier sont datées d'avant leur version "
                              "enregistrée : elles sont ignorées (voir les lignes signalées).")

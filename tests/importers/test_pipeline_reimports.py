@@ -327,3 +327,28 @@ def test_a_refused_point_on_a_later_export_keeps_the_stored_point(app, db_sessio
     assert tuple(db_session.execute(text(
         "SELECT round(ST_X(location::geometry)::numeric, 4), location_precision FROM venue WHERE external_id = 'S1'")).one()
     ) == (Decimal("2.4094"), "given")
+
+
+def test_the_same_records_exported_by_a_spreadsheet_that_drops_leading_zeros_are_the_same(app, db_session, tmp_path):
+    """« 00123 » in the CSV, 123 in the Excel export of the same table: the records are found
+    again (unchanged, nothing flagged missing), under the id first stored, and the run says so."""
+    from openpyxl import Workbook
+
+    csv_path = tmp_path / "lieux.csv"
+    csv_path.write_text("Code;Nom;Ville\n00123;Studio du Canal;Pantin\n00124;Salle des Fêtes;Bobigny\n",
+                        encoding="utf-8")
+    first = run_import(app, db_session, csv_path, source="zeros", corrections={"Code": "external_id"})
+    assert first.created_count == 2
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Code", "Nom", "Ville"])
+    sheet.append([123, "Studio du Canal", "Pantin"])
+    sheet.append([124, "Salle des Fêtes", "Bobigny"])
+    xlsx_path = tmp_path / "lieux.xlsx"
+    workbook.save(xlsx_path)
+    again = run_import(app, db_session, xlsx_path, source="zeros", corrections={"Code": "external_id"})
+    assert (again.created_count, again.unchanged_count, again.updated_count) == (0, 2, 0), again.report_items
+    assert "2 identifiant(s) numérique(s) sans leurs zéros en tête" in again.error
+    ids = db_session.execute(text("SELECT external_id, missing_since FROM venue WHERE source_id = "
+                                  "(SELECT id FROM import_source WHERE name = 'zeros') ORDER BY 1")).all()
+    assert ids == [("00123", None), ("00124", None)]
