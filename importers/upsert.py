@@ -59,10 +59,14 @@ def listing_slug(name: str) -> str:
     return slugify(name)[:120]
 
 
-def row_digest(values_hash: str, values: dict, location) -> str:
-    """What is stored for a row: its values, where it was located, the place it is at."""
+def row_digest(values_hash: str, values: dict, location, kept: frozenset[str] = frozenset()) -> str:
+    """What is stored for a row: its values, where it was located, the place it is at, and the
+    fields kept as stored because the file lacked their column (once the file's mapping is
+    saved without them, they are no longer kept: the rows are written again, and those fields
+    emptied)."""
     placed = tuple(sorted(location.__dict__.items())) if location else None
-    payload = repr((values_hash, placed, values.get("place_id", values.get("venue_id")), STORAGE_VERSION))
+    parts = (values_hash, placed, values.get("place_id", values.get("venue_id")), STORAGE_VERSION)
+    payload = repr(parts + (tuple(sorted(kept)),) if kept else parts)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -214,7 +218,7 @@ class Writer:
         kept_by_hand: dict[int, set[str]] = {}  # listing → the columns kept as stored, on updates
         for row in rows:
             values = row.record.values
-            digest = row_digest(row.digest or content_hash(values), values, row.location)
+            digest = row_digest(row.digest or content_hash(values), values, row.location, self.kept_fields)
             provenance = {"source_modified_at": row.record.values.get("source_modified_at"),
                           "last_imported_at": self.now, "content_hash": digest}
             found = existing.get(row.external_id)

@@ -352,3 +352,19 @@ def test_the_same_records_exported_by_a_spreadsheet_that_drops_leading_zeros_are
     ids = db_session.execute(text("SELECT external_id, missing_since FROM venue WHERE source_id = "
                                   "(SELECT id FROM import_source WHERE name = 'zeros') ORDER BY 1")).all()
     assert ids == [("00123", None), ("00124", None)]
+
+
+def test_saving_the_mapping_of_a_file_without_a_column_empties_that_column_s_values(app, db_session, tmp_path):
+    """As the run's message says: once the partner saves the mapping of the file that lacks
+    « téléphone », the phone numbers kept until then are emptied (the run is no « unchanged »)."""
+    path = tmp_path / "export.csv"
+    path.write_text("id;nom;ville;téléphone\nP1;Chorale;Pantin;01 48 10 20 30\n", encoding="utf-8")
+    run_import(app, db_session, path, source="vider", save_profile="base")
+    path.write_text("id;nom;ville\nP1;Chorale;Pantin\n", encoding="utf-8")
+    kept = run_import(app, db_session, path, source="vider", profile="base")
+    assert "enregistrez la correspondance de ce fichier avec --save-profile NOM" in kept.error
+    assert _venue(db_session, "vider", "P1", "phone")["phone"] == "01 48 10 20 30"
+    assert run_import(app, db_session, path, source="vider", profile="base").unchanged_count == 1
+    saved = run_import(app, db_session, path, source="vider", save_profile="base")
+    assert (saved.updated_count, saved.unchanged_count) == (1, 0)
+    assert _venue(db_session, "vider", "P1", "phone")["phone"] is None
