@@ -136,16 +136,37 @@ def verified_text(listing) -> str | None:
     return format_date(listing.last_verified_at, "long")
 
 
-def source_text(listing) -> str:
-    """Where the information comes from: the import source, else the organisation."""
-    source = getattr(listing, "source_id", None)
-    if source:
-        from importers.models import ImportSource
-        from portal.extensions import db
-
-        row = db.session.get(ImportSource, source)
-        if row is not None:
-            return getattr(row, "name", None) or getattr(row, "label", None) or str(row.id)
+def source_text(listing, merged: list | tuple = ()) -> str:
+    """Where the information comes from: the import source, else the organisation; with the
+    sources of the venues merged into it (both provenances are kept)."""
+    names = []
+    for item in (listing, *merged):
+        name = _source_name(item)
+        if name and name not in names:
+            names.append(name)
+    if names:
+        return ", ".join(names)
     if listing.organization is not None:
         return listing.organization.name
     return _("saisie sur Boussole")
+
+
+def _source_name(listing) -> str | None:
+    source = getattr(listing, "source_id", None)
+    if not source:
+        return None
+    from importers.models import ImportSource
+    from portal.extensions import db
+
+    row = db.session.get(ImportSource, source)
+    return None if row is None else getattr(row, "name", None) or str(row.id)
+
+
+CONTACT_FIELDS = ("organization", "website", "email", "phone")
+
+
+def contact_of(listing, merged: list | tuple = ()) -> dict:
+    """How to get in touch: the listing's own details, each completed from the venues merged
+    into it when the listing lacks it (a merge loses no phone number)."""
+    return {name: next((getattr(item, name) for item in (listing, *merged) if getattr(item, name, None)), None)
+            for name in CONTACT_FIELDS}

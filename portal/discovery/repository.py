@@ -50,6 +50,11 @@ def venue_point(venue: Venue | None) -> tuple[float, float] | None:
     return lat, lng
 
 
+def merged_into_venue(venue_id: int) -> list[Venue]:
+    """The venues a reviewer merged into this one (their pages redirect here), oldest first."""
+    return db.session.scalars(select(Venue).where(Venue.merged_into_id == venue_id).order_by(Venue.id)).all()
+
+
 def next_timings(activity: Activity, limit: int = 5) -> list[ActivityTiming]:
     return db.session.scalars(
         select(ActivityTiming).where(ActivityTiming.activity_id == activity.id,

@@ -42,12 +42,13 @@ def _load(listing_type: str, ident: str):
     return listing, None
 
 
-def _common(listing, venue, point) -> dict:
+def _common(listing, venue, point, merged: list | tuple = ()) -> dict:
     return {
         "canonical": presenters.listing_url(listing, external=True),
         "map": place_map(point[0], point[1], venue.name) if point else None,
         "verified": presenters.verified_text(listing),
-        "source": presenters.source_text(listing),
+        "source": presenters.source_text(listing, merged),
+        "contact": presenters.contact_of(listing, merged),
         "price": presenters.price_text(listing) if hasattr(listing, "is_free") else None,
         "venue_access": presenters.venue_accessibility(venue),
         "access_notes": presenters.accessibility_notes(listing, venue),
@@ -62,7 +63,7 @@ def venue(ident: str):
     if redirection:
         return redirection
     point = repository.venue_point(listing)
-    context = _common(listing, listing, point)
+    context = _common(listing, listing, point, repository.merged_into_venue(listing.id))
     context["activities"] = repository.activities_at_venue(listing.id)
     context["resources"] = repository.resources_at_venue(listing.id)
     context["jsonld"] = jsonld.script_tag(jsonld.venue_jsonld(listing, context["canonical"], point))

@@ -167,3 +167,24 @@ def test_a_ceiling_price_is_said_in_english_too(client, db_session):
     capped = make_activity(title="Stage chant", price_max=Decimal("15"))
     client.get("/langue/en")
     assert "up to 15 €" in client.get(f"/activites/{capped.id}-{capped.slug}").get_data(as_text=True)
+
+
+def test_a_merged_venue_s_page_keeps_both_provenances_and_the_contact_it_brought(client, db_session):
+    """The survivor of a merge names both sources, and a phone or site only the merged record
+    had is still shown (« Pas de contact indiqué » would lose it)."""
+    from importers.models import ImportSource
+    from portal.listings.enums import ListingType
+
+    theirs, ours = (ImportSource(name=name, listing_type=ListingType.venue) for name in ("ville-montreuil", "cnc"))
+    db_session.add_all([theirs, ours])
+    db_session.flush()
+    survivor = make_venue(name="Cinéma Le Méliès", commune_code="93048", location=point(2.4425, 48.8619),
+                          source_id=ours.id, external_id="1")
+    merged = make_venue(name="Le Méliès", phone="01 83 74 58 20", website="https://meliesmontreuil.fr",
+                        source_id=theirs.id, external_id="m-7")
+    merged.merged_into_id = survivor.id
+    db_session.flush()
+    html = client.get(f"/lieux/{survivor.id}-{survivor.slug}").get_data(as_text=True)
+    assert "Source : cnc, ville-montreuil" in html
+    assert "01 83 74 58 20" in html and 'href="https://meliesmontreuil.fr"' in html
+    assert "Pas de contact indiqué" not in html
