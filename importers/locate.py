@@ -221,21 +221,28 @@ class Locator:
                 "le code INSEE.")
 
     def _check_projected(self, rows: list) -> None:
-        """X/Y metres read as Lambert-93 must land in France and in the declared département:
-        Web Mercator metres (another projection) can look the same and land elsewhere. Such a
-        point is dropped, and the row is placed as if it had none."""
+        """X/Y metres read as Lambert-93 must land in France, near the declared commune's
+        département: Web Mercator metres (another projection) can look the same and land far
+        away. Such a point is dropped, and the row is placed as if it had none."""
         if not rows:
             return
-        for row, code in zip(rows, communes_at_points(self.session, [r.location.point for r in rows],
-                                                                self.index.extent)):
-            declared = self.index.by_code.get(row.location.commune_code) if row.location.commune_code else None
-            found = self.index.by_code.get(code) if code else None
-            if found is not None and (declared is None or declared.departement_code == found.departement_code):
+        declared = [row for row in rows if row.location.commune_code]
+        gaps = dict(zip(map(id, declared), self._gaps(declared)))
+        undeclared = [row for row in rows if not row.location.commune_code]
+        inside = dict(zip(map(id, undeclared), departements_at_points(self.session,
+                                                                       [r.location.point for r in undeclared])))
+        for row in rows:
+            gap = gaps.get(id(row))
+            if gap is not None and gap <= GIVEN_SLACK_KM or id(row) in inside and inside[id(row)]:
                 continue
+            if id(row) in gaps and gap is None:
+                continue  # a département whose boundary is not loaded: nothing to check against
+            commune = self.index.by_code.get(row.location.commune_code or "")
             row.location.point = row.location.precision = None
             row.record.warnings.append(
                 "Coordonnées X/Y ignorées : lues en Lambert-93, elles tombent "
-                + (f"à {found.name}, hors du département déclaré" if found else "hors de France")
+                + (f"à {gap:.0f} km du département de {commune.name} ({commune.departement_code}), la commune "
+                   "déclarée" if commune is not None else "hors de France")
                 + " (autre projection ?).")
 
     def _geocode(self, rows: list) -> None:

@@ -205,7 +205,9 @@ def test_lambert93_x_y_columns_place_venues_where_they_are(app, db_session, tmp_
     from pyproj import Transformer
 
     to_lambert = Transformer.from_crs(4326, 2154, always_xy=True)
-    places = {"Salle Jacques Brel": (2.4411, 48.8566, "93048"), "Studio des Lilas": (2.4180, 48.8794, "93045")}
+    places = {"Salle Jacques Brel": (2.4411, 48.8566, "93048"), "Studio des Lilas": (2.4180, 48.8794, "93045"),
+              # outside the boundaries loaded commune by commune: checked against their département
+              "Chorale Lyon 7": (4.8425, 45.7450, "69123"), "Théâtre d'Ajaccio": (8.7369, 41.9192, "2A004")}
     lines = ["Nom;Commune;X_L93;Y_L93"]
     for name, (lon, lat, code) in places.items():
         x, y = to_lambert.transform(lon, lat)
@@ -213,8 +215,9 @@ def test_lambert93_x_y_columns_place_venues_where_they_are(app, db_session, tmp_
     path = tmp_path / "lieux_l93.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run = run_import(app, db_session, path, source="l93")
-    assert run.status is RunStatus.succeeded and run.created_count == 2, run.report_items
+    assert run.status is RunStatus.succeeded and run.created_count == 4, run.report_items
     assert (run.mapping["X_L93"], run.mapping["Y_L93"]) == ("longitude", "latitude")
+    assert not [w for item in run.report_items for w in item["warnings"] if "X/Y" in w]
     for row in db_session.execute(text(
         "SELECT v.name, v.location_precision::text AS precision, v.location_commune_code, "
         "ST_X(v.location::geometry) AS lon, ST_Y(v.location::geometry) AS lat "
