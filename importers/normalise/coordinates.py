@@ -156,6 +156,9 @@ def _split_pair(value: object) -> tuple[object, object]:
     return numbers[0], numbers[1]
 
 
+MAX_PAIR_WORDS = 12  # « 6 866 150,20 658 360,50 » has 5
+
+
 def _grouped_pair(text: str) -> tuple[str, str] | None:
     """Two numbers with grouped thousands: « 6 866 150,20 ; 658 360,50 », or separated by
     spaces only (« 6 866 150,20 658 360,50 ») when a single split gives two numbers; None
@@ -166,6 +169,8 @@ def _grouped_pair(text: str) -> tuple[str, str] | None:
         splits = [(parts[0], parts[1])]
     else:
         words = text.split()  # every kind of space, no-break ones included
+        if len(words) > MAX_PAIR_WORDS:
+            return None  # no pair of coordinates (and each split would be tried: a hostile cell)
         splits = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
     found = [pair for pair in splits if _GROUPED.fullmatch(pair[0]) and _GROUPED.fullmatch(pair[1])]
     return found[0] if len(found) == 1 else None

@@ -102,6 +102,7 @@ def test_lambert93_metres_with_grouped_thousands(space):
     ({"lat_lon": "6\u00a0866\u00a0150,20"}, "deux nombres"),    # one number
     ({"latitude": "6\u00a0866\u00a0150,20", "longitude": "deux"}, "nombre décimal"),
     ({"latitude": "9\u00a0600\u00a0000", "longitude": "700\u00a0000"}, "hors limites"),
+    ({"lat_lon": "1 " * 20_000}, "deux nombres"),  # a hostile cell: refused, not split 20 000 ways
 ])
 def test_grouped_numbers_that_make_no_point_are_refused_in_french(kwargs, message):
     with pytest.raises(FieldError) as caught:
