@@ -82,3 +82,17 @@ def _reported(session, run_id: int, source, archived: list, message: str, listin
         ])
         enqueue(session, listing_type or source.listing_type, [listing_id for listing_id, _, _ in archived])
     return len(archived)
+
+
+def flagged_note(names: list[str], what: str, grace: int) -> str:
+    shown = ", ".join(f"« {name} »" for name in names[:10]) + (" …" if len(names) > 10 else "")
+    return f"{len(names)} {what} : {shown} ; archivage dans {grace} jours si le flux ne les redonne pas."
+
+
+def replaced_note(stored: int, grace: int) -> str:
+    """A full feed none of whose rows is a record already stored, all of which are missing: most
+    likely the same records under new ids (another id column, another format), not a new list."""
+    return (f"Attention : aucune des {stored} fiche(s) déjà importée(s) de cette source n'est dans ce fichier, dont "
+            "toutes les lignes sont nouvelles. Si ce sont les mêmes lieux ou activités sous d'autres identifiants "
+            "(autre colonne d'identifiant, autre format), corrigez la correspondance (--map \"COLONNE=external_id\") "
+            f"et relancez : les anciennes fiches restent publiées {grace} jours avant d'être archivées.")

@@ -19,7 +19,7 @@ import psycopg
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from importers.archive import archive_missing, archive_removed
+from importers.archive import archive_missing, archive_removed, flagged_note, replaced_note
 from importers.bulk import copy_insert
 from importers.duplicates import find_duplicates, merged_into
 from importers.fields import FIELDS, UNUSED_BY
@@ -124,11 +124,6 @@ def _is_agenda(records) -> bool:
     sample = [row.values for row in records.sample(50) if not row.error]
     dated = sum(1 for values in sample if values.get("timings") or values.get("schedule"))
     return bool(sample) and dated * 2 > len(sample)
-
-
-def _flagged_note(names: list[str], what: str, grace: int) -> str:
-    shown = ", ".join(f"« {name} »" for name in names[:10]) + (" …" if len(names) > 10 else "")
-    return f"{len(names)} {what} : {shown} ; archivage dans {grace} jours si le flux ne les redonne pas."
 
 
 class ImportPipeline:
@@ -348,14 +343,16 @@ class ImportPipeline:
         missing = [found[0] for external_id, found in writer.existing().items() if external_id not in listed]
         archived, flagged = archive_missing(self.session, run_id, source, missing, now, grace)
         state.archived_count += archived
-        notes = [_flagged_note(flagged, "fiche(s) absente(s) de ce flux complet", grace)] if flagged else []
+        notes = [flagged_note(flagged, "fiche(s) absente(s) de ce flux complet", grace)] if flagged else []
+        if missing and state.created_count and len(missing) == len(writer.existing()) - state.created_count:
+            notes.insert(0, replaced_note(len(missing), grace))  # every stored record gone, every row new
         if source.listing_type is not ListingType.venue and not self._places_unknown:
             places = Writer(self.session, source.id, ListingType.venue, now).existing()
             gone = [found[0] for key, found in places.items() if key not in self._places_seen]
             archived, flagged = archive_missing(self.session, run_id, source, gone, now, grace, ListingType.venue)
             state.archived_count += archived
             if flagged:
-                notes.append(_flagged_note(flagged, "lieu(x) où plus aucune fiche n'a lieu", grace))
+                notes.append(flagged_note(flagged, "lieu(x) où plus aucune fiche n'a lieu", grace))
         return notes
 
     def _admit(self, pending: PendingRow, column_of, options, seen) -> bool:

@@ -368,3 +368,19 @@ def test_saving_the_mapping_of_a_file_without_a_column_empties_that_column_s_val
     saved = run_import(app, db_session, path, source="vider", save_profile="base")
     assert (saved.updated_count, saved.unchanged_count) == (1, 0)
     assert _venue(db_session, "vider", "P1", "phone")["phone"] is None
+
+
+def test_a_full_feed_whose_every_row_is_new_and_every_stored_record_missing_is_called_out(app, db_session, tmp_path):
+    """The same places under new ids (another id column chosen): the run warns first thing,
+    instead of a bare « 2 fiches absentes » among its notes; a feed that keeps one record does not."""
+    path = tmp_path / "lieux.csv"
+    path.write_text("id;nom;ville\nA1;Studio du Canal;Pantin\nA2;Salle des Fêtes;Bobigny\n", encoding="utf-8")
+    run_import(app, db_session, path, source="renumerote")
+    path.write_text("id;nom;ville\nL-1;Studio du Canal;Pantin\nL-2;Salle des Fêtes;Bobigny\n", encoding="utf-8")
+    renumbered = run_import(app, db_session, path, source="renumerote")
+    assert renumbered.created_count == 2
+    assert renumbered.error.startswith("Attention : aucune des 2 fiche(s) déjà importée(s) de cette source n'est "
+                                       "dans ce fichier")
+    path.write_text("id;nom;ville\nL-1;Studio du Canal;Pantin\nN-3;Atelier;Bondy\n", encoding="utf-8")
+    partly = run_import(app, db_session, path, source="renumerote")
+    assert "Attention" not in (partly.error or "") and "absente(s) de ce flux complet" in partly.error
