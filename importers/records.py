@@ -302,8 +302,11 @@ def normalise(raw: dict, column_of: dict[str, str],
     for tag in record.values.get("tags", []):  # an agenda's keywords, a theme: « danse », « chorale »
         slugs += [s for s in match_disciplines(tag)[0] if s not in slugs]
     record.values["disciplines"], record.values["tags"] = slugs, free_tags
+    refused = {error.column for error in record.errors}  # a name refused is not also « missing »
     for error in validate_record(record.values):
-        _problem(record, error.field, column_of.get(error.field, error.field), error.value, error.message)
+        column = column_of.get(error.field, error.field)
+        if not (column in refused and error.value in (None, "", [])):
+            _problem(record, error.field, column, error.value, error.message)
     _publics(record, listing_type, column_of)
     return record
 

@@ -139,3 +139,11 @@ def test_a_period_column_of_its_own_says_what_the_price_covers():
     assert "price_period" not in unknown.values
     assert unknown.warnings == ["« Périodicité » ignoré : « selon QF » n'est pas une période de tarif reconnue "
                                 "(ex. « par an », « par trimestre », « la séance »)."]
+
+
+def test_a_refused_name_is_not_also_said_to_be_missing():
+    for name, message in (("=cmd|' /C calc'!A0", "formule de tableur"), ("x" * 600, "500 au maximum")):
+        record = normalise({"name": name}, {"name": "Nom"})
+        assert [error.column for error in record.errors] == ["Nom"]
+        assert message in record.errors[0].message
+    assert normalise({"commune_name": "Bondy"}, {}).errors[0].message == "Le champ « Nom / titre » est obligatoire."
