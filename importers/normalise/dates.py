@@ -55,10 +55,20 @@ def _from_number(number: float, field: str, raw: object, tz: ZoneInfo) -> dateti
 _UNRECOGNISED = "n'est pas une date reconnue (ex. 01/03/2025 18:30 ou 2025-03-01)."
 
 
+PLAUSIBLE_YEARS = (1900, 2199)  # « 12/03/1026 » is a typing slip, not an event of the Middle Ages
+
+
 def parse_datetime(value: object, field: str, default_tz: str = "Europe/Paris") -> datetime | None:
     """ISO 8601 with or without offset, '2025-03-01', '01/03/2025', '01/03/2025 18:30',
     epoch seconds or milliseconds, a spreadsheet serial number, or a date/datetime already
-    parsed by the reader."""
+    parsed by the reader; a year out of PLAUSIBLE_YEARS is refused."""
+    moment = _parse_datetime(value, field, default_tz)
+    if moment is not None and not PLAUSIBLE_YEARS[0] <= moment.year <= PLAUSIBLE_YEARS[1]:
+        raise FieldError(field, value, f"{quote(value)} : l'année {moment.year} n'est pas plausible.")
+    return moment
+
+
+def _parse_datetime(value: object, field: str, default_tz: str) -> datetime | None:
     if is_blank(value):
         return None
     tz = ZoneInfo(default_tz)

@@ -262,3 +262,11 @@ def test_a_season_given_in_years_only_asks_for_its_days():
         parse_season("2025-2026")
     assert caught.value.message == ("« 2025-2026 » : indiquez les jours de début et de fin de la saison "
                                     "(ex. du 15/09/2025 au 27/06/2026).")
+
+
+@pytest.mark.parametrize("value", ["12/03/1026", "0001-01-01", "31/12/9999"])
+def test_a_year_no_event_can_have_is_refused(value):
+    """« 12/03/1026 » is a slip of the keyboard: stored, it became 1026 with Paris's 1026 offset."""
+    with pytest.raises(FieldError) as caught:
+        parse_timings(value)
+    assert caught.value.message.endswith("n'est pas plausible.")
