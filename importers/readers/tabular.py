@@ -173,7 +173,7 @@ class SheetTable:
                                                 "sans mot de passe puis renvoyez-le.") from None
         except BaseException as error:  # calamine raises its own types, and panics as BaseException
             _reraise_control(error)
-            raise ImportFileError("unreadable", f"Le classeur ne peut pas être lu ({_short(error)}).") from None
+            raise ImportFileError("unreadable", UNREADABLE_WORKBOOK + f" (détail technique : {_short(error)})") from None
         if found is None:
             raise ImportFileError("empty", "Le classeur ne contient aucune donnée.")
         self.sheet_name, self._skip, head = found
@@ -226,11 +226,16 @@ class SheetTable:
                 yield row
         except BaseException as error:
             _reraise_control(error)
-            raise ImportFileError("unreadable", f"Le classeur ne peut pas être lu ({_short(error)}).") from None
+            raise ImportFileError("unreadable", UNREADABLE_WORKBOOK + f" (détail technique : {_short(error)})") from None
 
 
 def _text(cell: object) -> str:
     return str(_native(cell)) if cell is not None else ""
+
+
+UNREADABLE_WORKBOOK = ("Le classeur ne peut pas être lu : il est endommagé, incomplet ou n'est pas un classeur "
+                       "Excel ou OpenDocument. Ouvrez-le dans votre tableur et enregistrez-le de nouveau (ou "
+                       "exportez-le en CSV).")
 
 
 def _short(error: BaseException) -> str:

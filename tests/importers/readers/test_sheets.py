@@ -170,6 +170,20 @@ def test_corrupt_xlsx_is_unreadable(tmp_path):
     assert error.value.code == "unreadable"
 
 
+def test_a_workbook_missing_its_sheet_says_what_to_do_in_french(tmp_path):
+    """Not calamine's own words (« Sheet », « Could not find EOCD »): what the partner can do."""
+    path = write_xlsx(tmp_path / "ok.xlsx", [["nom"], ["A"]])
+    gutted = tmp_path / "sans-feuille.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(gutted, "w") as target:
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item, source.read(item))
+    with pytest.raises(ImportFileError) as error:
+        open_records(gutted)
+    assert error.value.message.startswith("Le classeur ne peut pas être lu : il est endommagé, incomplet ou n'est "
+                                          "pas un classeur Excel ou OpenDocument. Ouvrez-le dans votre tableur")
+
+
 def test_zip_that_is_not_a_workbook(tmp_path):
     path = tmp_path / "photos.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
