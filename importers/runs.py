@@ -92,7 +92,7 @@ def run_report(session, run: ImportRun) -> dict:
     download)."""
     items, _ = remarked_items(session, run)
     return {
-        "run": run.id, "source": run.source.name, "location": run.location, "status": run.status.value,
+        "run": run.id, "source": run.source.name, "location": shown_location(run), "status": run.status.value,
         "dry_run": run.dry_run, "error": run.error, "mapping": run.mapping,
         "counts": {"total": run.processed_rows, **{name: getattr(run, f"{name}_count") for name in COUNTS}},
         "started_at": _when(run.started_at), "finished_at": _when(run.finished_at),

@@ -145,7 +145,9 @@ def test_a_place_no_event_is_at_any_more_is_archived_like_a_missing_record(app, 
     assert run.archived_count == 1
     assert [tuple(row) for row in db_session.execute(places)] == [("Salle Jean Vilar", True, True),
                                                                ("Salle Jean-Vilar", False, False)]
-    # The report names the place, in no row of the file, with no key the import made up for it.
+    # The report names the place, in no row of the file, with no key the import made up for it;
+    # the file by its name, not where it lay on the server.
+    assert run_report(db_session, run)["location"] == run.location.rsplit("/", 1)[-1]
     assert [(item["row_number"], item["external_id"], item["warnings"]) for item in run_report(db_session, run)["items"]
             if item["status"] == "archived"] == [
         (None, None, ["« Salle Jean Vilar » : absent du flux depuis plus de 14 jours, archivé."])]
