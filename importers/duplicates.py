@@ -43,6 +43,9 @@ def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
             JOIN venue o ON ST_DWithin(t.location, o.location, :distance)
                         AND o.id <> t.id AND o.source_id IS DISTINCT FROM t.source_id
                         AND o.merged_into_id IS NULL AND o.archived_at IS NULL
+                        -- a commune's centre is where a venue of unknown place is put, not a place
+                        AND o.location_precision <> 'municipality'
+            WHERE t.location_precision <> 'municipality'
         ), same_address AS (
             SELECT t.id AS a, o.id AS b,
                    similarity(lower(unaccent(t.name)), lower(unaccent(o.name))) AS name_similarity,

@@ -190,3 +190,23 @@ def test_a_pair_whose_venue_was_archived_since_cannot_be_merged(app, db_session,
     with pytest.raises(ReviewError, match="archivé ou déjà fusionné"):
         decide(db_session, candidate.id, candidate.second_id)
     assert db_session.execute(text("SELECT count(*) FROM venue WHERE merged_into_id IS NOT NULL")).scalar_one() == 0
+
+
+def test_venues_placed_at_their_commune_s_centre_are_not_near_each_other(app, db_session, tmp_path):
+    """Without a point or an address, a venue is put at its commune's centre (flagged): two
+    « Bibliothèque municipale » of two sources there are not « within 100 m ». Their addresses,
+    when they give the same one, still make them candidates."""
+    first = tmp_path / "a.csv"
+    first.write_text("id,nom,commune\nx,Bibliothèque municipale,Bondy\n", encoding="utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text("id,nom,commune\ny,Bibliotheque municipale,Bondy\n", encoding="utf-8")
+    run_import(app, db_session, first, source="centre-a")
+    run_import(app, db_session, second, source="centre-b")
+    assert db_session.scalars(select(DuplicateCandidate)).all() == []
+    third = tmp_path / "c.csv"
+    third.write_text("id,nom,adresse,commune\nz,Bibliothèque municipale,1 place de la Mairie,Bondy\n", encoding="utf-8")
+    fourth = tmp_path / "d.csv"
+    fourth.write_text("id,nom,adresse,commune\nw,Médiathèque,1 pl. de la Mairie,Bondy\n", encoding="utf-8")
+    run_import(app, db_session, third, source="centre-c")
+    run_import(app, db_session, fourth, source="centre-d")
+    assert [c.reason for c in db_session.scalars(select(DuplicateCandidate))] == ["address"]
