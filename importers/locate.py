@@ -26,6 +26,7 @@ AMBIGUOUS_SHOWN = 4
 # is held to less than the partner's own coordinates.
 GIVEN_SLACK_KM = 15
 GEOCODED_SLACK_KM = 3
+BOX_SLACK = 0.2  # degrees around a département's bounding box: more than GIVEN_SLACK_KM everywhere
 # Communes whose addresses the BAN files under their arrondissements' codes: a citycode filter
 # of the whole city would find nothing.
 SPLIT_CITIES = {"75056", "69123", "13055"}
@@ -49,6 +50,7 @@ class Locator:
         self.geocoder = geocoder
         self.geocoder_error: str | None = None
         self._centroids: dict[str, tuple[float, float] | None] = {}
+        self._boxes: dict[str, tuple[float, float, float, float]] | None = None
         self._departements: Counter[str] = Counter()  # of the rows whose commune is certain
 
     def locate(self, batch: list) -> None:
@@ -133,8 +135,18 @@ class Locator:
 
     def _check_departement(self, rows: list) -> None:
         """A partner's point far outside the département of its declared commune (outside the
-        boundaries loaded commune by commune): both are kept, and the row says so."""
-        for row, gap in zip(rows, self._gaps(rows)):
+        boundaries loaded commune by commune): both are kept, and the row says so. A point
+        within the département's bounding box (widened by the slack) is taken as near enough,
+        so that only the few others cost a query."""
+        boxes = self._departement_boxes()
+        far = []
+        for row in rows:
+            box = boxes.get(self.index.by_code[row.location.commune_code].departement_code)
+            lon, lat = row.location.point
+            if box is None or not (box[0] - BOX_SLACK <= lon <= box[2] + BOX_SLACK
+                                   and box[1] - BOX_SLACK <= lat <= box[3] + BOX_SLACK):
+                far.append(row)
+        for row, gap in zip(far, self._gaps(far)):
             if gap is not None and gap > GIVEN_SLACK_KM:
                 commune = self.index.by_code[row.location.commune_code]
                 lon, lat = row.location.point
@@ -142,6 +154,14 @@ class Locator:
                     f"Le point ({lat:.5f}, {lon:.5f}) est à {gap:.0f} km du département de {commune.name} "
                     f"({commune.departement_code}), la commune déclarée : les deux sont conservés, vérifiez les "
                     "coordonnées ou la commune.")
+
+    def _departement_boxes(self) -> dict[str, tuple[float, float, float, float]]:
+        """(west, south, east, north) of each loaded département boundary, read once per run."""
+        if self._boxes is None:
+            self._boxes = {code: tuple(box) for code, *box in self.session.execute(text(
+                "SELECT code, ST_XMin(boundary), ST_YMin(boundary), ST_XMax(boundary), ST_YMax(boundary) "
+                "FROM departement WHERE boundary IS NOT NULL"))}
+        return self._boxes
 
     def _checked_code(self, row, commune: CommuneRef) -> CommuneRef:
         """An INSEE code that another commune's name contradicts (a neighbour's code, a postal
