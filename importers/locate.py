@@ -29,7 +29,7 @@ GEOCODED_SLACK_KM = 3
 BOX_SLACK = 0.2  # degrees around a département's bounding box: more than GIVEN_SLACK_KM everywhere
 # Communes whose addresses the BAN files under their arrondissements' codes: a citycode filter
 # of the whole city would find nothing.
-SPLIT_CITIES = {"75056", "69123", "13055"}
+CITIES_OF_ARRONDISSEMENTS = {"75056", "69123", "13055"}
 
 
 @dataclass
@@ -189,9 +189,8 @@ class Locator:
         sharing = [] if values.get("commune_name") or values.get("insee_code") else \
             self.index.by_postal_code(values.get("postal_code"))
         if len(sharing) > 1:
-            shown = ", ".join(c.name for c in sharing[:AMBIGUOUS_SHOWN]) + (" …" if len(sharing) > AMBIGUOUS_SHOWN else "")
-            return (f"Le code postal {given} est celui de {len(sharing)} communes ({shown}) : précisez la commune "
-                    "ou le code INSEE.")
+            return (f"Le code postal {given} est celui de {len(sharing)} communes ({_listed(sharing)}) : précisez la "
+                    "commune ou le code INSEE.")
         return f"Commune non reconnue : « {given} »."
 
     def _check_name(self, row, commune: CommuneRef) -> None:
@@ -201,11 +200,10 @@ class Locator:
         if match_name(name) == commune.match_name:  # (most rows: the name is the commune's)
             return
         if postal and self.index.by_commune_name(name, postal) is None:
-            elsewhere = self.index.name_candidates(name)
-            row.record.warnings.append(
-                f"« {name} » " + ("n'a pas le code postal" if elsewhere else "n'est pas une commune connue, pour le code "
-                                  "postal") + f" {postal} : {commune.name} ({commune.insee_code}) est retenue d'après le "
-                "code postal, vérifiez la commune.")
+            said = "n'a pas le code postal" if self.index.name_candidates(name) else \
+                "n'est pas une commune connue, pour le code postal"
+            row.record.warnings.append(f"« {name} » {said} {postal} : {commune.name} ({commune.insee_code}) est "
+                                       "retenue d'après le code postal, vérifiez la commune.")
 
     def _guess_ambiguous(self, rows: list, ambiguous: dict[int, list[CommuneRef]]
                          ) -> dict[int, tuple[CommuneRef, str]]:
@@ -235,10 +233,8 @@ class Locator:
             commune, reason = guess
             return (f"« {given} » : plusieurs communes portent ce nom ; lue comme {commune.name} "
                     f"({commune.departement_code}), {reason}. Précisez le code postal ou le code INSEE.")
-        shown = ", ".join(f"{c.name} ({c.departement_code})" for c in candidates[:AMBIGUOUS_SHOWN])
-        more = " …" if len(candidates) > AMBIGUOUS_SHOWN else ""
-        return (f"« {given} » désigne {len(candidates)} communes ({shown}{more}) : précisez le code postal ou "
-                "le code INSEE.")
+        return (f"« {given} » désigne {len(candidates)} communes ({_listed(candidates, True)}) : précisez le code "
+                "postal ou le code INSEE.")
 
     def _check_projected(self, rows: list) -> None:
         """X/Y metres read as Lambert-93 must land in France, near the declared commune's
@@ -273,7 +269,8 @@ class Locator:
             v = row.record.values
             code = row.location.commune_code
             queries.append(AddressQuery(key=str(position), address=v["address"], postal_code=v.get("postal_code"),
-                                        citycode=None if code in SPLIT_CITIES else code, city=v.get("commune_name")))
+                                        citycode=None if code in CITIES_OF_ARRONDISSEMENTS else code,
+                                        city=v.get("commune_name")))
         try:
             found = self.geocoder.geocode(queries)
         except GeocoderUnavailable as exc:
@@ -351,3 +348,9 @@ class Locator:
         if code not in self._centroids:
             self._load_centroids({code})
         return self._centroids[code]
+
+
+def _listed(communes: list[CommuneRef], departements: bool = False) -> str:
+    """The first AMBIGUOUS_SHOWN communes by name (and département), « … » for the others."""
+    names = [f"{c.name} ({c.departement_code})" if departements else c.name for c in communes[:AMBIGUOUS_SHOWN]]
+    return ", ".join(names) + (" …" if len(communes) > AMBIGUOUS_SHOWN else "")

@@ -189,10 +189,6 @@ def departement_gaps(session, points: list[tuple[float, float]], codes: list[str
     that département's boundary is unknown (overseas: 0 inside its box, else from its centre)."""
     if not points:
         return []
-    # Sorted by département, the points meet each boundary in a row: PostGIS then prepares it
-    # once (an index over its edges) instead of testing every point against the raw polygon.
-    order = sorted(range(len(points)), key=codes.__getitem__)
-    points, codes = [points[i] for i in order], [codes[i] for i in order]
     rows = dict(session.execute(text("""
         SELECT p.ord, CASE WHEN ST_Intersects(d.boundary, g.point) THEN 0
                            ELSE ST_Distance(d.boundary::geography, g.point::geography) / 1000 END
@@ -209,10 +205,7 @@ def departement_gaps(session, points: list[tuple[float, float]], codes: list[str
             gaps.append(0.0 if territory_at(*point) == code else _km(point, box_centre(code)))
         else:
             gaps.append(None)
-    unsorted: list[float | None] = [None] * len(gaps)
-    for position, gap in zip(order, gaps):
-        unsorted[position] = gap
-    return unsorted
+    return gaps
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

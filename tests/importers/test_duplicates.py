@@ -196,17 +196,14 @@ def test_venues_placed_at_their_commune_s_centre_are_not_near_each_other(app, db
     """Without a point or an address, a venue is put at its commune's centre (flagged): two
     « Bibliothèque municipale » of two sources there are not « within 100 m ». Their addresses,
     when they give the same one, still make them candidates."""
-    first = tmp_path / "a.csv"
-    first.write_text("id,nom,commune\nx,Bibliothèque municipale,Bondy\n", encoding="utf-8")
-    second = tmp_path / "b.csv"
-    second.write_text("id,nom,commune\ny,Bibliotheque municipale,Bondy\n", encoding="utf-8")
-    run_import(app, db_session, first, source="centre-a")
-    run_import(app, db_session, second, source="centre-b")
+    def load(source, header, row):
+        path = tmp_path / f"{source}.csv"
+        path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+        run_import(app, db_session, path, source=source)
+
+    load("centre-a", "id,nom,commune", "x,Bibliothèque municipale,Bondy")
+    load("centre-b", "id,nom,commune", "y,Bibliotheque municipale,Bondy")
     assert db_session.scalars(select(DuplicateCandidate)).all() == []
-    third = tmp_path / "c.csv"
-    third.write_text("id,nom,adresse,commune\nz,Bibliothèque municipale,1 place de la Mairie,Bondy\n", encoding="utf-8")
-    fourth = tmp_path / "d.csv"
-    fourth.write_text("id,nom,adresse,commune\nw,Médiathèque,1 pl. de la Mairie,Bondy\n", encoding="utf-8")
-    run_import(app, db_session, third, source="centre-c")
-    run_import(app, db_session, fourth, source="centre-d")
+    load("centre-c", "id,nom,adresse,commune", "z,Bibliothèque municipale,1 place de la Mairie,Bondy")
+    load("centre-d", "id,nom,adresse,commune", "w,Médiathèque,1 pl. de la Mairie,Bondy")
     assert [c.reason for c in db_session.scalars(select(DuplicateCandidate))] == ["address"]
