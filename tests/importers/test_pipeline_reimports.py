@@ -221,6 +221,25 @@ def test_an_unreadable_row_keeps_its_record_and_others_absent_are_still_flagged(
     assert _venue(db_session, "flux-illisible", "F6")["missing_since"] is None
 
 
+def test_an_unclosed_quote_in_a_full_feed_loses_no_row_and_flags_no_record_missing(app, db_session, tmp_path):
+    """A quote left open used to swallow every following row: those records were neither
+    updated nor counted, and the feed then flagged them missing. Now only that row fails."""
+    header = "id;nom;commune;description\n"
+    path = tmp_path / "flux.csv"
+    path.write_text(header + "".join(f"Q{n};Atelier {n};Pantin;ok\n" for n in range(1, 11)), encoding="utf-8")
+    run_import(app, db_session, path, source="flux-guillemet")
+    rows = [f"Q{n};Atelier {n};Pantin;{'neuf' if n > 4 else 'ok'}\n" for n in range(1, 11)]
+    rows[3] = 'Q4;"Atelier 4;Pantin;ok\n'
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    run = run_import(app, db_session, path, source="flux-guillemet")
+    assert (run.failed_count, run.updated_count, run.unchanged_count) == (1, 6, 3)
+    failed = [item for item in run.report_items if item["status"] == "failed"]
+    assert [(item["row_number"], item["external_id"]) for item in failed] == [(5, "Q4")]
+    assert failed[0]["errors"][0]["message"].startswith("Guillemet non fermé : une cellule de la ligne 5 ")
+    assert all(_venue(db_session, "flux-guillemet", f"Q{n}")["missing_since"] is None for n in range(1, 11))
+    assert _venue(db_session, "flux-guillemet", "Q10", "description")["description"] == "<p>neuf</p>"
+
+
 def test_run_one_without_the_record_and_a_run_where_every_row_fails_are_failed_runs(app, db_session, tmp_path):
     path = tmp_path / "lieux.csv"
     path.write_text("id;nom;commune\nV1;Studio;Bondy\n", encoding="utf-8")
