@@ -29,8 +29,10 @@ TOUCHED = {
 }
 
 
-def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
+def find_duplicates(session, listing_type: ListingType, run_id: int, source_id: int) -> int:
     """Record candidates between venues created or updated by this run and venues of other sources."""
+    if listing_type is ListingType.venue and not _others_exist(session, source_id):
+        return 0  # the first source of venues: nothing to compare its venues with (saves a probe per venue)
     result = session.execute(text(f"""
         WITH touched AS (
             {TOUCHED[listing_type]} AND i.run_id = :run_id AND i.status IN ('created', 'updated')
@@ -69,6 +71,13 @@ def find_duplicates(session, listing_type: ListingType, run_id: int) -> int:
         RETURNING id
     """), {"run_id": run_id, "distance": DISTANCE_M, "similarity": NAME_SIMILARITY})
     return len(result.all())
+
+
+def _others_exist(session, source_id: int) -> bool:
+    """Whether a live venue of another source (or of none: entered by hand) exists."""
+    return session.execute(text(
+        "SELECT EXISTS (SELECT 1 FROM venue WHERE source_id IS DISTINCT FROM :source "
+        "AND merged_into_id IS NULL AND archived_at IS NULL)"), {"source": source_id}).scalar_one()
 
 
 def merged_into(session, venue_ids: list[int]) -> dict[int, int]:

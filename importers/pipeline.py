@@ -329,7 +329,7 @@ class ImportPipeline:
                     # Fresh statistics, or the planner may scan instead of using the GiST index
                     # when the duplicate search joins thousands of new rows.
                     self.session.execute(text(f"ANALYZE {MODELS[source.listing_type].__tablename__}"))
-                find_duplicates(self.session, source.listing_type, run_id)
+                find_duplicates(self.session, source.listing_type, run_id, source.id)
 
     def _archive_absent(self, run_id: int, state: RunState, source: ImportSource, writer: Writer,
                         listed: set[str], now) -> list[str]:

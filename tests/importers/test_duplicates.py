@@ -207,3 +207,22 @@ def test_venues_placed_at_their_commune_s_centre_are_not_near_each_other(app, db
     load("centre-c", "id,nom,adresse,commune", "z,Bibliothèque municipale,1 place de la Mairie,Bondy")
     load("centre-d", "id,nom,adresse,commune", "w,Médiathèque,1 pl. de la Mairie,Bondy")
     assert [c.reason for c in db_session.scalars(select(DuplicateCandidate))] == ["address"]
+
+
+def test_a_first_source_is_compared_with_venues_entered_by_hand(app, db_session, tmp_path):
+    """No other source yet: the search is skipped only when no other live venue exists, and a
+    venue entered by hand (no source) is one."""
+    path = tmp_path / "a.csv"
+    path.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                    "x,Médiathèque Robert Desnos,14 boulevard Rouget de Lisle,Montreuil,48.8614,2.4431\n",
+                    encoding="utf-8")
+    run_import(app, db_session, path, source="seule")
+    assert db_session.scalars(select(DuplicateCandidate)).all() == []  # nothing to compare with
+    db_session.execute(text(
+        "INSERT INTO venue (name, slug, kind, commune_code, location, location_precision, moderation_status) "
+        "SELECT 'Médiathèque Robert-Desnos', 'mediatheque-robert-desnos', kind, commune_code, location, "
+        "location_precision, moderation_status FROM venue WHERE external_id = 'x'"))
+    path.write_text("id,nom,adresse,commune,latitude,longitude\n"
+                    "x,Médiathèque Robert Desnos,14 bd Rouget de Lisle,Montreuil,48.8614,2.4431\n", encoding="utf-8")
+    run_import(app, db_session, path, source="seule")
+    assert len(db_session.scalars(select(DuplicateCandidate)).all()) == 1
