@@ -1,9 +1,12 @@
 """Reading, mapping and normalising rows: the half of an import that is pure Python.
 
-For a big file it runs in a worker process, so that normalising the next batch overlaps
+For a big file it runs in worker processes, so that normalising the next batches overlaps
 with the database writing the previous one (two threads would take turns on one
-interpreter lock). The worker only reads the file and computes: it never touches the
-database, and it sends back whole batches, or the file-level error that stops the run.
+interpreter lock). Each worker reads the whole file but normalises only its share of the
+batches (every other one, with two), the costly part; the importing process takes the
+batches from each in turn, so they arrive in the file's order. A worker only reads and
+computes: it never touches the database, and it sends back whole batches, or the
+file-level error that stops the run.
 """
 from __future__ import annotations
 
@@ -98,24 +101,30 @@ class RowPreparer:
 
 
 def prepared_batches(records: Records, preparer: RowPreparer, size: int,
-                     in_worker: bool):
-    """The file's rows, prepared, in batches of `size`, in this process or a worker's.
-    The result is an iterator with close(): close it when done, even on error."""
+                     in_worker: bool, workers: int = 2):
+    """The file's rows, prepared, in batches of `size`, in this process or in `workers`
+    worker processes. The result is an iterator with close(): close it when done, even on error."""
     if not in_worker:
         return _batches(records, preparer, size)
-    return _FromWorker(records, preparer, size)
+    return _FromWorkers(records, preparer, size, max(1, workers))
 
 
 FIRST_BATCH = 250
 
 
-def _batches(records: Records, preparer: RowPreparer, size: int) -> Iterator[list[PendingRow]]:
+def _batches(records: Records, preparer: RowPreparer, size: int,
+             share: tuple[int, int] = (0, 1)) -> Iterator[list[PendingRow]]:
     """Batches of `size` rows, after smaller first ones (250, 500, …): the database starts
-    writing while the next rows are still being normalised, instead of waiting for 2 000."""
+    writing while the next rows are still being normalised, instead of waiting for 2 000.
+    With `share` (i, n), only the batches i, i + n, i + 2n…: the rows of the others are read
+    (to know where the next batch starts) but not prepared."""
+    mine, workers = share
     rows = iter(records)
-    step = min(FIRST_BATCH, size)
-    while batch := [preparer(row) for row in islice(rows, step)]:
-        yield batch
+    step, position = min(FIRST_BATCH, size), 0
+    while chunk := list(islice(rows, step)):
+        if position % workers == mine:
+            yield [preparer(row) for row in chunk]
+        position += 1
         step = min(step * 2, size)
 
 
@@ -145,13 +154,16 @@ def _die_with(parent: int) -> None:
 PR_SET_PDEATHSIG = 1
 
 
-def _work(connection, other_end, parent: int, records: Records, preparer: RowPreparer, size: int) -> None:
-    """The worker: every batch, then "end"; or the error that stopped it. Its copy of the
-    importing process's end of the pipe is closed, so that a send fails once that process is gone."""
-    other_end.close()
+def _work(connection, other_ends, parent: int, records: Records, preparer: RowPreparer, size: int,
+          share: tuple[int, int]) -> None:
+    """A worker: each batch of its share, then "end"; or the error that stopped it. Its copies
+    of the importing process's ends of the pipes are closed, so that a send fails once that
+    process is gone."""
+    for other_end in other_ends:
+        other_end.close()
     _die_with(parent)
     try:
-        for batch in _batches(records, preparer, size):
+        for batch in _batches(records, preparer, size, share):
             connection.send(("rows", [_flat(row) for row in batch]))
         connection.send(("end", None))
     except ImportFileError as error:
@@ -166,18 +178,25 @@ def _work(connection, other_end, parent: int, records: Records, preparer: RowPre
         connection.close()
 
 
-class _FromWorker:
-    """Batches received from a worker started at once: it reads ahead while the importing
-    process gets ready (commune index, stored records). Close it to stop the worker."""
+class _FromWorkers:
+    """Batches received from workers started at once: they read ahead while the importing
+    process gets ready (commune index, stored records). Batch k comes from worker k mod n,
+    so they come in the file's order. Close it to stop the workers."""
 
-    def __init__(self, records: Records, preparer: RowPreparer, size: int):
-        # fork: the worker starts with the modules and vocabularies already loaded.
+    def __init__(self, records: Records, preparer: RowPreparer, size: int, workers: int):
+        # fork: the workers start with the modules and vocabularies already loaded.
         context = multiprocessing.get_context("fork")
-        self._receiving, sending = context.Pipe(duplex=False)
-        self._worker = context.Process(target=_work, args=(sending, self._receiving, os.getpid(), records, preparer,
-                                                           size), daemon=True, name="import-prepare")
-        self._worker.start()
-        sending.close()
+        pipes = [context.Pipe(duplex=False) for _ in range(workers)]
+        self._receiving = [receiving for receiving, _ in pipes]
+        self._workers = []
+        for index, (_, sending) in enumerate(pipes):
+            worker = context.Process(target=_work, args=(sending, self._receiving, os.getpid(), records, preparer,
+                                                         size, (index, workers)),
+                                     daemon=True, name=f"import-prepare-{index + 1}")
+            worker.start()
+            sending.close()
+            self._workers.append(worker)
+        self._next = 0  # the worker the next batch comes from
         self._done = False
 
     def __iter__(self) -> Iterator[list[PendingRow]]:
@@ -186,26 +205,31 @@ class _FromWorker:
     def __next__(self) -> list[PendingRow]:
         if self._done:
             raise StopIteration
+        worker = self._next
         try:
-            kind, payload = self._receiving.recv()
+            kind, payload = self._receiving[worker].recv()
         except EOFError:
             self.close()
-            raise WorkerStopped(self._worker.exitcode) from None
+            raise WorkerStopped(self._workers[worker].exitcode) from None
         if kind == "rows":
+            self._next = (worker + 1) % len(self._workers)
             return [_rebuilt(row) for row in payload]
         self.close()
-        if kind == "end":
+        if kind == "end":  # the worker whose turn it was has no batch left: the file is done
             raise StopIteration
         if kind == "file_error":
             raise ImportFileError(*payload)
         raise payload
 
     def close(self) -> None:
-        """Stop the worker; a run that ends early (--limit, an error) does not wait for the file."""
+        """Stop the workers; a run that ends early (--limit, an error) does not wait for the file."""
         if self._done:
             return
         self._done = True
-        self._receiving.close()
-        if self._worker.is_alive():
-            self._worker.terminate()
-        self._worker.join()
+        for receiving in self._receiving:
+            receiving.close()
+        for worker in self._workers:
+            if worker.is_alive():
+                worker.terminate()
+        for worker in self._workers:
+            worker.join()

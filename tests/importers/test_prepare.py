@@ -150,3 +150,16 @@ def test_a_dying_worker_fails_the_run_and_stores_nothing(app, db_session, tmp_pa
     run = run_import(app, db_session, path, source="interrompu", config=WORKER)
     assert run.status is RunStatus.failed and "relancez" in run.error
     assert fingerprint(db_session) == before
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_batches_from_several_workers_come_in_the_file_s_order_each_row_once(workers):
+    records = Records(_Table(5000, lambda: None), format="csv")
+    batches = prepared_batches(records, RowPreparer({"id": "external_id", "nom": "name"}), 1000, in_worker=True,
+                               workers=workers)
+    try:
+        rows = [row for batch in batches for row in batch]
+    finally:
+        batches.close()
+    assert [row.number for row in rows] == list(range(2, 5002))
+    assert multiprocessing.active_children() == []
