@@ -8,11 +8,14 @@ import json
 from importers.records import REFUSED
 
 
+# Built once: json.dumps with options builds an encoder per call (a first import hashes every row).
+_ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, sort_keys=True)
+
+
 def content_hash(values: dict) -> str:
     """Stable hash of the normalised values: equal hash = nothing changed at the source. (Which
     cells were refused is not content: their values are absent, and kept as stored.)"""
-    payload = json.dumps({k: v for k, v in values.items() if k not in ("source_modified_at", REFUSED)},
-                         default=str, ensure_ascii=False, sort_keys=True)
+    payload = _ENCODER.encode({k: v for k, v in values.items() if k not in ("source_modified_at", REFUSED)})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -85,10 +85,13 @@ def _text(value, name: str, limit: int = MAX_TEXT):
     return text
 
 
+FLOAT_INTEGER = re.compile(r"\d+\.0+")
+
+
 def _identifier(value) -> str | None:
     """Identifiers keep their text, except integers a spreadsheet wrote as floats ("12.0")."""
     text = clean_text(str(value), "external_id", 200)
-    if text and re.fullmatch(r"\d+\.0+", text):
+    if text and FLOAT_INTEGER.fullmatch(text):
         return text.split(".")[0]
     return text
 
@@ -186,6 +189,7 @@ HARD_FIELDS = {"name", "external_id"}
 # gives both, when the file has no column for the other.
 SEASON = {"season_start": "season_end", "season_end": "season_start"}
 WORD_FIELDS = {"kind": "Type", "level": "Niveau", "status": "Statut"}
+WORD_RESOLVERS = {"level": resolve_level, "status": resolve_status}
 PRICE_COLUMNS = ("price_min", "price_max")
 # A rhythm other than every week, in a weekly schedule cell (« un jeudi sur deux », « le 1er mardi
 # du mois »): its slots are kept, with a warning.
@@ -212,12 +216,10 @@ def _problem(record: CanonicalRecord, name: str, column: str | None, value, mess
 
 
 def _resolve_words(record: CanonicalRecord, raw: dict, listing_type: ListingType, column_of) -> None:
-    resolvers = {"kind": lambda v: resolve_kind(listing_type, v), "level": resolve_level,
-                 "status": resolve_status}
-    for name, resolver in resolvers.items():
+    for name in WORD_FIELDS:
         if raw.get(name) in (None, ""):
             continue
-        found = resolver(raw[name])
+        found = resolve_kind(listing_type, raw[name]) if name == "kind" else WORD_RESOLVERS[name](raw[name])
         if found is None:
             _problem(record, name, column_of.get(name, name), str(raw[name])[:200],
                      f"« {str(raw[name])[:80]} » n'est pas un(e) {WORD_FIELDS[name].lower()} connu(e).")

@@ -18,6 +18,9 @@ _EMAIL = re.compile(
     r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 )
+_UNSAFE_SCHEME = re.compile(r"(?:javascript|data|vbscript|file):")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
+_SPACE = re.compile(r"\s")
 _BRACKETED_EMAIL = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+)\s*>", re.IGNORECASE)
 
 
@@ -45,17 +48,18 @@ def _clean_url(value: object, field: str) -> str | None:
     if text.lower() in PLACEHOLDERS:
         return None
     lowered = text.lower()
-    if re.match(r"^(javascript|data|vbscript|file):", lowered):
+    if _UNSAFE_SCHEME.match(lowered):
         raise FieldError(field, value, f"L'adresse {quote(value)} n'est pas une adresse web autorisée.")
     if lowered.startswith("mailto:") or ("@" in text and "/" not in text):
         raise FieldError(field, value, f"{quote(value)} est une adresse électronique, pas un site web.")
-    if re.search(r"\s", text) and not re.search(r"[./]", text):
+    spaced = _SPACE.search(text)
+    if spaced and "." not in text and "/" not in text:
         raise FieldError(field, value, f"{quote(value)} n'est pas une adresse web (ex. https://www.exemple.fr).")
-    if re.search(r"\s", text):
+    if spaced:
         raise FieldError(field, value, f"L'adresse web {quote(value)} contient des espaces.")
     if lowered.startswith("//"):
         text = "https:" + text
-    elif not re.match(r"^[a-z][a-z0-9+.-]*://", lowered):
+    elif not _SCHEME.match(lowered):
         text = "https://" + text
     parts = urlsplit(text)
     host = (parts.hostname or "").rstrip(".")

@@ -10,13 +10,26 @@ ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur", "lez": "les"}  # �
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "OE", "Æ": "AE"})  # not decomposed by NFKD
 # « Paris 11e », « PARIS XIe », « Lyon 7e arrondissement », « Marseille 3ème »: the city itself.
 SPLIT_CITIES = ("paris", "lyon", "marseille")
+_FLOAT_INTEGER = re.compile(r"\d+\.0+")  # « 93048.0 »: an integer a spreadsheet wrote as a float
+_FOUR_DIGITS, _FIVE_DIGITS, _INSEE = re.compile(r"\d{4}"), re.compile(r"\d{5}"), re.compile(r"\d[\dAB]\d{3}")
 ARRONDISSEMENT = re.compile(r"(?:\d{1,2}|[ivx]+)(?:e|er|eme|em|ieme)?|arr|arrt|arrondissement")
+
+
+class _Marks(dict):
+    """str.translate table dropping combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_MARKS = _Marks()
 
 
 def strip_accents(value: str) -> str:
     if value.isascii():
         return value
-    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", value).translate(_MARKS)
 
 
 # Imports ask for the same few thousand commune names again and again.
@@ -41,9 +54,12 @@ def match_name(name: str) -> str:
     return " ".join(words)
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(name: str) -> str:
     value = strip_accents(name).lower().replace("’", "'")
-    value = re.sub(r"[^a-z0-9]+", "-", value).strip("-")
+    value = _NOT_SLUG.sub("-", value).strip("-")
     return value or "sans-nom"
 
 
@@ -54,11 +70,11 @@ def normalise_insee_code(raw: object) -> str | None:
     if type(raw) is str and len(raw) == 5 and raw.isdigit():  # most cells: already a code
         return raw
     value = str(raw).strip().upper().replace(" ", "").replace("\xa0", "")  # « 93 066 »
-    if re.fullmatch(r"\d+\.0+", value):
+    if _FLOAT_INTEGER.fullmatch(value):
         value = value.split(".")[0]
-    if re.fullmatch(r"\d{4}", value):
+    if _FOUR_DIGITS.fullmatch(value):
         value = "0" + value
-    if re.fullmatch(r"\d[\dAB]\d{3}", value):
+    if _INSEE.fullmatch(value):
         return value
     return None
 
@@ -69,8 +85,8 @@ def normalise_postal_code(raw: object) -> str | None:
     if type(raw) is str and len(raw) == 5 and raw.isdigit():  # most cells: already a code
         return raw
     value = str(raw).strip().replace(" ", "")
-    if re.fullmatch(r"\d+\.0+", value):
+    if _FLOAT_INTEGER.fullmatch(value):
         value = value.split(".")[0]
-    if re.fullmatch(r"\d{4}", value):
+    if _FOUR_DIGITS.fullmatch(value):
         value = "0" + value
-    return value if re.fullmatch(r"\d{5}", value) else None
+    return value if _FIVE_DIGITS.fullmatch(value) else None
