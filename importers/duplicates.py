@@ -29,10 +29,19 @@ TOUCHED = {
 }
 
 
-def find_duplicates(session, listing_type: ListingType, run_id: int, source_id: int) -> int:
-    """Record candidates between venues created or updated by this run and venues of other sources."""
+# What the search filters venues on: fresh statistics of these (the point's above all) keep the
+# planner on the GiST index when thousands of new rows are joined.
+SEARCHED_COLUMNS = "location, source_id, commune_code, location_precision, merged_into_id, archived_at"
+
+
+def find_duplicates(session, listing_type: ListingType, run_id: int, source_id: int, analyze: bool = False) -> int:
+    """Record candidates between venues created or updated by this run and venues of other
+    sources; `analyze` when the run wrote many rows (statistics first)."""
     if listing_type is ListingType.venue and not _others_exist(session, source_id):
         return 0  # the first source of venues: nothing to compare its venues with (saves a probe per venue)
+    if analyze:
+        session.execute(text(f"ANALYZE venue ({SEARCHED_COLUMNS})" if listing_type is ListingType.venue
+                             else f"ANALYZE {listing_type.value}"))
     result = session.execute(text(f"""
         WITH touched AS (
             {TOUCHED[listing_type]} AND i.run_id = :run_id AND i.status IN ('created', 'updated')

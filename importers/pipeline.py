@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import psycopg
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from importers.archive import archive_missing, archive_removed, flagged_note, replaced_note
@@ -43,7 +43,7 @@ from importers.readers.openagenda import REMOVED
 from importers.runs import record_run
 from importers.keys import PLACE_KEY, StoredIds, is_generated_key, stable_key
 from importers.records import CanonicalRecord, RowError
-from importers.upsert import MODELS, Writer, has_listings
+from importers.upsert import Writer, has_listings
 from portal.core.collector import fewer_collections
 from portal.geo.lookup import CommuneIndex
 from portal.listings.enums import ListingType
@@ -325,11 +325,8 @@ class ImportPipeline:
                 notes.append(f"Géocodage indisponible ({locator.geocoder_error}) : centres de communes utilisés.")
             state.error = " ".join(notes) or None
             if not options.dry_run:
-                if state.created_count + state.updated_count >= ANALYZE_AFTER:
-                    # Fresh statistics, or the planner may scan instead of using the GiST index
-                    # when the duplicate search joins thousands of new rows.
-                    self.session.execute(text(f"ANALYZE {MODELS[source.listing_type].__tablename__}"))
-                find_duplicates(self.session, source.listing_type, run_id, source.id)
+                find_duplicates(self.session, source.listing_type, run_id, source.id,
+                                analyze=state.created_count + state.updated_count >= ANALYZE_AFTER)
 
     def _archive_absent(self, run_id: int, state: RunState, source: ImportSource, writer: Writer,
                         listed: set[str], now) -> list[str]:
