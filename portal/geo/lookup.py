@@ -48,16 +48,19 @@ class CommuneIndex:
     @classmethod
     def load(cls, session, where: str = "true", params: dict | None = None) -> "CommuneIndex":
         """All communes, or only the candidates `where` selects (single look-ups)."""
+        # The arrays come as text, split here: the driver's array parsing took most of the load.
         rows = session.execute(text(
-            "SELECT insee_code, name, departement_code, postal_codes, former_codes, boundary IS NOT NULL, match_name, "
-            f"former_names FROM commune WHERE {where}"
+            "SELECT insee_code, name, departement_code, array_to_string(postal_codes, ' '), "
+            "array_to_string(former_codes, ' '), boundary IS NOT NULL, match_name, array_to_string(former_names, '|') "
+            f"FROM commune WHERE {where}"
         ), params or {}).all()
-        communes = [CommuneRef(r[0], r[1], r[2], tuple(r[3]), r[5], r[6]) for r in rows]
-        former = {old: r[0] for r in rows for old in r[4]}
+        communes = [CommuneRef(r[0], r[1], r[2], tuple(r[3].split()), r[5], r[6]) for r in rows]
+        former = {old: r[0] for r in rows if r[4] for old in r[4].split()}
         former_names: dict[str, list[CommuneRef]] = {}
         for commune, row in zip(communes, rows):
-            for name in row[7]:
-                former_names.setdefault(name, []).append(commune)
+            if row[7]:
+                for name in row[7].split("|"):
+                    former_names.setdefault(name, []).append(commune)
         return cls(communes, former, former_names=former_names)
 
     @classmethod
