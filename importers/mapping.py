@@ -127,6 +127,7 @@ OTHER_WORDS = {
 }
 STOP_WORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "the", "of"}
 HEAD_BONUS = 0.1  # a synonym at the start of a longer header
+EXACT_HEADER_RATIO, EXACT_HEADER_SCORE = 0.5, 0.9  # an exact header whose cells half fit: above any partial one
 MULTI_COLUMN_SCORE = 0.9  # a header that names a multi-column field outright
 # « Nom … », « Titre … », « Intitulé … »: a header that starts by naming is the listing's name,
 # whatever it names (a venue, an association), unless a header of its own says exactly that.
@@ -235,6 +236,11 @@ def _score(field: str, header: float, content: dict[str, float], counted: int) -
     if field in VETO_FIELDS and counted >= 3 and ratio < 0.2:
         return 0.0
     from_header = header * (0.6 + 0.4 * ratio) if header else 0.0
+    if header == 1.0 and ratio >= EXACT_HEADER_RATIO:
+        # The header names the field outright and half its cells fit: a few odd cells (« tout
+        # public » in « Âge minimum ») must not hand the column to a field its header only hints
+        # at (« âge » → Publics), where the ages would be lost as tags without a word.
+        from_header = max(from_header, EXACT_HEADER_SCORE + 0.1 * ratio)
     rescue_weight: float | Callable[[dict[str, float]], float] = RESCUE_WEIGHTS.get(field, 0.0)
     weight = rescue_weight(content) if callable(rescue_weight) else rescue_weight
     from_content = ratio * weight if ratio >= 0.8 else 0.0

@@ -166,3 +166,17 @@ def test_a_moderator_s_price_keeps_what_the_price_cell_feeds(app, db_session, tm
     stored = db_session.execute(text("SELECT price_min, price_max, is_free, price_period FROM activity "
                                      "WHERE external_id = 'T1'")).one()
     assert tuple(stored) == (35, 140, None, "year")  # never « Gratuit » over the moderator's price
+
+
+def test_an_age_column_with_an_odd_cell_keeps_its_ages_and_names_the_odd_one(app, db_session, tmp_path):
+    """« Âge minimum » said outright, one cell in words: the column stays the minimum age (it
+    went whole to the audiences, where the ages became tags without a word)."""
+    path = _write(tmp_path, [["M1", "Éveil musical", *PLACE, "4"], ["M2", "Chorale", *PLACE, "tout public"]],
+                  header=["Identifiant", "Titre", "Lieu", "Adresse", "Code postal", "Commune", "Latitude", "Longitude",
+                          "Âge minimum"])
+    run = run_import(app, db_session, path, source="ages", kind=ListingType.activity)
+    assert run.mapping["Âge minimum"] == "age_min"
+    ages = dict(db_session.execute(text("SELECT external_id, age_min FROM activity WHERE external_id IN ('M1', 'M2')")).all())
+    assert ages == {"M1": 4, "M2": None}
+    warnings = [w for item in run.report_items if item["external_id"] == "M2" for w in item["warnings"]]
+    assert any(w.startswith("« Âge minimum » ignoré") for w in warnings)
