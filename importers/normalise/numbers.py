@@ -165,6 +165,7 @@ class Price(NamedTuple):
 # Read in folded text (lower case, no accents, spaces made plain).
 _AMOUNT = re.compile(r"(?<![\d.,])(?:\d{1,3}(?: \d{3})+(?!\d)|\d{1,3}(?:\.\d{3})+(?=,\d)|\d+)"  # « 1 200 », « 1.200,50 »
                      r"(?:[.,]\d+)?(?!\d)")
+_EXPONENT = re.compile(r"\d(?:[.,]\d+)?e[+-]?\d")  # « 2e3 », « 1.5e+2 » (spreadsheets' scientific notation)
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _PRICE_CURRENCY = re.compile(r"\s*(?:€|eur(?:os?)?\b)")
 _RANGE_JOIN = re.compile(r"\s*(?:a|au|et|-|–|—)\s*$")
@@ -263,6 +264,9 @@ def parse_price(value: object, field: str) -> Price | None:
             raise _too_large(value, field)
         return Price(number, number, None, number == 0)
     text = _fold(str(value))
+    if _EXPONENT.search(text):  # « 2e3 € »: its « 3 » alone would be taken for the price
+        raise FieldError(field, value, f"{quote(value)} est écrit en notation scientifique : écrivez le montant "
+                                       "en chiffres (ex. « 2000 € »).")
     amounts = _amounts(text, value, field)
     if not amounts and _PAY_WHAT_YOU_WANT.search(text):
         return Price(None, None, None, None, True)  # « Participation libre », « au chapeau »: neither free nor priced

@@ -300,3 +300,12 @@ def test_other_yes_no_columns_keep_their_words(value):
 @pytest.mark.parametrize("value", ["Participation libre", "Prix libre", "au chapeau", "Tarif libre"])
 def test_pay_what_you_want_is_neither_free_nor_priced(value):
     assert parse_price(value, "price_min") == (None, None, None, None, True)  # and kept in words
+
+
+@pytest.mark.parametrize("value", ["2e3 €", "1e308 €", "1,5E+2 euros", "2e3"])
+def test_a_price_in_scientific_notation_is_refused_not_read_as_its_exponent(value):
+    """« 2e3 € » was stored as 3 €, « 1e308 € » as 308 €, without a word."""
+    with pytest.raises(FieldError) as caught:
+        parse_price(value, "price_min")
+    assert "notation scientifique" in caught.value.message
+    assert parse_price("2e séance : 3 €", "price_min").minimum == Decimal(3)  # an ordinal is no exponent
