@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from contextlib import closing
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -40,7 +39,7 @@ from importers.options import (
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
 from importers.readers.openagenda import REMOVED
-from importers.runs import record_run
+from importers.runs import RunState, record_interruption, record_run
 from importers.keys import PLACE_KEY, StoredIds, is_generated_key, stable_key
 from importers.records import CanonicalRecord, RowError
 from importers.upsert import Writer, has_listings
@@ -82,29 +81,6 @@ def _file_notes(records, mapping: dict[str, str], listing_type: ListingType, pro
 
 class DryRunRollback(Exception):
     pass
-
-
-@dataclass
-class RunState:
-    """Counters kept outside the ImportRun row while the run's transaction is open, so that
-    progress can be published on another connection without locking against ourselves."""
-
-    processed_rows: int = 0
-    total_rows: int | None = None
-    created_count: int = 0
-    updated_count: int = 0
-    unchanged_count: int = 0
-    archived_count: int = 0
-    failed_count: int = 0
-    status: RunStatus = RunStatus.running
-    error: str | None = None
-    mapping: dict | None = None
-    items: list[dict] = field(default_factory=list)
-
-    def apply_to(self, run: ImportRun) -> None:
-        for name in ("processed_rows", "total_rows", "created_count", "updated_count", "unchanged_count",
-                     "archived_count", "failed_count", "status", "error", "mapping"):
-            setattr(run, name, getattr(self, name))
 
 
 def _place(values: dict) -> tuple[dict, str]:
@@ -162,6 +138,9 @@ class ImportPipeline:
         except (ImportFileError, ImportAbort, WorkerStopped) as exc:
             self.session.rollback()
             state = RunState(status=RunStatus.failed, error=exc.message, items=state.items)
+        except KeyboardInterrupt:  # Ctrl-C: the run says so at once (not « en cours » until its heartbeat expires)
+            record_interruption(self.session, run_id)
+            raise
         except Exception as exc:  # a bug: the run must not stay "running", nor store half a file
             self.session.rollback()
             log.exception("import run %s failed", run_id)

@@ -2,6 +2,8 @@
 with errors or warnings, to act on."""
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +13,44 @@ from sqlalchemy import func, literal, or_, select, update
 from importers.models import ImportItem, ImportRun, RunStatus
 
 COUNTS = ("created", "updated", "unchanged", "archived", "failed")
+INTERRUPTED = "Import interrompu à la demande (Ctrl-C) : rien n'a été enregistré ; relancez l'import."
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunState:
+    """Counters kept outside the ImportRun row while the run's transaction is open, so that
+    progress can be published on another connection without locking against ourselves."""
+
+    processed_rows: int = 0
+    total_rows: int | None = None
+    created_count: int = 0
+    updated_count: int = 0
+    unchanged_count: int = 0
+    archived_count: int = 0
+    failed_count: int = 0
+    status: RunStatus = RunStatus.running
+    error: str | None = None
+    mapping: dict | None = None
+    items: list[dict] = field(default_factory=list)
+
+    def apply_to(self, run: ImportRun) -> None:
+        for name in ("processed_rows", "total_rows", "created_count", "updated_count", "unchanged_count",
+                     "archived_count", "failed_count", "status", "error", "mapping"):
+            setattr(run, name, getattr(self, name))
+
+
+def record_interruption(session, run_id: int) -> None:
+    """Ctrl-C: the run is failed at once, not left « en cours » until its heartbeat expires
+    (what it wrote is rolled back)."""
+    try:
+        session.rollback()
+        run = session.get(ImportRun, run_id)
+        RunState(status=RunStatus.failed, error=INTERRUPTED).apply_to(run)
+        run.finished_at = datetime.now(timezone.utc)
+        session.commit()
+    except Exception:  # the database is out of reach too: the heartbeat's expiry will tell
+        log.exception("import run %s: could not record its interruption", run_id)
 
 
 def _when(value) -> str | None:

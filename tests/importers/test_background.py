@@ -184,3 +184,45 @@ def test_a_run_whose_process_died_is_reported_interrupted_not_running_for_ever(a
         if worker.is_alive():
             worker.kill()
         engine.dispose()
+
+
+def test_ctrl_c_in_the_command_fails_its_run_at_once_and_stores_nothing(app, tmp_path, committed_source):
+    """Ctrl-C during `flask import run` used to leave the run « en cours » for the 15 minutes
+    its heartbeat takes to expire: it is failed at once, saying so, and nothing is stored."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from importers.runs import INTERRUPTED
+
+    committed_source("coupee")
+    path = _workshops(tmp_path / "coupee.csv", rows=60_000)
+    root = Path(__file__).resolve().parents[2]
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    command = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "portal", "import", "run", str(path), "--source", "coupee",
+         "--set", "kind=autre"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(root), "DATABASE_URL": url, "REDIS_URL": "", "BAN_URL": ""})
+    engine = create_engine(url)
+    runs = text("SELECT r.status, r.error, r.processed_rows FROM import_run r JOIN import_source s "
+                "ON s.id = r.source_id WHERE s.name = 'coupee'")
+    try:
+        deadline = time.monotonic() + 60
+        with engine.connect() as conn:
+            while not (found := conn.execute(runs).all()) or found[0][2] == 0:
+                assert time.monotonic() < deadline and command.poll() is None, command.stdout.read()
+                time.sleep(0.05)
+                conn.rollback()
+        command.send_signal(signal.SIGINT)
+        output, _ = command.communicate(timeout=60)
+        assert command.returncode != 0, output
+        with engine.connect() as conn:
+            assert conn.execute(runs).one()[:2] == ("failed", INTERRUPTED)
+            assert conn.execute(text("SELECT count(*) FROM venue WHERE source_id = (SELECT id FROM import_source "
+                                     "WHERE name = 'coupee')")).scalar_one() == 0
+    finally:
+        if command.poll() is None:
+            command.kill()
+        engine.dispose()
