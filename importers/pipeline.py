@@ -269,6 +269,9 @@ class ImportPipeline:
                          if external_id in removed and external_id not in seen]
             state.archived_count = archive_removed(self.session, run_id, source, withdrawn, now)
             notes = _file_notes(records, mapping, source.listing_type, profile, gained)
+            if options.save_profile and options.dry_run:
+                notes.append(f"Simulation : la correspondance n'est pas enregistrée sous « {options.save_profile} » ; "
+                             "relancez sans --dry-run pour l'enregistrer.")
             if summaries:
                 notes.append(f"Ligne(s) de total du tableur passée(s) : {', '.join(map(str, summaries[:10]))}"
                              f"{' …' if len(summaries) > 10 else ''} (ce ne sont pas des fiches).")

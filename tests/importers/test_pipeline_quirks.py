@@ -160,6 +160,18 @@ def test_dry_run_reports_but_stores_nothing(app, db_session, tmp_path):
     assert [(item["row_number"], item["status"]) for item in report["items"] if item["errors"]] == [(3, "failed")]
 
 
+
+def test_a_dry_run_asked_to_save_its_mapping_says_it_did_not(app, db_session, tmp_path):
+    path = tmp_path / "essai.csv"
+    path.write_text("id,nom,commune\n1,Atelier,Montreuil\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="essai-profil", dry_run=True, save_profile="std")
+    assert "la correspondance n'est pas enregistrée sous « std » ; relancez sans --dry-run" in run.error
+    assert db_session.execute(text("SELECT count(*) FROM import_profile WHERE name = 'std'")).scalar_one() == 0
+    saved = run_import(app, db_session, path, source="essai-profil", save_profile="std")
+    assert saved.error is None
+    assert db_session.execute(text("SELECT count(*) FROM import_profile WHERE name = 'std'")).scalar_one() == 1
+
+
 def test_activities_keep_slots_ages_price_and_disciplines(app, db_session, tmp_path):
     path = tmp_path / "ateliers.csv"
     path.write_text(
