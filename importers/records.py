@@ -31,6 +31,7 @@ from importers.normalise import (
     parse_timings,
     plain_text,
     reject_formula,
+    removed_markup,
     sanitise_html,
 )
 from importers.kinds import resolve_kind, resolve_level, resolve_status
@@ -181,6 +182,11 @@ PARSERS = {
 }
 
 
+# Text fields whose cell may hold markup the cleaning removes (the row's report says so).
+MARKUP_FIELDS = {"name", "description", "organization", "venue_name", "address", "commune_name", "equipment",
+                 "price_notes"}
+
+
 # A bad value in one of these fails the row; elsewhere it is dropped with a warning, so that a
 # library whose "site internet" column says "pas de site" is still stored.
 # A refused point is dropped the same way: the geocoder or the commune centroid (flagged) takes over.
@@ -251,6 +257,9 @@ def normalise(raw: dict, column_of: dict[str, str],
                 record.values["season_start"], record.values["season_end"] = season
             elif name in PARSERS:
                 record.values[name] = PARSERS[name](value)
+                if name in MARKUP_FIELDS and isinstance(value, str) and "<" in value \
+                        and (removed := removed_markup(value, rich=name == "description")):
+                    record.warnings.append(f"« {column} » : {removed}.")
             elif name == "postal_code":
                 record.values[name] = normalise_postal_code(value)
                 if record.values[name] is None:

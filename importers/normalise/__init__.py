@@ -16,7 +16,7 @@ from importers.normalise.numbers import (
     parse_price,
 )
 from importers.normalise.schedule import parse_schedule
-from importers.normalise.text import check_length, clean_text, plain_text, reject_formula, sanitise_html
+from importers.normalise.text import check_length, clean_text, plain_text, reject_formula, removed_markup, sanitise_html
 
 __all__ = [
     "FieldError",
@@ -44,5 +44,6 @@ __all__ = [
     "parse_timings",
     "plain_text",
     "reject_formula",
+    "removed_markup",
     "sanitise_html",
 ]

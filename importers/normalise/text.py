@@ -85,6 +85,18 @@ def markdown_html(value: object) -> str | None:
     return _MARKDOWN.render(text)
 
 
+# What the sanitiser removes from a description, that its author may want to know about.
+_ACTIVE = re.compile(r"<\s*(?:script|style|iframe|object|embed|form|svg|math)\b|<[^>]*\son\w+\s*=", re.IGNORECASE)
+
+
+def removed_markup(value: str, rich: bool) -> str | None:
+    """What cleaning a text cell took out, in French for the row's report: tags from a one-line
+    text (a name is plain text), executable code from a description (its formatting stays)."""
+    if rich:
+        return "code retiré (script, style, cadre ou attribut d'événement)" if _ACTIVE.search(value) else None
+    return "balises HTML retirées" if _TAG.search(value) else None
+
+
 def plain_text(value: object) -> str | None:
     """Text without markup, for titles, search documents and map popups."""
     if is_blank(value):

@@ -109,3 +109,30 @@ def test_invisible_characters_are_removed_so_look_alike_values_are_one():
     showing the same."""
     for hidden in ("\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"):
         assert clean_text(f"Z{hidden}1", "external_id") == "Z1"
+
+
+@pytest.mark.parametrize(("raw", "stored", "warning"), [
+    ({"name": '"><svg onload=alert(1)>'}, ("name", '">'), "« Nom » : balises HTML retirées."),
+    ({"name": "MJC <b>Espace</b> Jeunes"}, ("name", "MJC Espace Jeunes"), "« Nom » : balises HTML retirées."),
+    ({"name": "Atelier", "description": "<style>p{color:red}</style>"}, ("description", None),
+     "« Description » : code retiré (script, style, cadre ou attribut d'événement)."),
+    ({"name": "Atelier", "description": "<p>Bonjour</p><img src=x onerror=alert(1)>"},
+     ("description", "<p>Bonjour</p>"),
+     "« Description » : code retiré (script, style, cadre ou attribut d'événement)."),
+])
+def test_what_the_cleaning_removes_from_a_text_cell_is_reported(raw, stored, warning):
+    """A name stored as « "> » or a description gone, without a word, left the partner guessing."""
+    from importers.records import normalise
+
+    record = normalise({"external_id": "1", **raw}, {"name": "Nom", "description": "Description"})
+    assert record.values.get(stored[0]) == stored[1]
+    assert warning in record.warnings
+
+
+@pytest.mark.parametrize("raw", [
+    {"name": "Ateliers 3 < 5 ans"}, {"name": "A", "description": "<p>Cours <b>débutants</b></p>"},
+    {"name": "A", "description": "Tarifs < 10 € pour les 3-5 ans"}])
+def test_formatting_and_plain_less_than_signs_are_not_reported(raw):
+    from importers.records import normalise
+
+    assert normalise({"external_id": "1", **raw}, {}).warnings == []
