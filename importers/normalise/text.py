@@ -25,8 +25,10 @@ _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _BLOCK_TAG = re.compile(r"(?i)<(/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|blockquote)\b)")
 # Control characters other than tab and newline: NUL from broken exports, BOM remnants, etc.
 # Control characters, and the invisible ones (zero-width, word joiner, soft hyphen) that make
-# « Z1 » and « Z1\u200d » two ids, or two names, that look the same.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\u00ad]")
+# « Z1 » and « Z1\u200d » two ids, or two names, that look the same; and the direction overrides,
+# embeddings and isolates, which show a text in another order than it is stored (« ‮lanrétxe » shows
+# as « externaL »): the letters' own direction is enough to show French, Arabic or Hebrew names.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\u00ad\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE = re.compile(r"\s+")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True})
 

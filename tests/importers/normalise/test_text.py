@@ -111,6 +111,14 @@ def test_invisible_characters_are_removed_so_look_alike_values_are_one():
         assert clean_text(f"Z{hidden}1", "external_id") == "Z1"
 
 
+def test_direction_overrides_are_removed_so_a_name_shows_as_it_is_stored():
+    """« \u202eeuqèhtoilbiB » shows as « Bibliothèque » reversed back: a name that displays
+    otherwise than it reads, in search and on the map."""
+    for control in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"):
+        assert plain_text(f"{control}Salle{control} B") == "Salle B"
+    assert plain_text("مكتبة البلدية") == "مكتبة البلدية"  # right-to-left letters need no control
+
+
 @pytest.mark.parametrize(("raw", "stored", "warning"), [
     ({"name": '"><svg onload=alert(1)>'}, ("name", '">'), "« Nom » : balises HTML retirées."),
     ({"name": "MJC <b>Espace</b> Jeunes"}, ("name", "MJC Espace Jeunes"), "« Nom » : balises HTML retirées."),
