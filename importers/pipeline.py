@@ -386,6 +386,8 @@ class ImportPipeline:
         changed = [p.listing_id for p in batch if p.status in ("created", "updated")]
         if changed:
             enqueue(self.session, writer.listing_type, changed)
+        if changed and writer.listing_type is ListingType.venue:  # survivors show their merged venues' disciplines
+            enqueue(self.session, ListingType.venue, sorted(set(merged_into(self.session, changed).values())))
 
     def _write(self, rows: list[PendingRow], locator: Locator, writer: Writer, report: bool = False) -> bool:
         """Locate and store `rows` in a savepoint: all of them, or none (False)."""

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from portal.activities.models import Activity
 from portal.listings.enums import ListingType, LocationPrecision, ModerationStatus
 from portal.resources.models import Resource
+from portal.venues.merges import united
 from portal.venues.models import Venue
 from portal.vocabulary.models import Discipline
 
@@ -178,8 +179,8 @@ def _venue_place(venue: Venue | None) -> dict:
     }
 
 
-def _base(listing, listing_type: str, title: str) -> dict:
-    slugs, labels = _disciplines(listing.disciplines)
+def _base(listing, listing_type: str, title: str, merged: list | tuple = ()) -> dict:
+    slugs, labels = _disciplines(united(listing, merged, "disciplines"))
     return {
         "id": document_id(listing_type, listing.id),
         "listing_type": listing_type,
@@ -188,14 +189,15 @@ def _base(listing, listing_type: str, title: str) -> dict:
         "description": plain_text(listing.description),
         "disciplines": slugs,
         "discipline_labels": labels,
-        "tags": [tag.label for tag in listing.tags],
+        "tags": [tag.label for tag in united(listing, merged, "tags")],
         "organization": listing.organization.name if listing.organization else None,
         "last_verified_at": _timestamp(listing.last_verified_at or listing.last_imported_at),
     }
 
 
-def venue_document(venue: Venue, now: datetime | None = None) -> dict:
-    doc = _base(venue, "venue", venue.name)
+def venue_document(venue: Venue, now: datetime | None = None, merged: list | tuple = ()) -> dict:
+    """`merged`: the venues merged into this one, whose disciplines and tags it takes on."""
+    doc = _base(venue, "venue", venue.name, merged)
     doc.update(_venue_place(venue))
     doc.update({
         "kind": venue.kind.value, "age_min": None, "age_max": None, "audiences": [], "level": None,
@@ -272,7 +274,21 @@ def load_documents(session, listing_type: str | ListingType, ids: list[int]) -> 
         select(model).where(model.id.in_(ids), searchable_clause(model)).options(*_load_options(model))
     ).all()
     now = datetime.now(timezone.utc)
+    if model is Venue:
+        merged = _merged_into(session, [row.id for row in rows])
+        return [venue_document(row, now, merged.get(row.id, ())) for row in rows]
     return [BUILDERS[listing_type](row, now) for row in rows]
+
+
+def _merged_into(session, ids: list[int]) -> dict[int, list[Venue]]:
+    """The venues merged into each of `ids` (with their disciplines and tags)."""
+    found: dict[int, list[Venue]] = {}
+    if not ids:
+        return found
+    for venue in session.scalars(select(Venue).where(Venue.merged_into_id.in_(ids)).order_by(Venue.id).options(
+            selectinload(Venue.disciplines).selectinload(Discipline.parent), selectinload(Venue.tags))):
+        found.setdefault(venue.merged_into_id, []).append(venue)
+    return found
 
 
 def iter_searchable_ids(session, listing_type: str, batch_size: int = 1000) -> Iterator[list[int]]:

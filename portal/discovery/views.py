@@ -12,6 +12,7 @@ from portal.discovery import presenters, repository
 from portal.discovery.results import render_results
 from portal.maps import place_map
 from portal.seo import jsonld
+from portal.venues.merges import united
 
 blueprint = Blueprint("discovery", __name__)
 
@@ -49,6 +50,8 @@ def _common(listing, venue, point, merged: list | tuple = ()) -> dict:
         "verified": presenters.verified_text(listing),
         "source": presenters.source_text(listing, merged),
         "contact": presenters.contact_of(listing, merged),
+        "disciplines": united(listing, merged, "disciplines"),
+        "tags": united(listing, merged, "tags"),
         "price": presenters.price_text(listing) if hasattr(listing, "is_free") else None,
         "venue_access": presenters.venue_accessibility(venue),
         "access_notes": presenters.accessibility_notes(listing, venue),

@@ -226,3 +226,35 @@ def test_a_first_source_is_compared_with_venues_entered_by_hand(app, db_session,
                     "x,Médiathèque Robert Desnos,14 bd Rouget de Lisle,Montreuil,48.8614,2.4431\n", encoding="utf-8")
     run_import(app, db_session, path, source="seule")
     assert len(db_session.scalars(select(DuplicateCandidate)).all()) == 1
+
+
+def test_a_survivor_takes_on_the_disciplines_of_the_venue_merged_into_it(app, db_session, tmp_path, client):
+    """Théâtre from one source, danse from the other: after the merge the survivor's page and
+    search show both, and a later change by the merged venue's source reaches the survivor."""
+    from search.backends.base import SearchQuery
+    from search.service import process_queue, search
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("id,nom,commune,latitude,longitude,disciplines\n"
+                     "x,Espace Culturel Paul Éluard,Montreuil,48.8614,2.4431,Théâtre\n", encoding="utf-8")
+    second.write_text("id,nom,commune,latitude,longitude,disciplines\n"
+                      "y,Espace culturel Paul-Eluard,Montreuil,48.8615,2.4432,Danse\n", encoding="utf-8")
+    run_import(app, db_session, first, source="fusion-a")
+    run_import(app, db_session, second, source="fusion-b")
+    candidate = db_session.scalars(select(DuplicateCandidate)).one()
+    keep = db_session.execute(text("SELECT id FROM venue WHERE external_id = 'x'")).scalar_one()
+    merge(db_session, candidate, keep)
+    process_queue(bind=db_session.connection())
+
+    def found(discipline):
+        return [hit.document["listing_id"] for hit in search(SearchQuery(disciplines=[discipline])).hits]
+
+    assert keep in found("danse") and keep in found("theatre")
+    slug = db_session.execute(text("SELECT slug FROM venue WHERE id = :id"), {"id": keep}).scalar_one()
+    page = client.get(f"/lieux/{keep}-{slug}").get_data(as_text=True)
+    assert "Danse" in page and "Théâtre" in page
+    second.write_text("id,nom,commune,latitude,longitude,disciplines\n"
+                      "y,Espace culturel Paul-Eluard,Montreuil,48.8615,2.4432,Chant choral\n", encoding="utf-8")
+    run_import(app, db_session, second, source="fusion-b")
+    process_queue(bind=db_session.connection())
+    assert keep in found("chant-chorale") and keep not in found("danse")
