@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from importers.readers.base import PLACE_REF
 from importers.records import REFUSED
 
 
@@ -12,10 +13,15 @@ from importers.records import REFUSED
 _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, sort_keys=True)
 
 
+# Not content: a date, the cells refused (their values are absent, kept as stored), the id of
+# the place (it says which venue, already part of what is stored).
+NOT_CONTENT = frozenset(("source_modified_at", REFUSED, PLACE_REF))
+
+
 def content_hash(values: dict) -> str:
     """Stable hash of the normalised values: equal hash = nothing changed at the source. (Which
     cells were refused is not content: their values are absent, and kept as stored.)"""
-    payload = _ENCODER.encode({k: v for k, v in values.items() if k not in ("source_modified_at", REFUSED)})
+    payload = _ENCODER.encode({k: v for k, v in values.items() if k not in NOT_CONTENT})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

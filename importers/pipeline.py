@@ -38,6 +38,7 @@ from importers.options import (
 )
 from importers.prepare import PendingRow, RowPreparer, WorkerStopped, prepared_batches
 from importers.readers import ImportFileError, open_records
+from importers.readers.base import PLACE_REF
 from importers.readers.openagenda import REMOVED
 from importers.runs import RunState, record_interruption, record_run
 from importers.keys import PLACE_KEY, StoredIds, is_generated_key, stable_key
@@ -83,11 +84,15 @@ class DryRunRollback(Exception):
     pass
 
 
-def _place(values: dict) -> tuple[dict, str]:
-    """The place an activity or resource row is at (a venue of its source), and its key."""
+def _place(values: dict) -> tuple[dict, str, str | None]:
+    """The place an activity or resource row is at (a venue of its source), its key, and the key
+    made of its name and address it had before its agenda gave its own id (adopted then)."""
     place = {key: values.get(key) for key in VENUE_FIELDS}
     place["name"] = values.get("venue_name") or values.get("address") or values.get("commune_name")
-    return place, PLACE_KEY + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
+    made_up = PLACE_KEY + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
+    if values.get(PLACE_REF):  # the agenda's id: the same venue wherever the agenda moves its point
+        return place, f"{PLACE_KEY}ref:{values[PLACE_REF]}", made_up
+    return place, made_up, None
 
 
 def _is_agenda(records) -> bool:
@@ -427,9 +432,11 @@ class ImportPipeline:
                     row.record.warnings.append(f"Seule la commune est donnée ({town}), sans lieu ni adresse : "
                                                "la fiche n'est pas placée sur la carte.")
                 continue
-            place, key = _place(values)
+            place, key, earlier = _place(values)
             if key not in places:
                 places[key] = PendingRow(row.number, CanonicalRecord(place), key)
+                if earlier:
+                    self._venue_writer.adopt(earlier, key)
             owners.append((row, key))
             self._places_seen.add(key)
         if not places:

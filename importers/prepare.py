@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from importers.readers import ImportFileError, Records
-from importers.readers.base import NATURE, NOTES
+from importers.readers.base import NATURE, NOTES, PLACE_REF
 from importers.readers.openagenda import REMOVED
 from importers.keys import content_hash, stable_key
 from importers.records import CanonicalRecord, RowError, identifier_of, normalise
@@ -80,6 +80,8 @@ class RowPreparer:
             return PendingRow(row.number, CanonicalRecord({}, summary=True))
         record = normalise(mapped, self.column_of, self.listing_type)
         record.warnings += row.values.get(NOTES) or []
+        if row.values.get(PLACE_REF):
+            record.values[PLACE_REF] = str(row.values[PLACE_REF])
         external_id = record.values.get("external_id") or stable_key(
             record.values, distinct=self.listing_type is not ListingType.venue)
         return PendingRow(row.number, record, external_id, content_hash(record.values),

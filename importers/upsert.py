@@ -209,6 +209,17 @@ class Writer:
             self._existing = {r[0]: r[1:] for r in rows}
         return self._existing
 
+    def adopt(self, earlier: str, key: str) -> None:
+        """A stored record known by the `earlier` key is known by `key` from now on (a place made
+        up from its name and address, once its agenda gives its own id): the same venue, not a
+        second one while the first waits out its grace period."""
+        existing = self.existing()
+        if key in existing or earlier not in existing:
+            return
+        found = existing.pop(earlier)
+        self.session.execute(update(self.model).where(self.model.id == found[0]).values(external_id=key))
+        existing[key] = found
+
     def write(self, rows: list) -> None:
         """Set `.status` ("created" | "updated" | "unchanged") and `.listing_id` on each row."""
         existing = self.existing()

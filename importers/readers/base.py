@@ -17,6 +17,9 @@ NATURE = "_nature"
 # Key of the French remarks a structured reader makes on a record (a second place it could not
 # keep): they become the row's warnings.
 NOTES = "_notes"
+# Key of the agenda's own id of the place an event is at (OpenAgenda's location uid): the place
+# stays one venue when the agenda moves its point or corrects its address.
+PLACE_REF = "_place_ref"
 
 
 def other_places_note(names: list[str]) -> str:

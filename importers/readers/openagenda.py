@@ -15,7 +15,7 @@ from importers.normalise.errors import FieldError
 from importers.normalise.numbers import parse_price
 from importers.normalise.text import markdown_html
 
-from .base import NOTES, other_places_note
+from .base import NOTES, PLACE_REF, other_places_note
 from .ldutil import compact, first, text, texts
 
 ODS_MARKERS = {"firstdate_begin", "location_coordinates", "location_name", "timings", "location_city"}
@@ -157,6 +157,7 @@ def map_v2(event: dict) -> dict[str, object]:
         **_prices(text(event.get("conditions"))),
         **abroad,
         NOTES: notes + abroad.get(NOTES, []),
+        PLACE_REF: text(location.get("uid")),
     })
 
 
@@ -194,6 +195,7 @@ def map_ods(event: dict) -> dict[str, object]:
         "status": _status(event.get("status")),
         "accessibility": _accessibility(event.get("accessibility")),
         **_prices(text(event.get("conditions_fr"))),
+        PLACE_REF: text(event.get("location_uid")),
     })
 
 

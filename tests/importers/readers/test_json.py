@@ -9,7 +9,7 @@ import pytest
 
 from importers.fields import FIELDS
 from importers.readers import Row, open_records
-from importers.readers.base import NATURE, NOTES
+from importers.readers.base import NATURE, NOTES, PLACE_REF
 from importers.readers.openagenda import REMOVED
 
 from .conftest import FIXTURES
@@ -98,8 +98,8 @@ def test_json_long_value_and_non_object_items_are_row_errors(write):
 def assert_canonical(records, rows):
     assert records.premapped
     assert set(records.columns) <= set(FIELDS)
-    for row in rows:  # (and what the reader says of the record: its nature, its remarks)
-        assert set(row.values) - {NATURE, NOTES} <= set(FIELDS), set(row.values) - set(FIELDS)
+    for row in rows:  # (and what the reader says of the record: its nature, its remarks, its place's id)
+        assert set(row.values) - {NATURE, NOTES, PLACE_REF} <= set(FIELDS), set(row.values) - set(FIELDS)
 
 
 def test_openagenda_v2_export():
