@@ -103,12 +103,13 @@ class RowPreparer:
 
 
 def prepared_batches(records: Records, preparer: RowPreparer, size: int,
-                     in_worker: bool, workers: int = 2):
+                     in_worker: bool, workers: int | None = None):
     """The file's rows, prepared, in batches of `size`, in this process or in `workers`
-    worker processes. The result is an iterator with close(): close it when done, even on error."""
+    worker processes (by default two, one on a single processor). The result is an iterator
+    with close(): close it when done, even on error."""
     if not in_worker:
         return _batches(records, preparer, size)
-    return _FromWorkers(records, preparer, size, max(1, workers))
+    return _FromWorkers(records, preparer, size, max(1, workers or min(2, len(os.sched_getaffinity(0)))))
 
 
 FIRST_BATCH = 250
