@@ -109,7 +109,12 @@ def prepared_batches(records: Records, preparer: RowPreparer, size: int,
     with close(): close it when done, even on error."""
     if not in_worker:
         return _batches(records, preparer, size)
-    return _FromWorkers(records, preparer, size, max(1, workers or min(2, len(os.sched_getaffinity(0)))))
+    return _FromWorkers(records, preparer, size, max(1, workers or min(2, _processors())))
+
+
+def _processors() -> int:
+    """Processors this process may run on (those of its container), else the machine's."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 FIRST_BATCH = 250
