@@ -105,11 +105,13 @@ class RowPreparer:
 def prepared_batches(records: Records, preparer: RowPreparer, size: int,
                      in_worker: bool, workers: int | None = None):
     """The file's rows, prepared, in batches of `size`, in this process or in `workers`
-    worker processes (by default two, one on a single processor). The result is an iterator
-    with close(): close it when done, even on error."""
+    worker processes: by default two for a streamed file (CSV) where two processors are
+    available, else one (each worker holds a workbook or a JSON document whole). The result
+    is an iterator with close(): close it when done, even on error."""
     if not in_worker:
         return _batches(records, preparer, size)
-    return _FromWorkers(records, preparer, size, max(1, workers or min(2, _processors())))
+    default = min(2, _processors()) if records.streamed else 1
+    return _FromWorkers(records, preparer, size, max(1, workers or default))
 
 
 def _processors() -> int:

@@ -57,6 +57,9 @@ class Records:
         self.other_sheets: list[str] = list(getattr(table, "other_sheets", []))
         self.encoding = encoding
         self.delimiter = delimiter
+        # Delimited text is streamed from disk: reading it twice at once costs no memory, where a
+        # workbook (calamine) or a JSON document is held whole by each reader.
+        self.streamed = delimiter is not None
         self.notes = notes or []  # what the run should tell of the file as read (lines in another encoding)
         self._iterators: list[Iterator[Row]] = []
 

@@ -76,7 +76,7 @@ class _Table:
 
 
 def _collect(then, good=2500):
-    records = Records(_Table(good, then), format="csv")
+    records = Records(_Table(good, then), format="csv", delimiter=";")  # streamed: two workers
     preparer = RowPreparer({"id": "external_id", "nom": "name"})
     received = []
     batches = prepared_batches(records, preparer, 1000, in_worker=True)
@@ -162,4 +162,21 @@ def test_batches_from_several_workers_come_in_the_file_s_order_each_row_once(wor
     finally:
         batches.close()
     assert [row.number for row in rows] == list(range(2, 5002))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_workbook_or_json_document_is_read_by_one_worker_a_csv_file_by_two():
+    """A workbook is held whole in memory by each reader (calamine), a CSV file streamed: two
+    workers would double the first (a 7 MB workbook: 300 MB each), not the second."""
+    from importers.prepare import _processors
+
+    preparer = RowPreparer({"id": "external_id", "nom": "name"})
+    for delimiter, expected in ((";", min(2, _processors())), (None, 1)):
+        records = Records(_Table(10, lambda: None), format="csv" if delimiter else "xlsx", delimiter=delimiter)
+        batches = prepared_batches(records, preparer, 1000, in_worker=True)
+        try:
+            assert len(multiprocessing.active_children()) == expected
+            assert [row.number for batch in batches for row in batch] == list(range(2, 12))
+        finally:
+            batches.close()
     assert multiprocessing.active_children() == []
