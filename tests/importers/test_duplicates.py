@@ -138,14 +138,20 @@ def test_activities_at_a_merged_place_stay_with_the_survivor_when_their_source_i
     assert rows == []
 
 
-def test_names_exactly_70_percent_alike_are_candidates(app, db_session, tmp_path):
+def _import_pair(app, db_session, tmp_path, header, first_row, second_row, sources):
+    """One row from each of two sources (`sources`), imported in turn; the second file's path."""
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
-    first.write_text("id,nom,adresse,commune,latitude,longitude\n"
-                     "x,Salle Pablo Neruda,3 rue Pablo Neruda,Bobigny,48.9080,2.4400\n", encoding="utf-8")
-    second.write_text("id,nom,adresse,commune,latitude,longitude\n"
-                      "y,Salle P. Neruda,3 r. Neruda,Bobigny,48.9081,2.4401\n", encoding="utf-8")
-    run_import(app, db_session, first, source="seuil-a")
-    run_import(app, db_session, second, source="seuil-b")
+    first.write_text(f"{header}\n{first_row}\n", encoding="utf-8")
+    second.write_text(f"{header}\n{second_row}\n", encoding="utf-8")
+    run_import(app, db_session, first, source=sources[0])
+    run_import(app, db_session, second, source=sources[1])
+    return second
+
+
+def test_names_exactly_70_percent_alike_are_candidates(app, db_session, tmp_path):
+    _import_pair(app, db_session, tmp_path, "id,nom,adresse,commune,latitude,longitude",
+                 "x,Salle Pablo Neruda,3 rue Pablo Neruda,Bobigny,48.9080,2.4400",
+                 "y,Salle P. Neruda,3 r. Neruda,Bobigny,48.9081,2.4401", ("seuil-a", "seuil-b"))
     similarity = db_session.execute(text("SELECT similarity('salle p. neruda', 'salle pablo neruda')::numeric")).scalar()
     assert float(similarity) == 0.7  # « ≥ 70 % » includes 70 %
     assert len(db_session.scalars(select(DuplicateCandidate)).all()) == 1
@@ -234,13 +240,9 @@ def test_a_survivor_takes_on_the_disciplines_of_the_venue_merged_into_it(app, db
     from search.backends.base import SearchQuery
     from search.service import process_queue, search
 
-    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
-    first.write_text("id,nom,commune,latitude,longitude,disciplines\n"
-                     "x,Espace Culturel Paul Éluard,Montreuil,48.8614,2.4431,Théâtre\n", encoding="utf-8")
-    second.write_text("id,nom,commune,latitude,longitude,disciplines\n"
-                      "y,Espace culturel Paul-Eluard,Montreuil,48.8615,2.4432,Danse\n", encoding="utf-8")
-    run_import(app, db_session, first, source="fusion-a")
-    run_import(app, db_session, second, source="fusion-b")
+    second = _import_pair(app, db_session, tmp_path, "id,nom,commune,latitude,longitude,disciplines",
+                          "x,Espace Culturel Paul Éluard,Montreuil,48.8614,2.4431,Théâtre",
+                          "y,Espace culturel Paul-Eluard,Montreuil,48.8615,2.4432,Danse", ("fusion-a", "fusion-b"))
     candidate = db_session.scalars(select(DuplicateCandidate)).one()
     keep = db_session.execute(text("SELECT id FROM venue WHERE external_id = 'x'")).scalar_one()
     merge(db_session, candidate, keep)
