@@ -19,8 +19,8 @@ NOT_CONTENT = frozenset(("source_modified_at", REFUSED, PLACE_REF))
 
 
 def content_hash(values: dict) -> str:
-    """Stable hash of the normalised values: equal hash = nothing changed at the source. (Which
-    cells were refused is not content: their values are absent, and kept as stored.)"""
+    """Stable hash of the normalised values (NOT_CONTENT aside): equal hash = nothing changed
+    at the source."""
     payload = _ENCODER.encode({k: v for k, v in values.items() if k not in NOT_CONTENT})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

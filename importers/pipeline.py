@@ -389,10 +389,10 @@ class ImportPipeline:
         copy_insert(self.session, ImportItem.__tablename__, items)
         state.items.extend(item for item in items if item["errors"] or item["warnings"])
         changed = [p.listing_id for p in batch if p.status in ("created", "updated")]
+        if changed and writer.listing_type is ListingType.venue:  # survivors show their merged venues' disciplines
+            changed += sorted(set(merged_into(self.session, changed).values()) - set(changed))
         if changed:
             enqueue(self.session, writer.listing_type, changed)
-        if changed and writer.listing_type is ListingType.venue:  # survivors show their merged venues' disciplines
-            enqueue(self.session, ListingType.venue, sorted(set(merged_into(self.session, changed).values())))
 
     def _write(self, rows: list[PendingRow], locator: Locator, writer: Writer, report: bool = False) -> bool:
         """Locate and store `rows` in a savepoint: all of them, or none (False)."""
