@@ -1,4 +1,4 @@
-"""Bulk inserts through COPY, straight into the target table: defaults, constraints, indexes
+"""Bulk writes. Inserts go through COPY, straight into the target table: defaults, constraints, indexes
 and foreign keys apply as for any insert, at a fraction of the cost of multi-row INSERTs.
 Ids wanted back are drawn from the table's sequence first, so no RETURNING is needed."""
 from __future__ import annotations
@@ -6,6 +6,9 @@ from __future__ import annotations
 import enum
 import json
 from operator import itemgetter
+
+from sqlalchemy import Integer, any_, literal
+from sqlalchemy.dialects.postgresql import ARRAY
 
 _json_columns: dict[str, frozenset[str]] = {}
 
@@ -27,6 +30,11 @@ def _json_columns_of(connection, table: str) -> frozenset[str]:
             "AND NOT attisdropped AND atttypid IN ('json'::regtype, 'jsonb'::regtype)", {"table": table},
         ).scalars())
     return _json_columns[table]
+
+
+def any_ids(ids: list[int]):
+    """`= ANY(array)`: one parameter, however many ids (an IN list renders one per id)."""
+    return any_(literal(ids, ARRAY(Integer)))
 
 
 def copy_insert(session, table: str, rows: list[dict], returning: tuple[str, ...] = ()) -> list[tuple]:

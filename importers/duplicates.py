@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, text, update
 
+from importers.bulk import any_ids
 from importers.models import DuplicateCandidate
 from portal.listings.enums import ListingType
 from portal.venues.models import Venue
@@ -94,7 +95,7 @@ def merged_into(session, venue_ids: list[int]) -> dict[int, int]:
     if not venue_ids:
         return {}
     return dict(session.execute(select(Venue.id, Venue.merged_into_id)
-                                .where(Venue.id.in_(venue_ids), Venue.merged_into_id.is_not(None))).all())
+                                .where(Venue.id == any_ids(venue_ids), Venue.merged_into_id.is_not(None))).all())
 
 
 class ReviewError(Exception):

@@ -389,8 +389,9 @@ class ImportPipeline:
         copy_insert(self.session, ImportItem.__tablename__, items)
         state.items.extend(item for item in items if item["errors"] or item["warnings"])
         changed = [p.listing_id for p in batch if p.status in ("created", "updated")]
-        if changed and writer.listing_type is ListingType.venue:  # survivors show their merged venues' disciplines
-            changed += sorted(set(merged_into(self.session, changed).values()) - set(changed))
+        if writer.listing_type is ListingType.venue:  # survivors show their merged venues' disciplines
+            updated = [p.listing_id for p in batch if p.status == "updated"]  # (a new venue is merged into none)
+            changed += sorted(set(merged_into(self.session, updated).values()) - set(changed))
         if changed:
             enqueue(self.session, writer.listing_type, changed)
 

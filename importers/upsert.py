@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, Text, any_, delete, literal, select, update
+from sqlalchemy import Text, any_, delete, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from importers.accessibility import empty_columns
-from importers.bulk import copy_insert
+from importers.bulk import any_ids, copy_insert
 from importers.keys import content_hash
 from importers.records import REFUSED
 from importers.runs import local_date
@@ -118,11 +118,6 @@ def _slug(label: str | None) -> str | None:
     """The key of a tag or an organisation; None for a label with nothing to slug."""
     slug = slugify(label)[:80] if label else ""
     return slug if slug and slug != "sans-nom" else None
-
-
-def _any(ids: list[int]):
-    """`= ANY(array)`: one parameter, however many ids (an IN list renders one per id)."""
-    return any_(literal(ids, ARRAY(Integer)))
 
 
 def _columns(listing_type: ListingType, values: dict, location, slug: str | None) -> dict:
@@ -287,7 +282,7 @@ class Writer:
         if to_touch:
             self.session.execute(
                 update(self.model)
-                .where(self.model.id == _any(to_touch), self.model.last_imported_at < self.now - VERIFY_REFRESH)
+                .where(self.model.id == any_ids(to_touch), self.model.last_imported_at < self.now - VERIFY_REFRESH)
                 .values(last_imported_at=self.now, last_verified_at=self.now)
             )
         changed = [row for row in rewritten if row.record.values.get("name")]
@@ -327,7 +322,7 @@ class Writer:
         for table, rows in ((discipline_table, discipline_rows), (tag_table, tag_rows)):
             updated = [row.listing_id for row in rows if row.status == "updated"]  # new rows have no links yet
             if updated:
-                self.session.execute(delete(table).where(table.c[key] == _any(updated)))
+                self.session.execute(delete(table).where(table.c[key] == any_ids(updated)))
         discipline_pairs, tag_pairs = {}, {}  # (listing, discipline or tag) once each
         for row in discipline_rows:
             for slug in row.record.values.get("disciplines") or []:
@@ -355,7 +350,7 @@ class Writer:
         for model, rows in ((ActivitySlot, slot_rows), (ActivityTiming, timing_rows)):
             updated = [row.listing_id for row in rows if row.status == "updated"]
             if updated:
-                self.session.execute(delete(model).where(model.activity_id == _any(updated)))
+                self.session.execute(delete(model).where(model.activity_id == any_ids(updated)))
         slots = [{"activity_id": row.listing_id, "weekday": d, "starts_at": s, "ends_at": e}
                  for row in slot_rows for d, s, e in row.record.values.get("schedule") or []]
         timings = [{"activity_id": row.listing_id, "begins_at": b, "ends_at": e}
