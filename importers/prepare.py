@@ -105,12 +105,13 @@ class RowPreparer:
 def prepared_batches(records: Records, preparer: RowPreparer, size: int,
                      in_worker: bool, workers: int | None = None):
     """The file's rows, prepared, in batches of `size`, in this process or in `workers`
-    worker processes: by default two for a streamed file (CSV) where two processors are
-    available, else one (each worker holds a workbook or a JSON document whole). The result
-    is an iterator with close(): close it when done, even on error."""
+    worker processes: by default two for a CSV file (streamed, and quick to parse) where two
+    processors are available, else one (each worker would hold a workbook read by calamine, or
+    a JSON document, whole; a streamed workbook's XML is slow to parse twice). The result is
+    an iterator with close(): close it when done, even on error."""
     if not in_worker:
         return _batches(records, preparer, size)
-    default = min(2, _processors()) if records.streamed else 1
+    default = min(2, _processors()) if records.rereadable else 1
     return _FromWorkers(records, preparer, size, max(1, workers or default))
 
 

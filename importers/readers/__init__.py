@@ -3,9 +3,10 @@
 ``open_records`` checks the file as a whole (size, what the bytes really are, encoding, zip
 safety, structure) and raises ImportFileError with a French message the partner can act on;
 once open, problems are per row (Row.error) so one bad line never sinks an import.
-CSV is streamed from disk; spreadsheets go through calamine; JSON is parsed whole (bounded
-by ``max_bytes``). Structured formats (OpenAgenda, DATAtourisme, schema.org JSON-LD) come out
-already keyed by the canonical field names of importers/fields.py (``premapped``).
+CSV is streamed from disk; spreadsheets go through calamine, except large XLSX workbooks,
+streamed; JSON is parsed whole (bounded by ``max_bytes``). Structured formats (OpenAgenda,
+DATAtourisme, schema.org JSON-LD) come out already keyed by the canonical field names of
+importers/fields.py (``premapped``).
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from . import detect, openagenda
 from .encoding import detect_encoding
 from .base import MAX_CELL_CHARS, BrokenRecord, ImportFileError, Row, safe_map
 from .jsonish import JsonTable
-from .tabular import CsvTable, SheetTable
+from .sheets import SheetTable, is_large_xlsx
+from .tabular import CsvTable
 
 __all__ = ["ImportFileError", "Row", "Records", "open_records", "MAX_CELL_CHARS", "DEFAULT_MAX_BYTES"]
 
@@ -57,9 +59,12 @@ class Records:
         self.other_sheets: list[str] = list(getattr(table, "other_sheets", []))
         self.encoding = encoding
         self.delimiter = delimiter
-        # Delimited text is streamed from disk: reading it twice at once costs no memory, where a
-        # workbook (calamine) or a JSON document is held whole by each reader.
-        self.streamed = delimiter is not None
+        # Delimited text (and a large XLSX) is streamed from disk: its memory stays flat, where a
+        # workbook read by calamine or a JSON document is held whole by each reader.
+        self.streamed = bool(getattr(table, "streamed", False))
+        # Delimited text is also quick to parse: two workers may each read it all (each prepares
+        # every other batch), where a streamed workbook's XML costs as much as preparing its rows.
+        self.rereadable = bool(getattr(table, "rereadable", False))
         self.notes = notes or []  # what the run should tell of the file as read (lines in another encoding)
         self._iterators: list[Iterator[Row]] = []
 
@@ -96,6 +101,8 @@ class MappedTable:
 
     def __init__(self, table: _Table, mapper):
         self._table, self._mapper = table, mapper
+        self.streamed = bool(getattr(table, "streamed", False))
+        self.rereadable = bool(getattr(table, "rereadable", False))
         rows = self.rows()
         try:
             seen = {key for row in islice(rows, 200) for key in row.values}
@@ -132,7 +139,7 @@ def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: st
     container = detect.sniff_binary(head, ext)
     if container == "zip":
         fmt = detect.check_zip(path, ext)
-        return Records(SheetTable(path, sheet), format=fmt)
+        return Records(SheetTable(path, sheet, streamed=fmt == "xlsx" and is_large_xlsx(path)), format=fmt)
     if container == "xls":
         return Records(SheetTable(path, sheet), format="xls")
     decoding = detect_encoding(path, head)

@@ -93,6 +93,7 @@ def distinct_names(names: list[str], keep: int = 0) -> list[str]:
     return result
 
 
+NO_DATA = "Le fichier ne contient qu'un en-tête, aucune ligne de données."
 HEADER_SEARCH = 10  # lines of a table where its header is looked for
 TITLE_CHARS = 30  # a cell longer than this is a sentence, not a column name
 WIDTH_SAMPLE = 200  # rows that tell which unnamed trailing columns hold data

@@ -1,4 +1,4 @@
-"""Row-by-row readers for tables: CSV text (streamed from disk) and spreadsheets (calamine).
+"""Delimited text (CSV) read row by row, streamed from disk; spreadsheets are in sheets.py.
 
 A reader is opened once to learn the header and to make sure at least one data row exists;
 ``rows()`` then returns a fresh generator each time, so sampling never consumes the import.
@@ -11,30 +11,26 @@ from collections.abc import Iterator
 from itertools import chain, islice
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook, PasswordError
-
 from .base import (
     HEADER_SEARCH,
     MAX_CELL_CHARS,
+    NO_DATA,
     WIDTH_SAMPLE,
     ImportFileError,
     Row,
     check_cells,
     distinct_names,
-    filled,
     grouped_header,
     header_position,
     repeats_header,
     used_width,
 )
-from .links import sheet_links
 
 # The csv module refuses fields over 128 KiB by raising, which would abort the whole file;
 # long cells are reported per row instead (see base.MAX_CELL_CHARS), so lift the module limit.
 csv.field_size_limit(2**31 - 1)
 
 RAGGED_SHARE = 5  # one row in five without its last cells: the file's habit
-NO_DATA = "Le fichier ne contient qu'un en-tête, aucune ligne de données."
 
 
 def unclosed_quote(line: int, first: int, last: int) -> str:
@@ -45,12 +41,10 @@ def unclosed_quote(line: int, first: int, last: int) -> str:
             "ou doublez-le (\"\") s'il fait partie du texte.")
 
 
-def _blank(cells: list[object]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
-
-
 class CsvTable:
     """A delimited text file read lazily: memory stays flat whatever the number of rows."""
+
+    streamed = rereadable = True  # two readers at once cost no memory, and little time
 
     def __init__(self, path: Path, encoding: str, delimiter: str):
         self.path, self.encoding, self.delimiter = path, encoding, delimiter
@@ -188,122 +182,3 @@ class CsvTable:
         if max(map(len, cells)) > MAX_CELL_CHARS:
             return check_cells(number, dict(zip(header, cells)))
         return Row(number, {**dict(zip(header, cells)), **extra} if extra else dict(zip(header, cells)))
-
-
-def _native(value: object) -> object:
-    """Spreadsheets store every number as a float: give integers back as int (93066, not 93066.0)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
-
-
-class SheetTable:
-    """The sheet that holds the data of an XLSX, ODS or XLS workbook, read with calamine: the one
-    asked for, else the first whose header has at least two columns (a notice sheet before it
-    is passed over), or else the first with data; title lines above the header are passed
-    over too. The other sheets holding a table are named, not read."""
-
-    def __init__(self, path: Path, sheet: str | None = None):
-        self.path = path
-        self.other_sheets: list[str] = []  # other sheets holding a table (not read)
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            if sheet is not None and sheet not in workbook.sheet_names:
-                names = ", ".join(f"« {name} »" for name in workbook.sheet_names)
-                raise ImportFileError("no_sheet", f"Le classeur n'a pas de feuille « {sheet} ». Ses feuilles : "
-                                                  f"{names}.")
-            found, tables = None, []
-            for name in [sheet] if sheet is not None else workbook.sheet_names:
-                head = list(islice(self._nonblank(workbook, name), HEADER_SEARCH + WIDTH_SAMPLE))
-                if not head:
-                    continue
-                skip = header_position([cells for _, cells in head])
-                shape = (name, skip, head)
-                if len(head) > skip + 1 and filled(head[skip][1]) >= 2:
-                    tables.append(name)
-                    found = shape if len(tables) == 1 else found
-                elif not tables and (found is None or (len(found[2]) < 2 <= len(head))):
-                    found = shape
-            if tables:
-                self.other_sheets = tables[1:]
-            workbook.close()
-        except ImportFileError:
-            raise
-        except PasswordError:
-            raise ImportFileError("unreadable", "Le classeur est protégé par un mot de passe : enregistrez-le "
-                                                "sans mot de passe puis renvoyez-le.") from None
-        except BaseException as error:  # calamine raises its own types, and panics as BaseException
-            _reraise_control(error)
-            raise ImportFileError("unreadable", UNREADABLE_WORKBOOK + f" (détail technique : {_short(error)})") from None
-        if found is None:
-            raise ImportFileError("empty", "Le classeur ne contient aucune donnée.")
-        self.sheet_name, self._skip, head = found
-        grouped = grouped_header([cells for _, cells in head], self._skip)
-        self._skip += grouped is not None  # group names above the column names: both make the header
-        if len(head) <= self._skip + 1:
-            raise ImportFileError("empty", NO_DATA)
-        header_cells = [_text(cell) for cell in head[self._skip][1]]
-        self._header = [cell.strip() for cell in header_cells]
-        self.columns = distinct_names(grouped or header_cells,
-                                      used_width([cells for _, cells in head[self._skip + 1:]]))
-        self._links = sheet_links(path, self.sheet_name)  # (row, column) → link, XLSX only
-
-    @staticmethod
-    def _nonblank(workbook: CalamineWorkbook, name: str) -> Iterator[tuple[int, list]]:
-        for index, cells in enumerate(workbook.get_sheet_by_name(name).iter_rows(), start=1):
-            if not _blank(cells):
-                yield index, cells
-
-    def _row_links(self, number: int, first_column: int, cells: list) -> dict[str, str] | None:
-        """The links of a row's cells that show a text other than the link itself."""
-        found = {}
-        for offset, column in enumerate(self.columns):
-            target = self._links.get((number, first_column + offset))
-            if target and offset < len(cells) and str(cells[offset]).strip() != target:
-                found[column] = target
-        return found or None
-
-    def rows(self) -> Iterator[Row]:
-        try:
-            workbook = CalamineWorkbook.from_path(str(self.path))
-            cells_by_row = self._nonblank(workbook, self.sheet_name)
-            first_column = workbook.get_sheet_by_name(self.sheet_name).start[1] + 1 if self._links else 0
-            for _ in range(self._skip + 1):
-                next(cells_by_row)  # the title lines, then the header
-            width = len(self.columns)
-            for number, cells in cells_by_row:
-                extra = cells[width:]
-                if not _blank(extra):
-                    yield Row(number, dict(zip(self.columns, map(_native, cells))),
-                              f"La ligne contient des valeurs au-delà des {width} colonnes de l'en-tête.")
-                    continue
-                if repeats_header([_text(cell) for cell in cells], self._header):
-                    continue
-                values = [_native(cell) for cell in cells[:width]]
-                values += [""] * (width - len(values))
-                row = check_cells(number, dict(zip(self.columns, values)))
-                if self._links and not row.error:
-                    row.links = self._row_links(number, first_column, cells)
-                yield row
-        except BaseException as error:
-            _reraise_control(error)
-            raise ImportFileError("unreadable", UNREADABLE_WORKBOOK + f" (détail technique : {_short(error)})") from None
-
-
-def _text(cell: object) -> str:
-    return str(_native(cell)) if cell is not None else ""
-
-
-UNREADABLE_WORKBOOK = ("Le classeur ne peut pas être lu : il est endommagé, incomplet ou n'est pas un classeur "
-                       "Excel ou OpenDocument. Ouvrez-le dans votre tableur et enregistrez-le de nouveau (ou "
-                       "exportez-le en CSV).")
-
-
-def _short(error: BaseException) -> str:
-    return (str(error) or type(error).__name__)[:200]
-
-
-def _reraise_control(error: BaseException) -> None:
-    """Let interpreter control flow through; only calamine's errors and panics become file errors."""
-    if isinstance(error, (GeneratorExit, KeyboardInterrupt, SystemExit, MemoryError)):
-        raise error

@@ -65,6 +65,7 @@ class _Table:
     """A reader that yields `good` rows, then does `then` (raise, or kill its process)."""
 
     columns = ["id", "nom"]
+    rereadable = True  # as a CSV file: read by two workers
 
     def __init__(self, good, then):
         self.good, self.then = good, then
@@ -76,7 +77,7 @@ class _Table:
 
 
 def _collect(then, good=2500):
-    records = Records(_Table(good, then), format="csv", delimiter=";")  # streamed: two workers
+    records = Records(_Table(good, then), format="csv", delimiter=";")
     preparer = RowPreparer({"id": "external_id", "nom": "name"})
     received = []
     batches = prepared_batches(records, preparer, 1000, in_worker=True)
@@ -165,18 +166,36 @@ def test_batches_from_several_workers_come_in_the_file_s_order_each_row_once(wor
     assert multiprocessing.active_children() == []
 
 
-def test_a_workbook_or_json_document_is_read_by_one_worker_a_csv_file_by_two():
-    """A workbook is held whole in memory by each reader (calamine), a CSV file streamed: two
-    workers would double the first (a 7 MB workbook: 300 MB each), not the second."""
-    from importers.prepare import _processors
+def test_a_csv_file_is_read_by_two_workers_a_workbook_or_a_json_document_by_one(tmp_path, monkeypatch):
+    """calamine holds a workbook whole in memory in each reader, as the JSON reader does a
+    document: two workers would double it (a 7 MB workbook: 300 MB each). A workbook large
+    enough to be streamed costs no memory, but its XML as much time to parse as its rows to
+    prepare: a second worker reading it all would add more than it saves. A CSV file costs
+    neither."""
+    import openpyxl
 
+    from importers.prepare import _processors
+    from importers.readers import open_records, sheets
+
+    rows = 3000  # more than a pipe holds: the workers are still at work when counted
+    workbook = openpyxl.Workbook()
+    for row in [["id", "nom"]] + [[str(i), f"Lieu {i}"] for i in range(rows)]:
+        workbook.active.append(row)
+    workbook.save(tmp_path / "lieux.xlsx")
+    (tmp_path / "lieux.csv").write_text("id;nom\n" + "".join(f"{i};Lieu {i}\n" for i in range(rows)), encoding="utf-8")
+    (tmp_path / "lieux.json").write_text("[" + ",".join(f'{{"id": "{i}", "nom": "Lieu {i}"}}' for i in range(rows))
+                                         + "]", encoding="utf-8")
+    two = min(2, _processors())
     preparer = RowPreparer({"id": "external_id", "nom": "name"})
-    for delimiter, expected in ((";", min(2, _processors())), (None, 1)):
-        records = Records(_Table(10, lambda: None), format="csv" if delimiter else "xlsx", delimiter=delimiter)
-        batches = prepared_batches(records, preparer, 1000, in_worker=True)
-        try:
-            assert len(multiprocessing.active_children()) == expected
-            assert [row.number for batch in batches for row in batch] == list(range(2, 12))
-        finally:
-            batches.close()
+    for name, large_workbook, expected in (("lieux.csv", False, two), ("lieux.json", False, 1),
+                                           ("lieux.xlsx", False, 1), ("lieux.xlsx", True, 1)):
+        monkeypatch.setattr(sheets, "STREAM_ABOVE_BYTES", -1 if large_workbook else 10**9)
+        with open_records(tmp_path / name) as records:
+            batches = prepared_batches(records, preparer, 1000, in_worker=True)
+            try:
+                assert records.streamed is (name == "lieux.csv" or large_workbook)
+                assert len(multiprocessing.active_children()) == expected, name
+                assert [row.external_id for batch in batches for row in batch] == [str(i) for i in range(rows)]
+            finally:
+                batches.close()
     assert multiprocessing.active_children() == []

@@ -1,4 +1,7 @@
-"""Spreadsheets: XLSX written with openpyxl, ODS assembled from its published XML layout."""
+"""Spreadsheets: XLSX written with openpyxl, ODS assembled from its published XML layout.
+
+Every test runs twice: with XLSX workbooks read whole (calamine), and streamed, as large ones
+are (openpyxl's read-only mode). Both must give the same rows."""
 from __future__ import annotations
 
 import datetime
@@ -7,7 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from importers.readers import ImportFileError, Row, open_records
+from importers.readers import ImportFileError, Row, open_records, sheets
 
 ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -20,6 +23,13 @@ MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
 <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
 </manifest:manifest>"""
+
+
+@pytest.fixture(autouse=True, params=["whole", "streamed"])
+def xlsx_reading(request, monkeypatch):
+    if request.param == "streamed":
+        monkeypatch.setattr(sheets, "STREAM_ABOVE_BYTES", -1)
+    return request.param
 
 
 def _ods_cell(value):
@@ -52,7 +62,7 @@ def write_xlsx(path, rows, *, empty_first_sheet=False, origin="A1"):
     return path
 
 
-def test_xlsx_native_values_and_sheet_row_numbers(tmp_path):
+def test_xlsx_native_values_and_sheet_row_numbers(tmp_path, xlsx_reading):
     path = write_xlsx(tmp_path / "lieux.xlsx", [
         ["Nom", "Code INSEE", "Latitude", "Ouverture", None],
         ["Conservatoire", 93066, 48.93, datetime.date(2025, 9, 1), None],
@@ -61,6 +71,7 @@ def test_xlsx_native_values_and_sheet_row_numbers(tmp_path):
     ], empty_first_sheet=True, origin="B3")
     with open_records(path) as records:
         assert (records.format, records.encoding, records.delimiter) == ("xlsx", None, None)
+        assert records.streamed is (xlsx_reading == "streamed")
         assert records.columns == ["Nom", "Code INSEE", "Latitude", "Ouverture"]
         rows = list(records)
     assert rows[0] == Row(4, {"Nom": "Conservatoire", "Code INSEE": 93066, "Latitude": 48.93,
@@ -227,3 +238,46 @@ def test_a_workbook_with_broken_link_parts_is_read_without_its_links(tmp_path):
         target.writestr("xl/worksheets/_rels/sheet1.xml.rels", "<Relationships")  # not XML
     with open_records(broken) as records:
         assert [row.values for row in records] == [{"Nom": "MJC", "Site": "Site de la MJC"}]
+
+
+def test_only_a_large_xlsx_is_streamed(tmp_path, monkeypatch):
+    """A workbook whose sheets' XML passes the threshold is streamed (and may then be read by
+    two workers at once); a smaller one, and any ODS, is read whole by calamine."""
+    rows = [["Nom", "Ville"]] + [[f"Atelier {n}", "Bondy"] for n in range(300)]
+    small = write_xlsx(tmp_path / "petit.xlsx", rows[:3])
+    large = write_xlsx(tmp_path / "grand.xlsx", rows)
+    ods = write_ods(tmp_path / "grand.ods", rows)
+    with zipfile.ZipFile(large) as archive:
+        monkeypatch.setattr(sheets, "STREAM_ABOVE_BYTES", archive.getinfo("xl/worksheets/sheet1.xml").file_size - 1)
+    with open_records(large) as streamed, open_records(small) as whole, open_records(ods) as document:
+        assert (streamed.streamed, whole.streamed, document.streamed) == (True, False, False)
+        assert [row.values for row in streamed][-1] == {"Nom": "Atelier 299", "Ville": "Bondy"}
+
+
+def test_a_streamed_workbook_gives_days_blanks_and_wide_rows_as_calamine_does(tmp_path, monkeypatch):
+    """openpyxl gives a date cell as a moment at midnight, a blank as None, and trusts the width
+    the sheet declares: the streamed reader gives the day, an empty cell, and every cell."""
+    path = write_xlsx(tmp_path / "lieux.xlsx", [
+        ["Nom", "Ouverture", "Séance", "Places"],
+        ["MJC", datetime.date(2025, 9, 1), datetime.datetime(2025, 9, 1, 18, 30), None],
+        ["Studio", None, None, 12],
+    ])
+    with zipfile.ZipFile(path) as source:  # a writer that declares the sheet one column wide
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    assert 'ref="A1:D3"' in sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace('ref="A1:D3"', 'ref="A1:A3"').encode()
+    narrow = tmp_path / "etroit.xlsx"
+    with zipfile.ZipFile(narrow, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    read = {}
+    for reading, threshold in (("whole", sheets.STREAM_ABOVE_BYTES), ("streamed", -1)):
+        monkeypatch.setattr(sheets, "STREAM_ABOVE_BYTES", threshold)
+        with open_records(narrow) as records:
+            read[reading] = [row.values for row in records]
+    assert read["streamed"] == read["whole"] == [
+        {"Nom": "MJC", "Ouverture": datetime.date(2025, 9, 1), "Séance": datetime.datetime(2025, 9, 1, 18, 30),
+         "Places": ""},
+        {"Nom": "Studio", "Ouverture": "", "Séance": "", "Places": 12},
+    ]
