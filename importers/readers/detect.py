@@ -129,13 +129,18 @@ def check_zip(path: Path, ext: str) -> str:
                 and entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1)
                 for entry in entries
             )
-            if total > MAX_UNZIPPED_BYTES or too_dense or (
-                total > 1024 * 1024 and total > MAX_ZIP_RATIO * max(packed, 1)
-            ):
+            if too_dense or (total > 1024 * 1024 and total > MAX_ZIP_RATIO * max(packed, 1)):
                 raise ImportFileError(
                     "zip_bomb",
-                    "Le classeur se décompresse en un volume anormal (plus de 200 Mo ou un taux "
-                    "de compression suspect) : il a été refusé par sécurité.",
+                    f"Le classeur se décompresse en un volume anormal (plus de {MAX_ZIP_RATIO} fois sa taille, "
+                    "un taux de compression suspect) : il a été refusé par sécurité.",
+                )
+            if total > MAX_UNZIPPED_BYTES:  # an honest workbook, too big to be read safely
+                raise ImportFileError(
+                    "too_large",
+                    f"Le classeur est trop volumineux une fois décompressé ({total / 2**20:.0f} Mo, au-delà de "
+                    f"{MAX_UNZIPPED_BYTES / 2**20:.0f} Mo) : enregistrez-le au format CSV, qui est lu ligne à "
+                    "ligne, ou découpez-le en plusieurs fichiers.",
                 )
             mimetype = b""
             if "mimetype" in names:

@@ -169,7 +169,24 @@ def test_zip_bomb_disguised_as_xlsx_is_refused_before_reading(tmp_path):
     with pytest.raises(ImportFileError) as error:
         open_records(path)
     assert error.value.code == "zip_bomb"
-    assert "200 Mo" in error.value.message
+    assert "taux de compression suspect" in error.value.message
+
+
+def test_a_workbook_too_big_once_unzipped_is_refused_as_such_not_as_a_bomb(tmp_path, monkeypatch):
+    """Rows that compress as rows do (not a bomb), but more of them than is read safely: the
+    partner is told the size and what to send instead, not that the file looks hostile."""
+    from importers.readers import detect
+
+    rows = [["Nom", "Ville"]] + [[f"Atelier {n} {n * 7919 % 10007}", f"Ville {n % 613}"] for n in range(40_000)]
+    path = write_xlsx(tmp_path / "grand.xlsx", rows)
+    with zipfile.ZipFile(path) as archive:
+        unzipped = sum(entry.file_size for entry in archive.infolist())
+    monkeypatch.setattr(detect, "MAX_UNZIPPED_BYTES", unzipped - 1)
+    with pytest.raises(ImportFileError) as error:
+        open_records(path)
+    assert error.value.code == "too_large"
+    assert f"({unzipped / 2**20:.0f} Mo, au-delà de" in error.value.message
+    assert "enregistrez-le au format CSV" in error.value.message
 
 
 def test_corrupt_xlsx_is_unreadable(tmp_path):
