@@ -42,7 +42,7 @@ from importers.readers.base import PLACE_REF
 from importers.readers.openagenda import REMOVED
 from importers.runs import RunState, record_interruption, record_run
 from importers.keys import PLACE_KEY, StoredIds, is_generated_key, stable_key
-from importers.records import CanonicalRecord, RowError
+from importers.records import REFUSED, CanonicalRecord, RowError
 from importers.upsert import Writer, has_listings
 from portal.core.collector import fewer_collections
 from portal.geo.lookup import CommuneIndex
@@ -52,6 +52,7 @@ from search.queue import enqueue
 BATCH_SIZE = 2000
 # Location fields an activity or resource row lends to the venue it takes place in.
 VENUE_FIELDS = ("address", "postal_code", "commune_name", "insee_code", "point")
+PLACE_FIELDS = {"venue_name": "name", **{name: name for name in VENUE_FIELDS}}  # row field → its venue's
 ANALYZE_AFTER = 500
 FIELD_LABELS_REQUIRED = {"name": "Nom / titre"}
 EVENT_FORMATS = {"openagenda"}  # formats that only hold events: a new source of one imports activities
@@ -86,10 +87,15 @@ class DryRunRollback(Exception):
 
 def _place(values: dict) -> tuple[dict, str, str | None]:
     """The place an activity or resource row is at (a venue of its source), its key, and the key
-    made of its name and address it had before its agenda gave its own id (adopted then)."""
+    made of its name and address it had before its agenda gave its own id (adopted then). A
+    place cell the row's import refused (a broken postal code, a point at sea) leaves what the
+    venue has stored for it."""
     place = {key: values.get(key) for key in VENUE_FIELDS}
     place["name"] = values.get("venue_name") or values.get("address") or values.get("commune_name")
     made_up = PLACE_KEY + stable_key({**place, "address": f"{place.get('address')}|{place.get('point')}"})[4:]
+    refused = [PLACE_FIELDS[name] for name in values.get(REFUSED, ()) if name in PLACE_FIELDS]
+    if refused:
+        place[REFUSED] = refused
     if values.get(PLACE_REF):  # the agenda's id: the same venue wherever the agenda moves its point
         return place, f"{PLACE_KEY}ref:{values[PLACE_REF]}", made_up
     return place, made_up, None

@@ -77,3 +77,21 @@ def test_the_dataset_export_gives_the_place_its_id_too(app, db_session, tmp_path
     path.write_text(json.dumps(rows), encoding="utf-8")
     run_import(app, db_session, path, source="agenda-ods", kind=ListingType.activity)
     assert [place[1] for place in _places(db_session, "agenda-ods")] == ["lieu:ref:123"]
+
+
+def test_a_place_cell_the_import_refuses_keeps_what_the_venue_had(app, db_session, tmp_path):
+    """An event whose place comes with a broken postal code, or a point at sea: the cell is
+    refused with a warning, and the venue keeps the postal code and the point it had; the
+    cells that are right still update it."""
+    path = _agenda(tmp_path / "agenda.json", _event(61000001))
+    run_import(app, db_session, path, source="agenda-refus", kind=ListingType.activity)
+    stored = text("SELECT id, postal_code, address, round(ST_Y(location::geometry)::numeric, 4) AS lat, "
+                  "commune_code FROM venue WHERE source_id = (SELECT id FROM import_source WHERE name = 'agenda-refus')")
+    [(venue_id, postal, _, lat, commune)] = db_session.execute(stored).all()
+    assert (postal, float(lat), commune) == ("93200", 48.9203, "93066")
+    broken = _event(61000001, postalCode="932OO", latitude=148.9203, address="14 rue de la Chorale")
+    again = run_import(app, db_session, _agenda(path, broken), source="agenda-refus", kind=ListingType.activity)
+    assert again.failed_count == 0
+    warnings = [warning for item in again.report_items for warning in item["warnings"]]
+    assert any("932OO" in warning for warning in warnings) and any("148.9203" in warning for warning in warnings)
+    assert db_session.execute(stored).all() == [(venue_id, "93200", "14 rue de la Chorale", lat, "93066")]
