@@ -32,6 +32,17 @@ BOX_SLACK = 0.2  # degrees around a département's bounding box: more than GIVEN
 CITIES_OF_ARRONDISSEMENTS = {"75056", "69123", "13055"}
 
 
+# What locating says of a point it had to guess, or could not find: moot for a listing whose
+# stored position is kept (a refused point, an address a moderator corrected).
+CENTRE_USED = "Position approximative : centre de la commune."
+NO_POSITION = "Aucune position connue : le lieu n'apparaîtra pas sur la carte."
+COMMUNE_ONLY = "Position approximative : le géocodeur n'a trouvé que la commune de "
+
+
+def says_where_guessed(warning: str) -> bool:
+    return warning in (CENTRE_USED, NO_POSITION) or warning.startswith(COMMUNE_ONLY)
+
+
 @dataclass
 class Location:
     commune_code: str | None = None
@@ -88,9 +99,9 @@ class Locator:
                 centroid = self._centroid(row.location.commune_code)
                 if centroid:
                     row.location.point, row.location.precision = centroid, "municipality"
-                    row.record.warnings.append("Position approximative : centre de la commune.")
+                    row.record.warnings.append(CENTRE_USED)
             if row.location.point is None:
-                row.record.warnings.append("Aucune position connue : le lieu n'apparaîtra pas sur la carte.")
+                row.record.warnings.append(NO_POSITION)
         located = [row for row in batch if row.location.point]
         for row, code in zip(located, communes_at_points(self.session, [r.location.point for r in located],
                                                                   self.index.extent)):
@@ -296,8 +307,7 @@ class Locator:
                 row.location.point = row.location.precision = None
         for row in placed:
             if row.location.precision == "municipality":
-                row.record.warnings.append(f"Position approximative : le géocodeur n'a trouvé que la commune de "
-                                           f"« {row.record.values['address']} ».")
+                row.record.warnings.append(f"{COMMUNE_ONLY}« {row.record.values['address']} ».")
 
     def _implausible(self, row, point: GeocodedPoint) -> str | None:
         """Why a geocoder's answer cannot be this row's place: outside France, or in another

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from importers.accessibility import empty_columns
 from importers.bulk import any_ids, copy_insert
 from importers.keys import content_hash
+from importers.locate import says_where_guessed
 from importers.records import REFUSED
 from importers.runs import local_date
 from portal.activities.models import Activity, ActivitySlot, ActivityTiming, activity_discipline, activity_tag
@@ -262,6 +263,8 @@ class Writer:
             # Kept as stored: fields edited by hand, columns gone from the file, cells refused.
             protected = protected_columns(hand_edited, [*self.kept_fields, *values.get(REFUSED, ())])
             kept = {k: v for k, v in columns.items() if k not in protected}
+            if "location" in protected:  # the stored position stays: where locating guessed it is moot
+                row.record.warnings[:] = [w for w in row.record.warnings if not says_where_guessed(w)]
             if protected:
                 kept_by_hand[listing_id] = protected
             to_update.append((row, {**kept, **provenance, "archived_at": None, "missing_since": None,

@@ -94,4 +94,5 @@ def test_a_place_cell_the_import_refuses_keeps_what_the_venue_had(app, db_sessio
     assert again.failed_count == 0
     warnings = [warning for item in again.report_items for warning in item["warnings"]]
     assert any("932OO" in warning for warning in warnings) and any("148.9203" in warning for warning in warnings)
+    assert not any("Position approximative" in warning for warning in warnings)  # the venue's point stays
     assert db_session.execute(stored).all() == [(venue_id, "93200", "14 rue de la Chorale", lat, "93066")]

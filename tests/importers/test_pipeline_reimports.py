@@ -344,7 +344,9 @@ def test_a_refused_point_on_a_later_export_keeps_the_stored_point(app, db_sessio
     bad = tmp_path / "v2.csv"
     bad.write_text(header + "S1;Salle Hoche;Pantin;48.8944;250\n", encoding="utf-8")
     run = run_import(app, db_session, bad, source="salles")
-    assert any("ignoré" in warning for item in run.report_items for warning in item["warnings"])
+    [warnings] = [item["warnings"] for item in run.report_items]
+    assert any("ignoré" in warning for warning in warnings)
+    assert not any("Position approximative" in warning for warning in warnings)  # the stored point stays
     assert tuple(db_session.execute(text(
         "SELECT round(ST_X(location::geometry)::numeric, 4), location_precision FROM venue WHERE external_id = 'S1'")).one()
     ) == (Decimal("2.4094"), "given")
