@@ -440,6 +440,12 @@ class ImportPipeline:
                                                "la fiche n'est pas placée sur la carte.")
                 continue
             place, key, earlier = _place(values)
+            if place.get(REFUSED) and not values.get(PLACE_REF) and row.external_id in writer.existing():
+                # A stored activity whose place cell was refused: the place made of its cells
+                # cannot be told, so it stays where it was, and no place is flagged missing.
+                values.setdefault(REFUSED, []).append("venue_id")
+                self._places_unknown = True
+                continue
             if key not in places:
                 places[key] = PendingRow(row.number, CanonicalRecord(place), key)
                 if earlier:

@@ -96,3 +96,21 @@ def test_a_place_cell_the_import_refuses_keeps_what_the_venue_had(app, db_sessio
     assert any("932OO" in warning for warning in warnings) and any("148.9203" in warning for warning in warnings)
     assert not any("Position approximative" in warning for warning in warnings)  # the venue's point stays
     assert db_session.execute(stored).all() == [(venue_id, "93200", "14 rue de la Chorale", lat, "93066")]
+
+
+def test_a_stored_event_whose_place_without_id_has_a_refused_cell_stays_at_its_place(app, db_session, tmp_path):
+    """Without the agenda's id, a place is known by its name and address cells: one of them
+    refused, the place cannot be told. The event stays at the venue it was at; no second
+    venue is made, and the first is not flagged missing."""
+    nameless = _event(61000001)
+    del nameless["location"]["uid"]
+    path = _agenda(tmp_path / "agenda.json", nameless)
+    run_import(app, db_session, path, source="agenda-sans-id", kind=ListingType.activity)
+    [(venue_id, _, _, _, _)] = _places(db_session, "agenda-sans-id")
+    broken = copy.deepcopy(nameless)
+    broken["location"]["postalCode"] = "932OO"
+    again = run_import(app, db_session, _agenda(path, broken), source="agenda-sans-id", kind=ListingType.activity)
+    assert again.failed_count == 0 and any("932OO" in w for item in again.report_items for w in item["warnings"])
+    assert [(place[0], place[4]) for place in _places(db_session, "agenda-sans-id")] == [(venue_id, None)]
+    assert db_session.execute(text("SELECT venue_id FROM activity WHERE external_id = '61000001'")).scalar_one() \
+        == venue_id
