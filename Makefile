@@ -51,6 +51,7 @@ test: install-test
 bench:
 	@scripts/bootstrap.sh --with-bench
 	@$(VENV)/python -m bench.import.run
+	@$(VENV)/python -m bench.import.workbook
 	@$(VENV)/python bench/search/run.py
 
 stop:
