@@ -21,7 +21,7 @@ from . import detect, openagenda
 from .encoding import detect_encoding
 from .base import MAX_CELL_CHARS, BrokenRecord, ImportFileError, Row, safe_map
 from .jsonish import JsonTable
-from .sheets import SheetTable, is_large_xlsx
+from .sheets import SheetTable, streams_xlsx
 from .tabular import CsvTable
 
 __all__ = ["ImportFileError", "Row", "Records", "open_records", "MAX_CELL_CHARS", "DEFAULT_MAX_BYTES"]
@@ -139,7 +139,7 @@ def open_records(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: st
     container = detect.sniff_binary(head, ext)
     if container == "zip":
         fmt = detect.check_zip(path, ext)
-        return Records(SheetTable(path, sheet, streamed=fmt == "xlsx" and is_large_xlsx(path)), format=fmt)
+        return Records(SheetTable(path, sheet, streamed=fmt == "xlsx" and streams_xlsx(path)), format=fmt)
     if container == "xls":
         return Records(SheetTable(path, sheet), format="xls")
     decoding = detect_encoding(path, head)

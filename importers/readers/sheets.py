@@ -2,12 +2,14 @@
 
 calamine reads a sheet whole, in memory: fast, and right for the workbooks partners send (a
 few thousand rows). An XLSX whose sheets hold more than STREAM_ABOVE_BYTES of XML (about
-a hundred thousand rows) is streamed instead, with openpyxl's read-only mode: slower per cell,
-but its memory stays flat whatever the number of rows, so it may also be read by two workers
-at once. Both give the same rows: numbers, dates and blanks as calamine gives them.
+a hundred thousand rows), or reach a cell too far for calamine to hold the rectangle up to
+it, is streamed instead, with openpyxl's read-only mode: slower per cell, but its memory
+stays flat whatever the number of rows. Both give the same rows: numbers, dates and blanks
+as calamine gives them.
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, time
@@ -15,6 +17,7 @@ from itertools import islice
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook, PasswordError
 
 from .base import (
@@ -41,12 +44,48 @@ UNREADABLE_WORKBOOK = ("Le classeur ne peut pas être lu : il est endommagé, in
                        "exportez-le en CSV).")
 
 
-def is_large_xlsx(path: Path) -> bool:
-    """Whether an XLSX's sheets are big enough to be streamed (sizes as its zip declares them,
-    checked against bombs beforehand)."""
+def streams_xlsx(path: Path) -> bool:
+    """Whether an XLSX is read row by row: its sheets hold more than STREAM_ABOVE_BYTES of XML
+    (sizes as its zip declares them, checked against bombs beforehand), or one of them reaches
+    a cell so far that calamine could not hold the rectangle up to it."""
     with zipfile.ZipFile(path) as archive:
-        return sum(entry.file_size for entry in archive.infolist()
-                   if entry.filename.startswith("xl/worksheets/")) > STREAM_ABOVE_BYTES
+        parts = [entry for entry in archive.infolist()
+                 if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")]
+        if sum(part.file_size for part in parts) > STREAM_ABOVE_BYTES:
+            return True
+        return any(_extent(archive, part) > MAX_WHOLE_CELLS for part in parts)
+
+
+# calamine holds a sheet as the whole rectangle from its first to its farthest cell: a value
+# left in XFD1048576 asks for 500 GB, and the process is killed. A cell beyond column ZZ or
+# row 99 999 makes the sheet's extent worth measuring.
+FAR_CELL = re.compile(rb'r="(?:[A-Z]{3}[0-9]|[A-Z]{1,2}[0-9]{6})')
+CELL_REFERENCE = re.compile(rb'r="([A-Z]{1,3})([0-9]{1,7})"')
+MAX_WHOLE_CELLS = 4_000_000  # rows × columns read whole (about 130 MB in calamine)
+MAX_UNNAMED_COLUMNS = 20
+
+
+def _chunks(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes, a megabyte at a time, each piece starting with the end of the one
+    before so that no cell reference is cut in two."""
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            yield tail + chunk
+            tail = chunk[-16:]
+
+
+def _extent(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """Rows × columns from A1 to the sheet's farthest cell, measured only when a cell lies
+    far (0 otherwise: most sheets are read in one quick search)."""
+    if not any(FAR_CELL.search(chunk) for chunk in _chunks(archive, part)):
+        return 0
+    rows, letters = 0, set()
+    for chunk in _chunks(archive, part):
+        for column, row in CELL_REFERENCE.findall(chunk):
+            letters.add(column)
+            rows = max(rows, int(row))
+    return rows * max(column_index_from_string(column.decode()) for column in letters) if letters else 0
 
 
 def _blank(cells) -> bool:
@@ -94,8 +133,8 @@ class _Calamine:
 
 
 class _Streamed:
-    """An XLSX read row by row (openpyxl, read-only): blanks, dates, the first column and the
-    width of rows as calamine gives them."""
+    """An XLSX read row by row (openpyxl, read-only): blanks, dates and the first column as
+    calamine gives them; each row as wide as its cells."""
 
     def __init__(self, path: Path):
         self._file = open(path, "rb")  # (openpyxl judges a path by its extension, not its content)
@@ -116,12 +155,10 @@ class _Streamed:
 
     def rows(self, name: str) -> Iterator[list]:
         sheet = self._workbook[name]
-        first, last = sheet.min_column, sheet.max_column or sheet.min_column
-        padding = [""] * (last - first + 1)
+        first = sheet.min_column
         sheet.reset_dimensions()  # rows as wide as their cells, whatever width the sheet declares
         for cells in sheet.iter_rows(min_col=first, values_only=True):
-            row = [_calamine_like(cell) for cell in cells]
-            yield row + padding[len(row):] if len(row) < len(padding) else row
+            yield [_calamine_like(cell) for cell in cells]
 
     def close(self) -> None:
         self._workbook.close()
@@ -186,8 +223,12 @@ class SheetTable:
             raise ImportFileError("empty", NO_DATA)
         header_cells = [_text(cell) for cell in head[self._skip][1]]
         self._header = [cell.strip() for cell in header_cells]
-        self.columns = distinct_names(grouped or header_cells,
-                                      used_width([cells for _, cells in head[self._skip + 1:]]))
+        # Values right of the header are kept as columns of their own (« colonne 7 »), a few:
+        # a stray value far to the right (XFD4) is a row's error, not 16 000 empty columns.
+        reach = used_width([header_cells]) + MAX_UNNAMED_COLUMNS
+        width = used_width([cells[:reach] for _, cells in head[self._skip + 1:]])
+        names = grouped or header_cells
+        self.columns = distinct_names(names + [""] * (width - len(names)), width)
         self._links = sheet_links(path, self.sheet_name)  # (row, column) → link, XLSX only
 
     def _open(self) -> _Calamine | _Streamed:

@@ -298,3 +298,65 @@ def test_a_streamed_workbook_gives_days_blanks_and_wide_rows_as_calamine_does(tm
          "Places": ""},
         {"Nom": "Studio", "Ouverture": "", "Séance": "", "Places": 12},
     ]
+
+
+def _read_apart(path) -> dict:
+    """Read a workbook in a process of its own: calamine, asked to hold too large a sheet,
+    aborts its process (a test in this one would take the whole run down with it)."""
+    import json
+    import subprocess
+    import sys
+
+    script = ("import json, sys\n"
+              "from importers.readers import open_records, sheets\n"
+              "sheets.STREAM_ABOVE_BYTES = int(sys.argv[2])\n"
+              "with open_records(sys.argv[1]) as records:\n"
+              "    rows = [(row.number, row.values, row.error) for row in records]\n"
+              "    print(json.dumps({'streamed': records.streamed, 'columns': records.columns, 'rows': rows}))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(path), str(sheets.STREAM_ABOVE_BYTES)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_a_value_left_in_the_last_cell_of_the_sheet_is_a_row_s_error_not_a_crash(tmp_path):
+    """A stray « x » in XFD1048576 (Ctrl+Fin, then a key pressed): calamine would hold the
+    rectangle up to it, 17 billion cells, and its process be killed. The workbook is streamed:
+    its rows are read, and the stray value's row is reported."""
+    path = write_xlsx(tmp_path / "lieux.xlsx", [["Nom", "Ville"], ["MJC", "Montreuil"], ["Studio", "Pantin"]])
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["XFD1048576"] = "x"
+    workbook.save(path)
+    read = _read_apart(path)
+    assert read["streamed"] is True
+    assert read["columns"] == ["Nom", "Ville"]
+    assert read["rows"][:2] == [[2, {"Nom": "MJC", "Ville": "Montreuil"}, None],
+                                [3, {"Nom": "Studio", "Ville": "Pantin"}, None]]
+    [(number, _, error)] = read["rows"][2:]
+    assert number == 1048576 and error == "La ligne contient des valeurs au-delà des 2 colonnes de l'en-tête."
+
+
+def test_a_value_far_right_of_the_table_makes_no_empty_columns(tmp_path):
+    """Values a few columns right of the header are kept as columns of their own; one far to
+    the right is its row's error, not thousands of empty « colonne N »."""
+    path = write_xlsx(tmp_path / "lieux.xlsx", [["Nom", "Ville", None, "Note"], ["MJC", "Montreuil", "à voir"],
+                                                ["Studio", "Pantin"]])
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["ZZ3"] = "x"
+    workbook.save(path)
+    with open_records(path) as records:
+        assert records.columns == ["Nom", "Ville", "colonne 3", "Note"]
+        rows = list(records)
+    assert rows[0] == Row(2, {"Nom": "MJC", "Ville": "Montreuil", "colonne 3": "à voir", "Note": ""})
+    assert rows[1].error == "La ligne contient des valeurs au-delà des 4 colonnes de l'en-tête."
+
+
+def test_a_sheet_reaching_far_but_not_too_far_is_still_read_whole(tmp_path, xlsx_reading):
+    """Row 150 000 of column B: 300 000 cells from A1, which calamine holds easily."""
+    path = write_xlsx(tmp_path / "lieux.xlsx", [["Nom", "Ville"], ["MJC", "Montreuil"]])
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["B150000"] = "Pantin"
+    workbook.save(path)
+    with open_records(path) as records:
+        assert records.streamed is (xlsx_reading == "streamed")
+        assert [row.number for row in records] == [2, 150000]
