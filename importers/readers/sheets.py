@@ -39,6 +39,10 @@ from .links import sheet_links
 # Uncompressed XML of an XLSX's sheets above which they are streamed: calamine would hold
 # about twice as much in memory, in each process that reads the workbook.
 STREAM_ABOVE_BYTES = 32 * 1024 * 1024
+FAR_SHEET = ("Le classeur s'étend jusqu'à des cellules très éloignées de son tableau (une valeur ou une mise en "
+             "forme oubliée loin à droite ou en bas) : il ne peut pas être lu en entier. Supprimez les lignes et "
+             "colonnes vides après le tableau (Ctrl+Fin mène à la dernière cellule utilisée), ou exportez la "
+             "feuille en CSV.")
 UNREADABLE_WORKBOOK = ("Le classeur ne peut pas être lu : il est endommagé, incomplet ou n'est pas un classeur "
                        "Excel ou OpenDocument. Ouvrez-le dans votre tableur et enregistrez-le de nouveau (ou "
                        "exportez-le en CSV).")
@@ -287,8 +291,10 @@ def _nonblank(rows: Iterator[list]) -> Iterator[tuple[int, list]]:
 
 
 def _unreadable(error: BaseException) -> ImportFileError:
-    return ImportFileError("unreadable", f"{UNREADABLE_WORKBOOK} (détail technique : "
-                                         f"{(str(error) or type(error).__name__)[:200]})")
+    detail = (str(error) or type(error).__name__)[:200]
+    if detail.startswith("Cell limit exceeded"):  # calamine's guard (ODS): a sheet reaching too far
+        return ImportFileError("too_large", FAR_SHEET + f" (détail technique : {detail})")
+    return ImportFileError("unreadable", f"{UNREADABLE_WORKBOOK} (détail technique : {detail})")
 
 
 def _reraise_control(error: BaseException) -> None:

@@ -360,3 +360,24 @@ def test_a_sheet_reaching_far_but_not_too_far_is_still_read_whole(tmp_path, xlsx
     with open_records(path) as records:
         assert records.streamed is (xlsx_reading == "streamed")
         assert [row.number for row in records] == [2, 150000]
+
+
+def test_an_ods_sheet_reaching_a_far_cell_says_how_to_trim_it(tmp_path):
+    """calamine refuses an OpenDocument sheet past 100 million cells: the partner is told why
+    and what to do (Ctrl+Fin), not that the workbook is damaged."""
+    far = [["Nom", "Ville"], ["MJC", "Pantin"]]
+    path = write_ods(tmp_path / "loin.ods", far)
+    with zipfile.ZipFile(path) as source:
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+    stray = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+             'table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell '
+             'table:number-columns-repeated="16383"/><table:table-cell office:value-type="string"><text:p>x</text:p>'
+             '</table:table-cell></table:table-row></table:table>')
+    parts["content.xml"] = parts["content.xml"].replace(b"</table:table>", stray.encode())
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(ImportFileError) as error:
+        open_records(path)
+    assert error.value.code == "too_large"
+    assert "Ctrl+Fin mène à la dernière cellule utilisée" in error.value.message
