@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, iterparse
 
+from openpyxl.utils import column_index_from_string
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DOCUMENT_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -90,7 +92,4 @@ def _cells(ref: str) -> list[tuple[int, int]]:
 
 def _position(found: re.Match) -> tuple[int, int]:
     letters, digits = found.groups()
-    column = 0
-    for letter in letters:
-        column = column * 26 + ord(letter) - ord("A") + 1
-    return int(digits), column
+    return int(digits), column_index_from_string(letters)

@@ -39,6 +39,13 @@ from .links import sheet_links
 # Uncompressed XML of an XLSX's sheets above which they are streamed: calamine would hold
 # about twice as much in memory, in each process that reads the workbook.
 STREAM_ABOVE_BYTES = 32 * 1024 * 1024
+# calamine holds a sheet as the whole rectangle from its first to its farthest cell: a value
+# left in XFD1048576 asks for 500 GB, and the process is killed. A cell beyond column ZZ or
+# row 99 999 makes the sheet's extent worth measuring.
+FAR_CELL = re.compile(rb'r="(?:[A-Z]{3}[0-9]|[A-Z]{1,2}[0-9]{6})')
+CELL_REFERENCE = re.compile(rb'r="([A-Z]{1,3})([0-9]{1,7})"')
+MAX_WHOLE_CELLS = 4_000_000  # rows × columns read whole (about 130 MB in calamine)
+MAX_UNNAMED_COLUMNS = 20  # values right of the header kept as columns of their own (« colonne N »)
 FAR_SHEET = ("Le classeur s'étend jusqu'à des cellules très éloignées de son tableau (une valeur ou une mise en "
              "forme oubliée loin à droite ou en bas) : il ne peut pas être lu en entier. Supprimez les lignes et "
              "colonnes vides après le tableau (Ctrl+Fin mène à la dernière cellule utilisée), ou exportez la "
@@ -58,15 +65,6 @@ def streams_xlsx(path: Path) -> bool:
         if sum(part.file_size for part in parts) > STREAM_ABOVE_BYTES:
             return True
         return any(_extent(archive, part) > MAX_WHOLE_CELLS for part in parts)
-
-
-# calamine holds a sheet as the whole rectangle from its first to its farthest cell: a value
-# left in XFD1048576 asks for 500 GB, and the process is killed. A cell beyond column ZZ or
-# row 99 999 makes the sheet's extent worth measuring.
-FAR_CELL = re.compile(rb'r="(?:[A-Z]{3}[0-9]|[A-Z]{1,2}[0-9]{6})')
-CELL_REFERENCE = re.compile(rb'r="([A-Z]{1,3})([0-9]{1,7})"')
-MAX_WHOLE_CELLS = 4_000_000  # rows × columns read whole (about 130 MB in calamine)
-MAX_UNNAMED_COLUMNS = 20
 
 
 def _chunks(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> Iterator[bytes]:
