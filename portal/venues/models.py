@@ -1,6 +1,6 @@
 """Venues: the places where people practise (lieux de pratique)."""
 from geoalchemy2 import Geography
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -19,14 +19,17 @@ class Venue(ListingMixin, AccessFamiliesMixin, db.Model):
                                             default=VenueKind.other)
     address: Mapped[str | None] = mapped_column(Text)
     postal_code: Mapped[str | None] = mapped_column(String(5))
-    # The commune the source declares.
-    commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.insee_code"))
+    # The commune the source declares. This column, location_commune_code and source_id are
+    # references checked by triggers, not foreign keys (migration 0014): an import inserts
+    # thousands of venues at once, and the triggers check each statement once, not each row.
+    commune_code: Mapped[str | None] = mapped_column(String(5))
     location = mapped_column(Geography("POINT", srid=4326, spatial_index=False))
     location_precision: Mapped[LocationPrecision | None] = mapped_column(
         pg_enum(LocationPrecision, "location_precision")
     )
     # The commune the point lies in, kept when it differs from the declared one.
-    location_commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.insee_code"))
+    location_commune_code: Mapped[str | None] = mapped_column(String(5))
+    source_id: Mapped[int | None] = mapped_column(Integer, index=True)
     transit: Mapped[str | None] = mapped_column(Text)
     # Free access to the place and its services (a library's "gratuité des services").
     is_free: Mapped[bool | None] = mapped_column(Boolean)
@@ -38,8 +41,8 @@ class Venue(ListingMixin, AccessFamiliesMixin, db.Model):
     # When a duplicate was merged into another venue, its URL redirects there.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
 
-    commune = relationship("Commune", foreign_keys=[commune_code])
-    location_commune = relationship("Commune", foreign_keys=[location_commune_code])
+    commune = relationship("Commune", primaryjoin="foreign(Venue.commune_code) == Commune.insee_code")
+    location_commune = relationship("Commune", primaryjoin="foreign(Venue.location_commune_code) == Commune.insee_code")
     organization = relationship("Organization")
     disciplines = relationship("Discipline", secondary=venue_discipline)
     tags = relationship("Tag", secondary=venue_tag)
