@@ -110,6 +110,14 @@ def _from_dms(match: re.Match[str], value: object, field: str) -> tuple[float, s
 
 def _coordinate(value: object, field: str) -> tuple[float, str | None]:
     """(degrees, axis) of a number, or of degrees-minutes-seconds whose letter names the axis."""
+    if type(value) is str:  # most cells: a decimal number as Python writes one
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(number):
+                return number, None
     match = _dms_match(value) if isinstance(value, str) and _NOT_PLAIN.search(value) else None
     if match is None or not _is_dms(match):
         return _number(value, field), None  # plain numbers (and 48.5°) as before

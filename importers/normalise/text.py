@@ -33,6 +33,14 @@ _WHITESPACE = re.compile(r"\s+")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 
+def _is_clean_line(text: str) -> bool:
+    """Whether cleaning would leave a one-line text as it is but for its ends: printable (no
+    control, invisible or no-break character, no line break: the only space left is « »), no
+    run of spaces, no markup or entity, already composed. Most names and addresses are."""
+    return (text.isprintable() and "  " not in text and "<" not in text and "&" not in text
+            and unicodedata.is_normalized("NFC", text))
+
+
 def _scrub(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     text = unicodedata.normalize("NFC", text)
@@ -41,9 +49,12 @@ def _scrub(value: object) -> str:
 
 def clean_text(value: object, field: str, max_length: int | None = None) -> str | None:
     """One-line text (names, addresses): NUL and BOM remnants removed, whitespace collapsed."""
-    if is_blank(value):
+    if type(value) is str and _is_clean_line(value):
+        text = value.strip()
+    elif is_blank(value):
         return None
-    text = _WHITESPACE.sub(" ", _scrub(value)).strip()
+    else:
+        text = _WHITESPACE.sub(" ", _scrub(value)).strip()
     if not text:
         return None
     if max_length is not None:
@@ -101,6 +112,8 @@ def removed_markup(value: str, rich: bool) -> str | None:
 
 def plain_text(value: object) -> str | None:
     """Text without markup, for titles, search documents and map popups."""
+    if type(value) is str and _is_clean_line(value):
+        return value.strip() or None
     if is_blank(value):
         return None
     text = _scrub(value)
@@ -121,6 +134,7 @@ _NAME_ARITHMETIC = re.compile(r"^[A-Za-z]+\d+\s*[-+*/^]")  # +A1+B2, -A1*2
 # reference first (« +A1&… », « -$A$1 », « +A1:B2 »), a text joined with & (« +"x"&… »).
 _CALL_ANYWHERE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*\(")
 _CELL_REFERENCE = re.compile(r"^\(?\$?[A-Za-z]{1,3}\$?\d+\s*(?:[-+*/^&:,;)]|$)")
+_PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _JOINED = re.compile(r'&(?:"|\$?[A-Za-z]{1,3}\$?\d+\b)|"\s*&')
 
 
@@ -134,6 +148,8 @@ def reject_formula(value: object, field: str) -> None:
     if not text or text[0] not in "=+-@":
         return
     rest = text[1:].strip()
+    if text[0] in "+-" and _PLAIN_NUMBER.fullmatch(rest):  # a negative longitude: a number to any spreadsheet
+        return
     if text[0] == "=":
         # « => Sur inscription », « ==> » : arrows in prose, which no spreadsheet runs.
         looks_like_formula = bool(rest) and not _ARROW.match(text)

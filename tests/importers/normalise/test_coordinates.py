@@ -183,3 +183,19 @@ def test_refuses_degrees_minutes_seconds_that_make_no_point_in_french(kwargs, fi
     with pytest.raises(FieldError) as caught:
         parse_point(**kwargs)
     assert (caught.value.field, caught.value.message) == (field, message)
+
+
+NUMBER_CHARACTERS = st.sampled_from(list("0123456789.,-+e _") + ["inf", "nan", "\u0661"])
+
+
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False).map(repr),
+                 st.lists(NUMBER_CHARACTERS, max_size=8).map("".join)))
+def test_a_plain_decimal_cell_reads_as_the_same_coordinate_as_any_other(text):
+    """Most coordinate cells are decimal numbers as Python writes them, read the short way; a
+    BOM remnant, which the full reading removes, forces the full way: both give the same."""
+    def read(value):
+        try:
+            return parse_point(value, "2.35")
+        except FieldError as error:
+            return error.message.replace("\ufeff", "")
+    assert read(text) == read(text + "\ufeff")

@@ -144,3 +144,19 @@ def test_formatting_and_plain_less_than_signs_are_not_reported(raw):
     from importers.records import normalise
 
     assert normalise({"external_id": "1", **raw}, {}).warnings == []
+
+
+# Texts from the characters cleaning acts on: spaces of every kind, line breaks, invisible and
+# control characters, a decomposed accent, markup and entities.
+MESSY_TEXT = st.lists(st.sampled_from(["a", "É", "e\u0301", "1", "-", " ", "  ", "\t", "\n", "\xa0", "\u2009",
+                                       "\u200b", "\ufeff", "\x00", "<b>", "&amp;", "'"]), max_size=10).map("".join)
+
+
+@given(MESSY_TEXT)
+def test_a_text_already_clean_is_cleaned_as_any_other(text):
+    """Names and addresses that cleaning would not change take a short way; it gives what the
+    full cleaning gives (a NUL, which the full cleaning removes, forces the full way)."""
+    assert plain_text(text) == plain_text(text + "\x00")
+    assert clean_text(text, "name") == clean_text(text + "\x00", "name")
+    assert plain_text("  Médiathèque  Elsa\u00a0Triolet ") == "Médiathèque Elsa Triolet"
+    assert plain_text("Me\u0301diathe\u0300que") == "Médiathèque"
