@@ -144,20 +144,27 @@ def validate_record(record: dict) -> list[FieldError]:
                     found.append((position, FieldError(rule.name, value, message)))
                     break
             continue
-        message = _check_value(rule, value)
+        message = _scalar_message(name, value) if type(value) in _SCALARS else _check_value(rule, value)
         if message:
             found.append((position, FieldError(rule.name, value, message)))
     errors = [error for _, error in sorted(found, key=lambda pair: pair[0])]
     broken = {error.field for error in errors}
-    if not broken & {"age_min", "age_max"} and _before(record.get("age_max"), record.get("age_min")):
-        errors.append(FieldError("age_max", record.get("age_max"),
-                                 "L'âge maximum est inférieur à l'âge minimum."))
-    if not broken & {"price_min", "price_max"} and _before(record.get("price_max"), record.get("price_min")):
-        errors.append(FieldError("price_max", record.get("price_max"),
-                                 "Le prix maximum est inférieur au prix minimum."))
-    if not broken & {"season_start", "season_end"} and _before(record.get("season_end"), record.get("season_start")):
-        errors.append(FieldError("season_end", str(record.get("season_end")), "La fin de saison précède son début."))
+    for low, high, message in ORDERED:
+        if low in record and high in record and not broken & {low, high} and _before(record[high], record[low]):
+            errors.append(FieldError(high, str(record[high]) if high == "season_end" else record[high], message))
     return errors
+
+
+# Pairs whose second value may not be below the first.
+ORDERED = (("age_min", "age_max", "L'âge maximum est inférieur à l'âge minimum."),
+           ("price_min", "price_max", "Le prix maximum est inférieur au prix minimum."),
+           ("season_start", "season_end", "La fin de saison précède son début."))
+_SCALARS = frozenset((str, bool, int))
+
+
+@lru_cache(maxsize=65536, typed=True)  # a file repeats its kinds, flags and postal codes
+def _scalar_message(name: str, value: str | bool | int) -> str | None:
+    return _check_value(_rule_positions()[0][name][1], value)
 
 
 def _before(high: object, low: object) -> bool:
