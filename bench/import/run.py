@@ -5,13 +5,16 @@ same file into a bare table, in the same run on the same throwaway PostGIS clust
 
 Prints rows/s for both, the ratio, the search indexing that follows (timed apart: production
 runs it in the worker), the server's own floor (the same venues inserted again, in SQL only,
-into the indexed venue table) and peak memory (RSS) of the process and of the worker process
-that reads and normalises the file beside it. Not a test.
+into the indexed venue table), the processor time each run took (this process, the reading
+workers, the database server: on a shared machine, wall time varies with the neighbours) and
+peak memory (RSS) of the process and of the worker process that reads and normalises the file
+beside it. Not a test.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import time
 from pathlib import Path
@@ -23,6 +26,31 @@ LIBRARIES = "partners/adresses_des_bibliotheques_publiques_prepared.csv"
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
+
+
+def processor_seconds(cluster) -> tuple[float, float, float | None]:
+    """Processor time (user + system) used so far by this process, by its finished child
+    processes (the reading workers) and by the database server's processes (read from /proc,
+    None where it cannot be). A shared machine's speed varies from one minute to the next:
+    these tell a slow run from a run that did more work."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    server = None
+    try:
+        postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+        tick = os.sysconf("SC_CLK_TCK")
+        server = 0.0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # a process that just ended
+                continue
+            if int(entry.name) == postmaster or int(fields[1]) == postmaster:
+                server += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    except (OSError, ValueError, IndexError):
+        server = None
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, server
 
 
 def raw_copy(session, path: Path) -> tuple[int, float]:
@@ -91,6 +119,7 @@ def main() -> None:
             rows, copy_s = raw_copy(db.session, args.file)
             print(f"raw COPY      : {rows} rows in {copy_s:.2f} s = {rows / copy_s:,.0f} rows/s")
             for attempt in range(args.repeat):
+                before = processor_seconds(cluster)
                 started = time.perf_counter()
                 run = ImportPipeline(db.session, app.config).run(
                     args.file, ImportOptions(source="bench", constants={"kind": "bibliothèque"}))
@@ -100,6 +129,11 @@ def main() -> None:
                       f"{run.processed_rows / elapsed:,.0f} rows/s ({run.created_count} created, "
                       f"{run.unchanged_count} unchanged, {run.failed_count} failed) — "
                       f"{elapsed / copy_s:.1f}× COPY")
+                used = [(after - earlier) if after is not None and earlier is not None else None
+                        for after, earlier in zip(processor_seconds(cluster), before)]
+                server = f"{used[2]:.2f} s" if used[2] is not None else "?"
+                print(f"{'  processor':<14}: importing process {used[0]:.2f} s, reading workers {used[1]:.2f} s, "
+                      f"database server {server}")
                 started = time.perf_counter()
                 stats = process_queue()
                 indexing = time.perf_counter() - started
