@@ -39,8 +39,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")  # times are shown as French clocks say them
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "portal" / "translations")
 
+    from sqlalchemy.orm import configure_mappers
+
     from portal import models  # noqa: F401  (register every table)
     from portal.extensions import babel, cache, db, migrate
+
+    # The mappers' relationships are resolved now, once (0.1 s), not by whichever first query
+    # comes: a visitor's first page, or an import's first row.
+    configure_mappers()
 
     db.init_app(app)
     cache.init_app(app, config=_cache_config(app.config))
