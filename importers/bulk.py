@@ -11,6 +11,7 @@ from sqlalchemy import Integer, any_, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 
 _json_columns: dict[str, frozenset[str]] = {}
+_sequences: dict[str, str] = {}
 
 
 def _json_text(value) -> str:
@@ -32,6 +33,15 @@ def _json_columns_of(connection, table: str) -> frozenset[str]:
     return _json_columns[table]
 
 
+def _sequence_of(connection, table: str) -> str:
+    """The name of the sequence `table`'s ids are drawn from, looked up once: asked for on each
+    row (pg_get_serial_sequence in the select list), it cost ten times the drawing itself."""
+    if table not in _sequences:
+        _sequences[table] = connection.exec_driver_sql(
+            "SELECT pg_get_serial_sequence(%(table)s, 'id')", {"table": table}).scalar_one()
+    return _sequences[table]
+
+
 def any_ids(ids: list[int]):
     """`= ANY(array)`: one parameter, however many ids (an IN list renders one per id)."""
     return any_(literal(ids, ARRAY(Integer)))
@@ -45,8 +55,8 @@ def copy_insert(session, table: str, rows: list[dict], returning: tuple[str, ...
     connection = session.connection()
     if "id" in returning and "id" not in rows[0]:
         ids = connection.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) FROM generate_series(1, %(n)s)",
-            {"table": table, "n": len(rows)},
+            "SELECT nextval(%(sequence)s::regclass) FROM generate_series(1, %(n)s)",
+            {"sequence": _sequence_of(connection, table), "n": len(rows)},
         ).scalars().all()
         rows = [{**row, "id": new_id} for row, new_id in zip(rows, ids)]
     columns = list(rows[0])
