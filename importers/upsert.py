@@ -7,6 +7,7 @@ Writes are Core statements (one per kind of change per batch), not one ORM objec
 from __future__ import annotations
 
 import hashlib
+import struct
 from datetime import datetime, timedelta
 
 from sqlalchemy import Text, any_, delete, literal, select, update
@@ -121,7 +122,23 @@ def _slug(label: str | None) -> str | None:
     return slug if slug and slug != "sans-nom" else None
 
 
-def _columns(listing_type: ListingType, values: dict, location, slug: str | None) -> dict:
+# A point as COPY sends it: extended WKB (little-endian, SRID 4326), in hex. The server reads it
+# faster than the same point in text (EWKT), and it is quicker to make. Updates bind through
+# ST_GeogFromText, which reads text only.
+_EWKB_POINT = struct.Struct("<BIIdd")
+EWKB_POINT_SRID = 0x20000001  # a point, with an SRID
+
+
+def _point_ewkb(point: tuple[float, float]) -> str:
+    return _EWKB_POINT.pack(1, EWKB_POINT_SRID, 4326, point[0], point[1]).hex()
+
+
+def _point_ewkt(point: tuple[float, float]) -> str:
+    return f"SRID=4326;POINT({point[0]} {point[1]})"
+
+
+def _columns(listing_type: ListingType, values: dict, location, slug: str | None, copied: bool = False) -> dict:
+    """The columns a row writes; `copied` for a COPY (its point in binary form)."""
     name = values.get("name") or ""
     common = {
         "slug": slug or listing_slug(name), "description": values.get("description"),
@@ -140,7 +157,7 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
             "address": values.get("address"), "postal_code": values.get("postal_code"),
             "is_free": values.get("is_free"),
             "commune_code": location.commune_code if location else None,
-            "location": f"SRID=4326;POINT({point[0]} {point[1]})" if point else None,
+            "location": (_point_ewkb if copied else _point_ewkt)(point) if point else None,
             "location_precision": location.precision if point else None,
             "location_commune_code": (location.point_commune_code
                                       if location and location.point_commune_code != location.commune_code
@@ -230,7 +247,7 @@ class Writer:
                           "last_imported_at": self.now, "content_hash": digest}
             found = existing.get(row.external_id)
             if found is None:
-                columns = _columns(self.listing_type, values, row.location, row.slug)
+                columns = _columns(self.listing_type, values, row.location, row.slug, copied=True)
                 to_insert.append((row, {**columns, **provenance, "source_id": self.source_id,
                                         "external_id": row.external_id,
                                         "moderation_status": ModerationStatus.published,

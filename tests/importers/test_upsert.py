@@ -131,3 +131,28 @@ def test_a_hand_edit_holds_what_goes_with_it_the_point_of_an_address_and_the_pag
     assert tuple(row[:3]) == ("Harmonie municipale de Vincennes", "harmonie-municipale-de-vincennes",
                               "5 rue de Fontenay")
     assert float(row[3]) == 48.8475 and row[4] == "01 43 98 65 00"
+
+
+def test_a_point_is_stored_to_the_last_digit_when_created_and_when_updated(app, db_session, tmp_path):
+    """Created venues are copied with their point in binary form, updated ones bound as text:
+    both keep every digit the partner gave (and the Guadeloupe longitude's sign)."""
+    path = tmp_path / "lieux.csv"
+
+    def stored():
+        return db_session.execute(text(
+            "SELECT external_id, ST_X(location::geometry), ST_Y(location::geometry), "
+            "location_precision::text FROM venue v JOIN import_source s ON s.id = v.source_id "
+            "WHERE s.name = 'points' ORDER BY external_id")).all()
+
+    path.write_text("id;nom;commune;latitude;longitude\n"
+                    "P1;Salle des fêtes;Pantin;48.89437612345678;2.40938712345679\n"
+                    "P2;Médiathèque;Pointe-à-Pitre;16.241111;-61.533056\n", encoding="utf-8")
+    assert run_import(app, db_session, path, source="points").created_count == 2
+    assert stored() == [("P1", 2.40938712345679, 48.89437612345678, "given"),
+                        ("P2", -61.533056, 16.241111, "given")]
+    path.write_text("id;nom;commune;latitude;longitude\n"
+                    "P1;Salle des fêtes;Pantin;48.89437612345699;2.40938712345611\n"
+                    "P2;Médiathèque;Pointe-à-Pitre;16.241111;-61.533056\n", encoding="utf-8")
+    run = run_import(app, db_session, path, source="points")
+    assert (run.updated_count, run.unchanged_count) == (1, 1)
+    assert stored()[0] == ("P1", 2.40938712345611, 48.89437612345699, "given")
