@@ -22,6 +22,10 @@ _UNSAFE_SCHEME = re.compile(r"(?:javascript|data|vbscript|file):")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
 _SPACE = re.compile(r"\s")
 _BRACKETED_EMAIL = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+)\s*>", re.IGNORECASE)
+# An address already as cleaning writes it: http(s), a lower-case host name as _HOST has it, no
+# port or user, a path without query, fragment or space. Most cells are; they come back as they are.
+_CLEAN_URL = re.compile(r"https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}"
+                        r"(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?")
 
 
 def _text(value: object) -> str:
@@ -44,6 +48,12 @@ def _clean_url_text(value: str, field: str) -> str | None:
 
 
 def _clean_url(value: object, field: str) -> str | None:
+    if isinstance(value, str) and _CLEAN_URL.fullmatch(value):
+        return value
+    return _rewritten_url(value, field)
+
+
+def _rewritten_url(value: object, field: str) -> str | None:
     text = _text(value)
     if text.lower() in PLACEHOLDERS:
         return None

@@ -1,7 +1,10 @@
 """Contact fields as they come out of partner spreadsheets."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from importers.normalise import FieldError, clean_email, clean_phone, clean_url
+from importers.normalise.contact import _CLEAN_URL, _rewritten_url
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -14,6 +17,21 @@ from importers.normalise import FieldError, clean_email, clean_phone, clean_url
 ])
 def test_clean_url(value, expected):
     assert clean_url(value) == expected
+
+
+@settings(max_examples=300)
+@given(st.from_regex(_CLEAN_URL, fullmatch=True))
+def test_an_address_already_clean_is_taken_as_it_is_and_the_whole_cleaning_agrees(value):
+    """The short way (an address as cleaning writes it comes back unchanged) gives what the
+    whole cleaning gives."""
+    assert clean_url(value) == value
+    assert _rewritten_url(value, "website") == value
+
+
+@pytest.mark.parametrize("value", ["https://www.Exemple.fr/", "http://x.fr:8080/", "https://x.fr/a b",
+                                   "https://user@x.fr/", "https://x.fr/?a=1#b", "https://x.fr./", " https://x.fr"])
+def test_an_address_cleaning_would_change_takes_the_whole_cleaning(value):
+    assert not _CLEAN_URL.fullmatch(value)
 
 
 @pytest.mark.parametrize(("value", "message"), [
