@@ -50,7 +50,7 @@ test: install-test
 # Figures, not tests (bench/*/README.md): throwaway clusters, several minutes.
 bench:
 	@scripts/bootstrap.sh --with-bench
-	@$(VENV)/python -m bench.import.run
+	@$(VENV)/python -m bench.import.run --instructions
 	@$(VENV)/python -m bench.import.workbook
 	@$(VENV)/python bench/search/run.py
 

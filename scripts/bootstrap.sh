@@ -9,7 +9,7 @@ packages=(postgresql-15-postgis-3 redis-server python3-venv ca-certificates curl
 for option in "$@"; do
   case "$option" in
     --with-browser) packages+=(chromium) ;;  # page tests
-    --with-bench) packages+=(wrk) ;;         # the HTTP load of bench/search
+    --with-bench) packages+=(wrk linux-perf) ;;  # the HTTP load of bench/search; instructions counted
     *) echo "unknown option: $option" >&2; exit 2 ;;
   esac
 done

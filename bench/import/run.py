@@ -1,14 +1,16 @@
 """Import benchmark: the full pipeline on the real libraries file, beside a raw COPY of the
 same file into a bare table, in the same run on the same throwaway PostGIS cluster.
 
-    .venv/bin/python -m bench.import.run [--file PATH] [--repeat N]
+    .venv/bin/python -m bench.import.run [--file PATH] [--repeat N] [--instructions]
 
 Prints rows/s for both, the ratio, the search indexing that follows (timed apart: production
 runs it in the worker), the server's own floor (the same venues inserted again, in SQL only,
 into the indexed venue table), the processor time each run took (this process, the reading
 workers, the database server: on a shared machine, wall time varies with the neighbours) and
 peak memory (RSS) of the process and of the worker process that reads and normalises the file
-beside it. Not a test.
+beside it; with --instructions, the instructions the first import took in all those processes,
+counted by Linux perf (bench/counting.py): the figure to compare two versions of the code on,
+since the others vary with the machine's load. Not a test.
 """
 from __future__ import annotations
 
@@ -16,9 +18,12 @@ import argparse
 import csv
 import os
 import resource
+import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
+from bench.counting import CONTROL, counted, perf_works, rerun_counted
 from portal.settings import Settings
 
 LIBRARIES = "partners/adresses_des_bibliotheques_publiques_prepared.csv"
@@ -93,7 +98,19 @@ def main() -> None:
     parser.add_argument("--file", type=Path, default=Path(Settings.from_env().DATA_DIR) / LIBRARIES)
     parser.add_argument("--repeat", type=int, default=1, help="pipeline runs (the first creates, later ones "
                                                                "find everything unchanged)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count the first import's instructions with Linux perf (all its processes)")
     args = parser.parse_args()
+    if args.instructions and CONTROL not in os.environ:
+        if perf_works():
+            code, instructions, rows = rerun_counted("bench.import.run", sys.argv[1:])
+            if instructions is not None and rows:
+                print(f"instructions  : {instructions / 1e9:.2f} G for the first import (importing process, reading "
+                      f"workers, database server) = {instructions / rows / 1e3:,.0f} k per row")
+            else:
+                print("instructions  : perf counted nothing (see its message above)")
+            raise SystemExit(code)
+        print("instructions  : not counted (Linux perf missing, or not allowed to count here)")
 
     from flask_migrate import upgrade
 
@@ -121,8 +138,10 @@ def main() -> None:
             for attempt in range(args.repeat):
                 before = processor_seconds(cluster)
                 started = time.perf_counter()
-                run = ImportPipeline(db.session, app.config).run(
-                    args.file, ImportOptions(source="bench", constants={"kind": "bibliothèque"}))
+                with counted() if attempt == 0 else nullcontext({}) as handled:
+                    run = ImportPipeline(db.session, app.config).run(
+                        args.file, ImportOptions(source="bench", constants={"kind": "bibliothèque"}))
+                    handled["rows"] = run.processed_rows
                 elapsed = time.perf_counter() - started
                 label = "pipeline" if attempt == 0 else "re-import"
                 print(f"{label:<14}: {run.processed_rows} rows in {elapsed:.2f} s = "
