@@ -53,13 +53,13 @@ def copy_insert(session, table: str, rows: list[dict], returning: tuple[str, ...
     if not rows:
         return []
     connection = session.connection()
+    columns = list(rows[0])
+    ids = None  # drawn here, and written after each row's own values
     if "id" in returning and "id" not in rows[0]:
         ids = connection.exec_driver_sql(
             "SELECT nextval(%(sequence)s::regclass) FROM generate_series(1, %(n)s)",
             {"sequence": _sequence_of(connection, table), "n": len(rows)},
         ).scalars().all()
-        rows = [{**row, "id": new_id} for row, new_id in zip(rows, ids)]
-    columns = list(rows[0])
     json_columns = _json_columns_of(connection, table)
     # Values go as they are, except JSON (serialised here) and enums (their value): found per
     # column once, not per value, since this loop runs for every imported row.
@@ -74,13 +74,21 @@ def copy_insert(session, table: str, rows: list[dict], returning: tuple[str, ...
     getter = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
+        with cursor.copy(f"COPY {table} ({', '.join(columns + ['id'] if ids else columns)}) FROM STDIN") as copy:
+            write = copy.write_row
+            for position, row in enumerate(rows):
                 values = getter(row)
                 if special:
                     values = list(values)
-                    for position, adapt in special:
-                        if values[position] is not None:
-                            values[position] = adapt(values[position])
-                copy.write_row(values)
-    return [tuple(row[name] for name in returning) for row in rows] if returning else []
+                    for column, adapt in special:
+                        if values[column] is not None:
+                            values[column] = adapt(values[column])
+                    if ids:
+                        values.append(ids[position])
+                elif ids:
+                    values = (*values, ids[position])
+                write(values)
+    if not returning:
+        return []
+    return [tuple(ids[position] if ids and name == "id" else row[name] for name in returning)
+            for position, row in enumerate(rows)]

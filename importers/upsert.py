@@ -137,38 +137,44 @@ def _point_ewkt(point: tuple[float, float]) -> str:
     return f"SRID=4326;POINT({point[0]} {point[1]})"
 
 
+# Every accessibility column of a listing type, written on each row so that a flag the source
+# no longer gives is cleared (copied per row, not built again).
+EMPTY_ACCESS = {listing_type: empty_columns(listing_type) for listing_type in (ListingType.venue,
+                                                                              ListingType.activity)}
+
+
 def _columns(listing_type: ListingType, values: dict, location, slug: str | None, copied: bool = False) -> dict:
     """The columns a row writes; `copied` for a COPY (its point in binary form)."""
-    name = values.get("name") or ""
-    common = {
-        "slug": slug or listing_slug(name), "description": values.get("description"),
-        "website": values.get("website"), "email": values.get("email"), "phone": values.get("phone"),
-        "organization_id": values.get("organization_id"),
-    }
-    if listing_type is not ListingType.resource:
-        # Every accessibility column, so that a flag the source no longer gives is cleared.
-        common.update(empty_columns(listing_type), **values.get("access", {}))
-    common["accessibility_notes"] = values.get("accessibility_notes")
+    get = values.get
+    name = get("name") or ""
+    if listing_type is ListingType.resource:
+        columns = {}
+    else:
+        columns = EMPTY_ACCESS[listing_type].copy()
+        if access := get("access"):
+            columns.update(access)
+    columns["slug"] = slug or listing_slug(name)
+    columns["description"], columns["website"] = get("description"), get("website")
+    columns["email"], columns["phone"] = get("email"), get("phone")
+    columns["organization_id"], columns["accessibility_notes"] = get("organization_id"), get("accessibility_notes")
     if listing_type is ListingType.venue:
         point = location.point if location else None
-        return {
-            **common, "name": name,
-            "kind": VenueKind(values.get("kind") or VenueKind.other),
-            "address": values.get("address"), "postal_code": values.get("postal_code"),
-            "is_free": values.get("is_free"),
-            "commune_code": location.commune_code if location else None,
-            "location": (_point_ewkb if copied else _point_ewkt)(point) if point else None,
-            "location_precision": location.precision if point else None,
-            "location_commune_code": (location.point_commune_code
-                                      if location and location.point_commune_code != location.commune_code
-                                      else None),
-        }
+        columns["name"], columns["kind"] = name, VenueKind(get("kind") or VenueKind.other)
+        columns["address"], columns["postal_code"], columns["is_free"] = get("address"), get("postal_code"), \
+            get("is_free")
+        columns["commune_code"] = location.commune_code if location else None
+        columns["location"] = (_point_ewkb if copied else _point_ewkt)(point) if point else None
+        columns["location_precision"] = location.precision if point else None
+        columns["location_commune_code"] = (location.point_commune_code
+                                            if location and location.point_commune_code != location.commune_code
+                                            else None)
+        return columns
     price = {"is_free": values.get("is_free"), "price_min": values.get("price_min"),
              "price_max": values.get("price_max"), "price_notes": values.get("price_notes"),
              "price_period": PricePeriod(values["price_period"]) if values.get("price_period") else None}
     if listing_type is ListingType.activity:
         return {
-            **common, **price, "title": name, "venue_id": values.get("venue_id"),
+            **columns, **price, "title": name, "venue_id": values.get("venue_id"),
             "kind": ActivityKind(values.get("kind") or ActivityKind.regular_class),
             "age_min": values.get("age_min"), "age_max": values.get("age_max"),
             "level": Level(values["level"]) if values.get("level") else None,
@@ -177,7 +183,7 @@ def _columns(listing_type: ListingType, values: dict, location, slug: str | None
             "audiences": values.get("audiences") or [],
             "season_start": values.get("season_start"), "season_end": values.get("season_end"),
         }
-    return {**common, **price, "title": name, "venue_id": values.get("venue_id"),
+    return {**columns, **price, "title": name, "venue_id": values.get("venue_id"),
             "kind": ResourceKind(values.get("kind") or ResourceKind.advice),
             "booking_url": values.get("registration_url"), "deadline": values.get("deadline"),
             "area_m2": values.get("area_m2"), "equipment": values.get("equipment")}
@@ -248,10 +254,10 @@ class Writer:
             found = existing.get(row.external_id)
             if found is None:
                 columns = _columns(self.listing_type, values, row.location, row.slug, copied=True)
-                to_insert.append((row, {**columns, **provenance, "source_id": self.source_id,
-                                        "external_id": row.external_id,
-                                        "moderation_status": ModerationStatus.published,
-                                        "last_verified_at": self.now}))
+                columns.update(provenance)
+                columns["source_id"], columns["external_id"] = self.source_id, row.external_id
+                columns["moderation_status"], columns["last_verified_at"] = ModerationStatus.published, self.now
+                to_insert.append((row, columns))
                 continue
             listing_id, old_hash, hand_edited, old_modified, archived_at, missing_since = found
             row.listing_id = listing_id
