@@ -128,12 +128,17 @@ def _batches(records: Records, preparer: RowPreparer, size: int,
     """Batches of `size` rows, after smaller first ones (250, 500, …): the database starts
     writing while the next rows are still being normalised, instead of waiting for 2 000.
     With `share` (i, n), only the batches i, i + n, i + 2n…: the rows of the others are read
-    (to know where the next batch starts) but not prepared."""
+    (to know where the next batch starts) but neither made into values nor prepared."""
     mine, workers = share
-    rows = iter(records)
+    wanted = True  # whether the batch being read is this reader's to prepare
+    rows = records.sparse(lambda: wanted) if workers > 1 else iter(records)
     step, position = min(FIRST_BATCH, size), 0
-    while chunk := list(islice(rows, step)):
-        if position % workers == mine:
+    while True:
+        wanted = position % workers == mine
+        chunk = list(islice(rows, step))
+        if not chunk:
+            return
+        if wanted:
             yield [preparer(row) for row in chunk]
         position += 1
         step = min(step * 2, size)

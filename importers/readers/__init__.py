@@ -10,7 +10,7 @@ importers/fields.py (``premapped``).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Protocol
@@ -77,6 +77,14 @@ class Records:
 
     def __iter__(self) -> Iterator[Row]:
         rows = self._table.rows()
+        self._iterators.append(rows)
+        return rows
+
+    def sparse(self, wanted: Callable[[], bool]) -> Iterator[Row | None]:
+        """The rows, each made only if `wanted()` says so when it is reached (None in its place
+        otherwise): a reader that prepares every other batch does not make the others' rows.
+        A table that cannot pass rows over makes them all."""
+        rows = self._table.rows(wanted) if isinstance(self._table, CsvTable) else self._table.rows()
         self._iterators.append(rows)
         return rows
 

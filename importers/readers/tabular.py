@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain, islice
 from pathlib import Path
 
@@ -152,7 +152,9 @@ class CsvTable:
                 pass
         return any(text.count(self.delimiter) >= width - 1 for _, text in lines[1:])
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self, wanted: Callable[[], bool] | None = None) -> Iterator[Row | None]:
+        """The rows; with `wanted`, a row it says is not wanted when the row is reached is
+        only counted (None in its place): its cells are not made into values."""
         above = self._skip + 1  # the title lines, then the header
         for start, cells, error in self._lines():
             if error is not None:
@@ -163,7 +165,7 @@ class CsvTable:
                 continue
             if repeats_header(cells, self._header):
                 continue
-            yield self._row(start, cells)
+            yield self._row(start, cells) if wanted is None or wanted() else None
 
     def _row(self, number: int, cells: list[str]) -> Row:
         header, width = self.columns, len(self.columns)

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from importers.models import RunStatus
 from importers.prepare import RowPreparer, WorkerStopped, prepared_batches
-from importers.readers import ImportFileError, Records, Row
+from importers.readers import ImportFileError, Records, Row, open_records
 from tests.importers.helpers import fingerprint, run_import
 
 WORKER = {"IMPORT_WORKER_MIN_BYTES": 0}
@@ -164,6 +164,38 @@ def test_batches_from_several_workers_come_in_the_file_s_order_each_row_once(wor
         batches.close()
     assert [row.number for row in rows] == list(range(2, 5002))
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_readers_that_pass_over_the_others_rows_still_cut_the_batches_where_the_others_do(tmp_path, workers):
+    """Each reader makes values only of the rows of its own batches; lines that are no row
+    (blank, the header again) or a broken row in another's batch must not move where its own
+    batches start: every row comes once, in order, as a single reader reads it."""
+    lines = ["id;nom;commune"]
+    for i in range(4000):
+        lines.append(f"{i};Atelier {i};Pantin")
+        if i % 997 == 5:
+            lines += ["", ";;", "id;nom;commune"]  # blank lines and the header pasted again
+        if i % 613 == 7:
+            lines.append(f"x{i};Atelier trop large;Pantin;;;;en trop")  # more cells than the header
+        if i % 701 == 3:
+            lines.append(f'm{i};"Atelier sur\ndeux lignes";Pantin')  # a cell holding a line break
+    path = tmp_path / "ateliers.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    preparer = RowPreparer({"id": "external_id", "nom": "name", "commune": "commune_name"})
+
+    def read(in_worker, **options):
+        with open_records(path) as records:
+            batches = prepared_batches(records, preparer, 1000, in_worker=in_worker, **options)
+            try:
+                return [(row.number, row.external_id, row.record.values.get("name"),
+                         [error.message for error in row.record.errors]) for batch in batches for row in batch]
+            finally:
+                batches.close()
+
+    alone = read(False)
+    assert len(alone) > 4000 and any(errors for *_, errors in alone)
+    assert read(True, workers=workers) == alone
 
 
 def test_a_csv_file_is_read_by_two_workers_a_workbook_or_a_json_document_by_one(tmp_path, monkeypatch):
