@@ -222,7 +222,7 @@ class Writer:
             m = self.model
             rows = self.session.execute(
                 select(m.external_id, m.id, m.content_hash, m.hand_edited_fields, m.source_modified_at,
-                       m.archived_at, m.missing_since)
+                       m.archived_at, m.missing_since, m.last_imported_at)
                 .where(m.source_id == self.source_id, m.external_id.is_not(None))
             ).all()
             self._existing = {r[0]: r[1:] for r in rows}
@@ -259,7 +259,7 @@ class Writer:
                 columns["moderation_status"], columns["last_verified_at"] = ModerationStatus.published, self.now
                 to_insert.append((row, columns))
                 continue
-            listing_id, old_hash, hand_edited, old_modified, archived_at, missing_since = found
+            listing_id, old_hash, hand_edited, old_modified, archived_at, missing_since, imported = found
             row.listing_id = listing_id
             new_modified = provenance["source_modified_at"]
             older = old_modified and new_modified and new_modified < old_modified
@@ -270,7 +270,9 @@ class Writer:
                     row.record.warnings.append(
                         f"Version datée du {local_date(new_modified)}, plus ancienne que celle enregistrée (du "
                         f"{local_date(old_modified)}) : elle est ignorée.")
-                to_touch.append(listing_id)
+                if imported is None or imported < self.now - VERIFY_REFRESH:  # (a feed pulled hourly: once a day)
+                    to_touch.append(listing_id)
+                    imported = self.now
                 restored = {"archived_at": None, "missing_since": None} if archived_at or missing_since else {}
                 newer = not older and new_modified and (old_modified is None or new_modified > old_modified)
                 if newer:  # the same content, dated later: an older export must not overwrite it next
@@ -278,7 +280,7 @@ class Writer:
                 if restored:
                     to_update.append((row, restored))
                     existing[row.external_id] = (listing_id, old_hash, hand_edited,
-                                                 new_modified if newer else old_modified, None, None)
+                                                 new_modified if newer else old_modified, None, None, imported)
                 if archived_at or missing_since:  # back in the feed (an older version: only back)
                     row.status = "updated"
                 continue
@@ -294,7 +296,7 @@ class Writer:
                                     "last_verified_at": self.now}))
             row.status = "updated"
             rewritten.append(row)
-            existing[row.external_id] = (listing_id, digest, hand_edited, new_modified, None, None)
+            existing[row.external_id] = (listing_id, digest, hand_edited, new_modified, None, None, self.now)
         if to_insert:
             ids = copy_insert(self.session, self.model.__tablename__, [values for _, values in to_insert], ("id",))
             for (row, values), (listing_id,) in zip(to_insert, ids):
@@ -302,7 +304,7 @@ class Writer:
                 rewritten.append(row)
                 # A later batch may bring the same record again (a place shared by activities).
                 existing[row.external_id] = (listing_id, values["content_hash"], [], values["source_modified_at"],
-                                             None, None)
+                                             None, None, self.now)
         for row, values in to_update:
             self.session.execute(update(self.model).where(self.model.id == row.listing_id).values(**values))
         if to_touch:

@@ -107,6 +107,30 @@ def test_a_later_date_on_the_same_content_is_kept_so_an_older_export_never_overw
     assert _venue(db_session, "registre", "V3")["website"] == "https://studio.example"
 
 
+def test_an_unchanged_record_is_said_verified_again_once_a_day_not_at_every_pull(app, db_session, tmp_path):
+    """A listing's page says when its source last confirmed it (« vérifié le »): a record found
+    unchanged a day later is verified again; pulled again the same day (an hourly feed), it is
+    left as it is, and so is a record the file does not give."""
+    path = tmp_path / "registre.csv"
+    path.write_text("id;nom;ville\nV1;Studio;Bondy\nV2;Atelier;Bondy\n", encoding="utf-8")
+    run_import(app, db_session, path, source="verifie")
+    db_session.execute(text(
+        "UPDATE venue SET last_imported_at = :then, last_verified_at = :then WHERE source_id = "
+        "(SELECT id FROM import_source WHERE name = 'verifie')"), {"then": LONG_AGO})
+    path.write_text("id;nom;ville\nV1;Studio;Bondy\n", encoding="utf-8")
+    next_day = run_import(app, db_session, path, source="verifie")
+    assert next_day.unchanged_count == 1
+
+    def verified(external_id):
+        return _venue(db_session, "verifie", external_id, "last_verified_at, last_imported_at")
+
+    assert verified("V1")["last_verified_at"] == verified("V1")["last_imported_at"] == next_day.started_at
+    assert verified("V2")["last_verified_at"] == LONG_AGO
+    again = run_import(app, db_session, path, source="verifie")
+    assert again.unchanged_count == 1
+    assert verified("V1")["last_verified_at"] == next_day.started_at
+
+
 def test_an_older_version_coming_back_is_only_restored_not_written(app, db_session, tmp_path):
     path = tmp_path / "agenda.csv"
 
