@@ -381,19 +381,22 @@ class ImportPipeline:
                     p.status, p.listing_id = "failed", None
         if writer.listing_type is not ListingType.venue:
             self._note_failed_places([p for p in batch if p.record.errors])
-        items = []
+        plain, remarked = [], []  # rows without errors or warnings (most), whose lists are left to the default
         for p in batch:
             if p.record.errors:
                 p.status = "failed"
             counter = f"{p.status}_count"
             setattr(state, counter, getattr(state, counter) + 1)
-            items.append({
-                "run_id": run_id, "row_number": p.number, "external_id": p.external_id,
-                "status": p.status, "listing_id": p.listing_id,
-                "errors": [e.as_dict() for e in p.record.errors], "warnings": p.record.warnings,
-            })
-        copy_insert(self.session, ImportItem.__tablename__, items)
-        state.items.extend(item for item in items if item["errors"] or item["warnings"])
+            item = {"run_id": run_id, "row_number": p.number, "external_id": p.external_id, "status": p.status,
+                    "listing_id": p.listing_id}
+            if p.record.errors or p.record.warnings:
+                item["errors"], item["warnings"] = [e.as_dict() for e in p.record.errors], p.record.warnings
+                remarked.append(item)
+            else:
+                plain.append(item)
+        copy_insert(self.session, ImportItem.__tablename__, plain)
+        copy_insert(self.session, ImportItem.__tablename__, remarked)
+        state.items.extend(remarked)
         changed = [p.listing_id for p in batch if p.status in ("created", "updated")]
         if writer.listing_type is ListingType.venue:  # survivors show their merged venues' disciplines
             updated = [p.listing_id for p in batch if p.status == "updated"]  # (a new venue is merged into none)
