@@ -273,6 +273,7 @@ class Writer:
                 if imported is None or imported < self.now - VERIFY_REFRESH:  # (a feed pulled hourly: once a day)
                     to_touch.append(listing_id)
                     imported = self.now
+                    existing[row.external_id] = (*found[:6], imported)  # (a place shared by later rows)
                 restored = {"archived_at": None, "missing_since": None} if archived_at or missing_since else {}
                 newer = not older and new_modified and (old_modified is None or new_modified > old_modified)
                 if newer:  # the same content, dated later: an older export must not overwrite it next
