@@ -84,7 +84,7 @@ class Records:
         """The rows, each made only if `wanted()` says so when it is reached (None in its place
         otherwise): a reader that prepares every other batch does not make the others' rows.
         A table that cannot pass rows over makes them all."""
-        rows = self._table.rows(wanted) if isinstance(self._table, CsvTable) else self._table.rows()
+        rows = self._table.rows(wanted) if getattr(self._table, "sparse", False) else self._table.rows()
         self._iterators.append(rows)
         return rows
 
@@ -111,6 +111,7 @@ class MappedTable:
         self._table, self._mapper = table, mapper
         self.streamed = bool(getattr(table, "streamed", False))
         self.rereadable = bool(getattr(table, "rereadable", False))
+        self.sparse = bool(getattr(table, "sparse", False))
         rows = self.rows()
         try:
             seen = {key for row in islice(rows, 200) for key in row.values}
@@ -118,10 +119,15 @@ class MappedTable:
             rows.close()
         self.columns = [name for name in FIELDS if name in seen]
 
-    def rows(self) -> Iterator[Row]:
-        rows = self._table.rows()
+    def rows(self, wanted: Callable[[], bool] | None = None) -> Iterator[Row | None]:
+        """The rows, mapped; with `wanted`, as CsvTable.rows: a row not wanted is neither made
+        nor mapped (the costly part: an event's timings, its place)."""
+        rows = self._table.rows(wanted) if wanted is not None else self._table.rows()
         try:
             for row in rows:
+                if row is None:
+                    yield None
+                    continue
                 if row.error:
                     yield row
                     continue

@@ -45,6 +45,7 @@ class CsvTable:
     """A delimited text file read lazily: memory stays flat whatever the number of rows."""
 
     streamed = rereadable = True  # two readers at once cost no memory, and little time
+    sparse = True  # rows(wanted) passes over the rows another reader prepares
 
     def __init__(self, path: Path, encoding: str, delimiter: str):
         self.path, self.encoding, self.delimiter = path, encoding, delimiter

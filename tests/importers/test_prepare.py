@@ -6,9 +6,11 @@ import os
 import pytest
 from sqlalchemy import text
 
+from importers.fields import FIELDS
 from importers.models import RunStatus
-from importers.prepare import RowPreparer, WorkerStopped, prepared_batches
-from importers.readers import ImportFileError, Records, Row, open_records
+from importers.prepare import RowPreparer, WorkerStopped, _batches, prepared_batches
+from importers.readers import ImportFileError, Records, Row, open_records, openagenda
+from portal.listings.enums import ListingType
 from tests.importers.helpers import fingerprint, run_import
 
 WORKER = {"IMPORT_WORKER_MIN_BYTES": 0}
@@ -196,6 +198,52 @@ def test_readers_that_pass_over_the_others_rows_still_cut_the_batches_where_the_
     alone = read(False)
     assert len(alone) > 4000 and any(errors for *_, errors in alone)
     assert read(True, workers=workers) == alone
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_readers_of_an_agenda_export_map_only_their_own_events_in_the_same_batches(tmp_path, workers):
+    """The OpenAgenda dataset's CSV export is mapped row by row as it is read (its timings, its
+    place): the rows of another reader's batch are passed over before being mapped."""
+    lines = ["uid;title_fr;timings;location_name;location_city;location_coordinates"]
+    for i in range(3000):
+        lines.append(f'{i};Atelier {i};"[{{""begin"": ""2026-11-{1 + i % 28:02d}T10:00:00+01:00"", '
+                     f'""end"": ""2026-11-{1 + i % 28:02d}T12:00:00+01:00""}}]";Salle {i % 40};Pantin;48.89, 2.40')
+        if i % 997 == 5:
+            lines += ["", lines[0]]  # a blank line, the header again
+        if i % 701 == 3:
+            lines.append(f"x{i};Atelier sans fin;pas une liste;Salle;Pantin;")  # timings unreadable
+    path = tmp_path / "evenements-publics-openagenda.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    preparer = RowPreparer({name: name for name in FIELDS}, listing_type=ListingType.activity)
+
+    def read(in_worker, **options):
+        with open_records(path) as records:
+            assert records.format == "openagenda" and records.rereadable
+            batches = prepared_batches(records, preparer, 1000, in_worker=in_worker, **options)
+            try:
+                return [(row.number, row.external_id, row.record.values.get("timings"), row.record.warnings,
+                         [error.message for error in row.record.errors]) for batch in batches for row in batch]
+            finally:
+                batches.close()
+
+    alone = read(False)
+    assert len(alone) == 3005 and all(timings for _, _, timings, *_ in alone[:3])
+    assert read(True, workers=workers) == alone
+
+
+def test_a_reader_of_an_agenda_export_does_not_map_the_events_of_the_other_s_batches(tmp_path, monkeypatch):
+    lines = ["uid;title_fr;location_name;location_city"] + [f"{i};Atelier {i};Salle;Pantin" for i in range(3000)]
+    path = tmp_path / "evenements-publics-openagenda.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapped = []
+    real = openagenda.map_ods
+    monkeypatch.setattr(openagenda, "map_ods", lambda values: mapped.append(values["uid"]) or real(values))
+    preparer = RowPreparer({name: name for name in FIELDS}, listing_type=ListingType.activity)
+    with open_records(path) as records:
+        before = len(mapped)  # the columns are read from the first rows
+        mine = [row.number for batch in _batches(records, preparer, 1000, share=(0, 2)) for row in batch]
+    assert len(mine) == 250 + 1000 + 250  # batches 1, 3 and 5 of 250, 500, 1000, 1000, 250
+    assert len(mapped) - before == len(mine)
 
 
 def test_a_csv_file_is_read_by_two_workers_a_workbook_or_a_json_document_by_one(tmp_path, monkeypatch):
